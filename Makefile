@@ -1,0 +1,82 @@
+# make run  — set up, migrate, load the demo world, start the portal (SQLite, tasks in-process)
+# make test — set up and run the whole suite (ruff, checks, migrations, pytest)
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+BANK_PORT ?= 8765
+
+.PHONY: install system-deps messages run test lint check ci worker beat up bench bench-dashboard bench-selfie bench-payout evaluate-faces
+
+$(STAMP): requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip 'setuptools<81' wheel
+	$(PY) -m pip install -q -r requirements.txt
+	# face_recognition's own dependency list would compile dlib; dlib-bin provides it.
+	$(PY) -m pip install -q --no-deps face_recognition==1.3.0
+	touch $(STAMP)
+
+# Debian packages: Chromium for the browser tests and tutorial recording, gettext
+# for the translation catalogues, ffmpeg for checking the tutorial videos.
+system-deps:
+	@missing=""; \
+	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	command -v ffprobe >/dev/null || missing="$$missing ffmpeg"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+install: $(STAMP) system-deps messages
+
+messages: $(STAMP)
+	@cd $(CURDIR) && $(PY) manage.py compilemessages -v 0 --ignore=.venv
+
+run: install
+	mkdir -p var
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) manage.py record_tutorials --if-missing || echo "tutorial videos not recorded (see README)"
+	@$(PY) manage.py run_bank_simulator --port $(BANK_PORT) --store var/bank.sqlite3 > var/bank.log 2>&1 & \
+	echo "bank simulator on http://127.0.0.1:$(BANK_PORT) (log: var/bank.log)"
+	@$(PY) manage.py demo_logins --url http://127.0.0.1:$(PORT)/
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check: $(STAMP)
+	DJANGO_SETTINGS_MODULE=jmo_portal.settings_test $(PY) manage.py check
+	DJANGO_SETTINGS_MODULE=jmo_portal.settings_test $(PY) manage.py makemigrations --check --dry-run
+
+test: install lint check
+	$(VENV)/bin/pytest tests
+
+ci:
+	REQUIRE_SERVICES=1 $(MAKE) test
+
+worker: install
+	$(VENV)/bin/celery -A jmo_portal worker --loglevel=INFO
+
+beat: install
+	$(VENV)/bin/celery -A jmo_portal beat --loglevel=INFO
+
+up:
+	docker compose up --build
+
+bench: bench-dashboard bench-selfie bench-payout
+
+bench-dashboard: install
+	$(PY) manage.py bench_dashboard
+
+bench-selfie: install
+	$(PY) manage.py bench_selfie
+
+bench-payout: install
+	$(PY) manage.py bench_payout
+
+evaluate-faces: install
+	$(PY) manage.py evaluate_faces ../shared/faces/dev

@@ -1,0 +1,40 @@
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jmo_portal.settings")
+
+app = Celery("jmo_portal")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# The database is the source of truth; these sweeps find work whose message was
+# lost (broker down, worker killed) and dispatch it again.
+app.conf.beat_schedule = {
+    # Every minute: selfies stuck in queued/processing are matched again.
+    "biometrics-sweep": {
+        "task": "biometrics.tasks.selfie_sweep",
+        "schedule": 60.0,
+    },
+    # Every minute: payouts not settled are sent or polled again.
+    "claims-payout-sweep": {
+        "task": "claims.tasks.payout_sweep",
+        "schedule": 60.0,
+    },
+    # Every minute: notifications whose email/SMS was not delivered.
+    "notifications-sweep": {
+        "task": "notifications.tasks.notification_sweep",
+        "schedule": 60.0,
+    },
+    # Daily at 02:00: selfie images past the retention period are deleted.
+    "biometrics-retention-purge": {
+        "task": "biometrics.tasks.selfie_retention_purge",
+        "schedule": crontab(hour=2, minute=0),
+    },
+    # 1 January 01:00: credit last year's development yield.
+    "participants-yearly-yield": {
+        "task": "participants.tasks.yield_post_previous_year",
+        "schedule": crontab(month_of_year=1, day_of_month=1, hour=1, minute=0),
+    },
+}

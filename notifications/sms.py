@@ -1,0 +1,22 @@
+"""SMS channel behind a small interface; the console backend is the default."""
+
+import logging
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from jmo_portal.logging import redact
+
+logger = logging.getLogger(__name__)
+
+
+class ConsoleSmsBackend:
+    sent: list[tuple[str, str]] = []
+
+    def send(self, phone: str, text: str) -> None:
+        self.sent.append((phone, text))
+        logger.info("SMS to %s: %s", redact(phone), text)
+
+
+def sms_backend() -> ConsoleSmsBackend:
+    return import_string(settings.SMS_BACKEND)()

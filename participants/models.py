@@ -1,0 +1,293 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .validators import mask_digits, validate_kpj, validate_nik
+
+
+class Gender(models.TextChoices):
+    MALE = "M", _("Male")
+    FEMALE = "F", _("Female")
+
+
+class Employer(models.Model):
+    code = models.CharField(max_length=32, unique=True)
+    name = models.CharField(max_length=200)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ParticipantQuerySet(models.QuerySet):
+    def search(self, q: str) -> "ParticipantQuerySet":
+        q = q.strip()
+        if q.isdigit() and len(q) == 16:
+            return self.filter(nik=q)
+        if q.isdigit() and len(q) == 11:
+            return self.filter(kpj=q)
+        return self.filter(full_name__icontains=q)
+
+
+class Participant(models.Model):
+    """A registry member (peserta); `user` is set once the account is activated.
+
+    The balance fields are a maintained ledger: every contribution, yield posting
+    and payout updates them in the same transaction (participants.services.ledger).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="participant",
+    )
+    nik = models.CharField(max_length=16, unique=True, validators=[validate_nik])
+    kpj = models.CharField(max_length=11, unique=True, validators=[validate_kpj])
+    full_name = models.CharField(max_length=200)
+    birth_date = models.DateField()
+    gender = models.CharField(max_length=1, choices=Gender.choices)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=20, blank=True)
+    language = models.CharField(max_length=5, default="id")
+    npwp = models.CharField(max_length=20, blank=True)
+    membership_start = models.DateField(null=True, blank=True)
+    balance = models.BigIntegerField(default=0)
+    contributions_total = models.BigIntegerField(default=0)
+    yield_total = models.BigIntegerField(default=0)
+    paid_out_total = models.BigIntegerField(default=0)
+    balance_as_of = models.DateField(null=True, blank=True)
+    profile_confirmed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ParticipantQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(balance__gte=0), name="balance_not_negative"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} (KPJ {self.kpj})"
+
+    @property
+    def nik_masked(self) -> str:
+        return mask_digits(self.nik)
+
+    @property
+    def kpj_masked(self) -> str:
+        return mask_digits(self.kpj)
+
+
+class Employment(models.Model):
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="employments"
+    )
+    employer = models.ForeignKey(Employer, on_delete=models.PROTECT)
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True)
+    end_reason = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        ordering = ["-start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="employment_end_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.participant_id} @ {self.employer_id} {self.start}–{self.end or ''}"
+        )
+
+
+class Contribution(models.Model):
+    """One month of JHT: 2% of the wage from the worker, 3.7% from the employer."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="contributions"
+    )
+    employer = models.ForeignKey(Employer, on_delete=models.PROTECT)
+    period = models.DateField(help_text="First day of the month")
+    wage = models.BigIntegerField()
+    worker_share = models.BigIntegerField()
+    employer_share = models.BigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "period"], name="one_contribution_per_month"
+            ),
+            models.CheckConstraint(condition=Q(wage__gt=0), name="wage_positive"),
+        ]
+        indexes = [models.Index(fields=["participant", "-period"])]
+
+    @property
+    def amount(self) -> int:
+        return self.worker_share + self.employer_share
+
+
+class YieldRate(models.Model):
+    """The development yield credited for a year, in basis points (600 = 6%). Policy."""
+
+    year = models.PositiveIntegerField(unique=True)
+    rate_bp = models.PositiveIntegerField()
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.rate_bp / 100:.2f}%"
+
+
+class YieldPosting(models.Model):
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="yield_postings"
+    )
+    year = models.PositiveIntegerField()
+    rate_bp = models.PositiveIntegerField()
+    base = models.BigIntegerField()
+    amount = models.BigIntegerField()
+    posted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "year"], name="one_yield_per_year"
+            )
+        ]
+
+
+class YearlyBalance(models.Model):
+    """Closing balance per year, maintained with the ledger; feeds the chart."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="yearly_balances"
+    )
+    year = models.PositiveIntegerField()
+    contributions = models.BigIntegerField(default=0)
+    yield_amount = models.BigIntegerField(default=0)
+    paid_out = models.BigIntegerField(default=0)
+    closing_balance = models.BigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "year"], name="one_row_per_year"
+            )
+        ]
+
+
+class AccountPolicy(models.Model):
+    """Singleton (pk=1): attempt limits for KPJ entry and activation. Policy."""
+
+    kpj_max_attempts = models.PositiveSmallIntegerField(default=3)
+    activation_max_attempts = models.PositiveSmallIntegerField(default=3)
+    default_yield_rate_bp = models.PositiveIntegerField(default=600)
+    otp_valid_minutes = models.PositiveSmallIntegerField(default=10)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "account policy"
+
+    @classmethod
+    def current(cls) -> "AccountPolicy":
+        policy, _created = cls.objects.get_or_create(pk=1)
+        return policy
+
+
+class BlockKind(models.TextChoices):
+    BIOMETRIC = "biometric", _("Face verification")
+    KPJ = "kpj", _("KPJ number entry")
+    ACTIVATION = "activation", _("Account activation")
+
+
+class AttemptCounter(models.Model):
+    """Failed attempts of one kind; reset on success or when the desk unblocks."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="attempt_counters"
+    )
+    kind = models.CharField(max_length=16, choices=BlockKind.choices)
+    attempts_used = models.PositiveSmallIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "kind"], name="one_counter_per_kind"
+            )
+        ]
+
+
+class BlockQuerySet(models.QuerySet):
+    def active(self) -> "BlockQuerySet":
+        return self.filter(lifted_at__isnull=True)
+
+
+class Block(models.Model):
+    """Every kind of lock (biometric, KPJ, activation); only the desk lifts one."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="blocks"
+    )
+    kind = models.CharField(max_length=16, choices=BlockKind.choices)
+    reason = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
+    )
+    lift_reason = models.CharField(max_length=500, blank=True)
+
+    objects = BlockQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "kind"],
+                condition=Q(lifted_at__isnull=True),
+                name="one_active_block_per_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} block of {self.participant_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.lifted_at is None
+
+
+class AuditRecord(models.Model):
+    """Immutable record of a sensitive staff action (unblock, reference change, ...)."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
+    )
+    action = models.CharField(max_length=64)
+    participant = models.ForeignKey(
+        Participant, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+    old_value = models.JSONField(default=dict, blank=True)
+    new_value = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:participants_auditrecord_change", args=[self.pk])

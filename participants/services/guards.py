@@ -1,0 +1,101 @@
+"""Attempt counters and blocks: one mechanism for selfies, KPJ entry and activation.
+
+Counting happens under a row lock on the participant, so parallel failures can
+never count past the limit or create a second block.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from participants.models import AttemptCounter, Block, Participant
+
+from .audit import audit_record
+
+
+@dataclass(frozen=True)
+class AttemptState:
+    attempts_used: int
+    max_attempts: int
+    block: Block | None
+
+    @property
+    def attempts_left(self) -> int:
+        if self.block is not None:
+            return 0
+        return max(self.max_attempts - self.attempts_used, 0)
+
+    @property
+    def blocked(self) -> bool:
+        return self.block is not None
+
+
+def block_active(*, participant: Participant, kind: str) -> Block | None:
+    return Block.objects.active().filter(participant=participant, kind=kind).first()
+
+
+def attempt_state(
+    *, participant: Participant, kind: str, max_attempts: int
+) -> AttemptState:
+    counter = AttemptCounter.objects.filter(participant=participant, kind=kind).first()
+    return AttemptState(
+        attempts_used=counter.attempts_used if counter else 0,
+        max_attempts=max_attempts,
+        block=block_active(participant=participant, kind=kind),
+    )
+
+
+@transaction.atomic
+def attempt_register_failure(
+    *, participant: Participant, kind: str, max_attempts: int, reason: str
+) -> AttemptState:
+    """Count one failed attempt; block when the count reaches `max_attempts`.
+
+    A participant already blocked is not counted again. Lowering or raising the
+    limit never lifts a block: only `block_lift` does.
+    """
+    Participant.objects.select_for_update().filter(pk=participant.pk).first()
+    block = block_active(participant=participant, kind=kind)
+    counter, _ = AttemptCounter.objects.get_or_create(
+        participant=participant, kind=kind
+    )
+    if block is None:
+        counter.attempts_used += 1
+        counter.save(update_fields=["attempts_used", "updated_at"])
+        if counter.attempts_used >= max_attempts:
+            block = Block.objects.create(
+                participant=participant, kind=kind, reason=reason
+            )
+    return AttemptState(counter.attempts_used, max_attempts, block)
+
+
+def attempt_reset(*, participant: Participant, kind: str) -> None:
+    """A success resets the failure count (it never lifts a block)."""
+    AttemptCounter.objects.filter(participant=participant, kind=kind).update(
+        attempts_used=0, updated_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def block_lift(*, block: Block, actor: AbstractBaseUser, reason: str) -> Block:
+    """Lift a block after the desk's in-person check; resets the count and audits."""
+    block = Block.objects.select_for_update().get(pk=block.pk)
+    if block.lifted_at is not None:
+        return block
+    block.lifted_at = timezone.now()
+    block.lifted_by = actor
+    block.lift_reason = reason
+    block.full_clean()
+    block.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
+    attempt_reset(participant=block.participant, kind=block.kind)
+    audit_record(
+        actor=actor,
+        action=f"unblock_{block.kind}",
+        participant=block.participant,
+        reason=reason,
+        old_value={"block_id": block.pk, "blocked_since": block.created_at.isoformat()},
+        new_value={"lifted_at": block.lifted_at.isoformat()},
+    )
+    return block

@@ -1,0 +1,177 @@
+"""The maintained JHT balance: every credit and debit updates it in one transaction."""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from jmo_portal.exceptions import ApplicationError
+from participants.models import (
+    Contribution,
+    Employer,
+    Participant,
+    YearlyBalance,
+    YieldPosting,
+)
+
+# JHT contribution: 5.7% of the monthly wage (JHT_RULES.md).
+WORKER_SHARE_PER_MILLE = 20
+EMPLOYER_SHARE_PER_MILLE = 37
+
+
+@dataclass(frozen=True)
+class ContributionLine:
+    employer: Employer
+    period: dt.date
+    wage: int
+
+
+def contribution_shares(wage: int) -> tuple[int, int]:
+    """(worker, employer) shares in whole rupiah, rounded down."""
+    return (
+        wage * WORKER_SHARE_PER_MILLE // 1000,
+        wage * EMPLOYER_SHARE_PER_MILLE // 1000,
+    )
+
+
+def _apply_yearly(
+    participant: Participant, field: str, per_year: dict[int, int], sign: int = 1
+) -> None:
+    """Add amounts to a yearly column; move the closing balance of that year and
+    every later year by `sign` times the amount (credits +1, payouts -1)."""
+    years = sorted(per_year)
+    existing = set(
+        YearlyBalance.objects.filter(
+            participant=participant, year__in=years
+        ).values_list("year", flat=True)
+    )
+    missing = [y for y in years if y not in existing]
+    if missing:
+        # A new year starts from the closing balance of the latest earlier year.
+        previous = {
+            y: YearlyBalance.objects.filter(participant=participant, year__lt=y)
+            .order_by("-year")
+            .values_list("closing_balance", flat=True)
+            .first()
+            or 0
+            for y in missing
+        }
+        YearlyBalance.objects.bulk_create(
+            [
+                YearlyBalance(
+                    participant=participant, year=y, closing_balance=previous[y]
+                )
+                for y in missing
+            ]
+        )
+    running = 0
+    for i, year in enumerate(years):
+        YearlyBalance.objects.filter(participant=participant, year=year).update(
+            **{field: F(field) + per_year[year]}
+        )
+        running += per_year[year]
+        upper = years[i + 1] if i + 1 < len(years) else None
+        rows = YearlyBalance.objects.filter(participant=participant, year__gte=year)
+        if upper is not None:
+            rows = rows.filter(year__lt=upper)
+        rows.update(closing_balance=F("closing_balance") + sign * running)
+
+
+@transaction.atomic
+def contributions_record(
+    *, participant: Participant, lines: Iterable[ContributionLine]
+) -> list[Contribution]:
+    """Record monthly contributions; a month already recorded is left as it is."""
+    Participant.objects.select_for_update().filter(pk=participant.pk).first()
+    lines = [
+        ContributionLine(line.employer, line.period.replace(day=1), line.wage)
+        for line in lines
+    ]
+    for line in lines:
+        if line.wage <= 0:
+            raise ApplicationError(
+                "Wage must be a positive amount of rupiah.", code="wage"
+            )
+    known = set(
+        Contribution.objects.filter(
+            participant=participant, period__in=[line.period for line in lines]
+        ).values_list("period", flat=True)
+    )
+    new = []
+    for line in lines:
+        if line.period in known:
+            continue
+        known.add(line.period)
+        worker, employer = contribution_shares(line.wage)
+        new.append(
+            Contribution(
+                participant=participant,
+                employer=line.employer,
+                period=line.period,
+                wage=line.wage,
+                worker_share=worker,
+                employer_share=employer,
+            )
+        )
+    if not new:
+        return []
+    Contribution.objects.bulk_create(new)
+    per_year: dict[int, int] = defaultdict(int)
+    for c in new:
+        per_year[c.period.year] += c.worker_share + c.employer_share
+    total = sum(per_year.values())
+    _apply_yearly(participant, "contributions", per_year)
+    Participant.objects.filter(pk=participant.pk).update(
+        balance=F("balance") + total,
+        contributions_total=F("contributions_total") + total,
+        balance_as_of=timezone.localdate(),
+    )
+    return new
+
+
+@transaction.atomic
+def yield_post(
+    *, participant: Participant, year: int, rate_bp: int
+) -> YieldPosting | None:
+    """Credit a year's development yield on that year's closing balance, once."""
+    Participant.objects.select_for_update().filter(pk=participant.pk).first()
+    if YieldPosting.objects.filter(participant=participant, year=year).exists():
+        return None
+    base = (
+        YearlyBalance.objects.filter(participant=participant, year__lte=year)
+        .order_by("-year")
+        .values_list("closing_balance", flat=True)
+        .first()
+        or 0
+    )
+    amount = base * rate_bp // 10000
+    posting = YieldPosting.objects.create(
+        participant=participant, year=year, rate_bp=rate_bp, base=base, amount=amount
+    )
+    if amount:
+        _apply_yearly(participant, "yield_amount", {year: amount})
+        Participant.objects.filter(pk=participant.pk).update(
+            balance=F("balance") + amount,
+            yield_total=F("yield_total") + amount,
+            balance_as_of=timezone.localdate(),
+        )
+    return posting
+
+
+def ledger_debit(*, participant: Participant, amount: int, on: dt.date) -> None:
+    """Take a payout off the balance; the caller holds the transaction."""
+    if amount <= 0:
+        raise ApplicationError("Payout amount must be positive.", code="amount")
+    locked = Participant.objects.select_for_update().get(pk=participant.pk)
+    if amount > locked.balance:
+        raise ApplicationError("Payout exceeds the balance.", code="balance")
+    _apply_yearly(participant, "paid_out", {on.year: amount}, sign=-1)
+    Participant.objects.filter(pk=participant.pk).update(
+        balance=F("balance") - amount,
+        paid_out_total=F("paid_out_total") + amount,
+        balance_as_of=on,
+    )

@@ -1,0 +1,149 @@
+"""Shared fixtures: the cast for permission tests, API clients, a real Celery worker."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
+from rest_framework.test import APIClient
+
+from tests.factories import ParticipantFactory, UserFactory
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def require_services(*, postgres: bool = False, redis: bool = False) -> None:
+    """Skip when a service is absent, unless REQUIRE_SERVICES=1 (then settings fail)."""
+    if (
+        postgres
+        and settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql"
+    ):
+        pytest.skip("needs PostgreSQL (runs in CI with REQUIRE_SERVICES=1)")
+    if redis and not settings.CELERY_BROKER_URL.startswith("redis://"):
+        pytest.skip("needs Redis (runs in CI with REQUIRE_SERVICES=1)")
+
+
+def _participant_user(**participant_fields):
+    participant = ParticipantFactory(**participant_fields)
+    user = UserFactory(username=participant.email, email=participant.email)
+    user.groups.add(Group.objects.get_or_create(name="participant")[0])
+    participant.user = user
+    participant.save(update_fields=["user"])
+    return user
+
+
+def _staff_user(username: str, role: str):
+    user = UserFactory(
+        username=username, email=f"{username}@bpjs.example", is_staff=True
+    )
+    user.groups.add(Group.objects.get_or_create(name=role)[0])
+    if role == "admin":
+        user.is_superuser = True
+        user.save(update_fields=["is_superuser"])
+    return user
+
+
+@pytest.fixture
+def participant_user(db):
+    return _participant_user()
+
+
+@pytest.fixture
+def other_participant_user(db):
+    return _participant_user()
+
+
+@pytest.fixture
+def front_office_user(db):
+    return _staff_user("fo_officer", "front_office")
+
+
+@pytest.fixture
+def claims_officer_user(db):
+    return _staff_user("claims_officer", "claims_officer")
+
+
+@pytest.fixture
+def admin_user(db):
+    return _staff_user("portal_admin", "admin")
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
+
+
+@pytest.fixture
+def participant_api(participant_user):
+    client = APIClient()
+    client.force_authenticate(participant_user)
+    return client
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A real `celery worker` process on Redis, sharing the test database and media.
+
+    Eager mode is off while it runs, so `.delay()` goes through the broker.
+    """
+    require_services(postgres=True, redis=True)
+    from jmo_portal.celery import app
+
+    db = settings.DATABASES["default"]
+    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "jmo_portal.settings_test",
+        "DATABASE_URL": url,
+        "TEST_DATABASE_NAME": db["NAME"],
+        "TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "TEST_CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "PYTHONUNBUFFERED": "1",
+    }
+    app.control.purge()
+    log = Path(settings.MEDIA_ROOT) / f"worker-{time.time_ns()}.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [
+                sys.executable, "-m", "celery", "-A", "jmo_portal", "worker",
+                "--pool=solo", "--loglevel=INFO", "--without-gossip", "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while "ready." not in log.read_text():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise RuntimeError(
+                f"celery worker did not start:\n{log.read_text()[-3000:]}"
+            )
+        time.sleep(0.2)
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    proc.log_path = log
+    try:
+        yield proc
+    finally:
+        app.conf.task_always_eager = previous
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def wait_for(predicate, timeout: float = 30.0, interval: float = 0.2):
+    """Poll until `predicate()` is truthy; return its value or fail with a message."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    pytest.fail(f"condition not met within {timeout}s")
