@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 BANK_PORT ?= 8765
 
-.PHONY: install system-deps messages run test lint check ci worker beat up bench bench-dashboard bench-selfie bench-payout evaluate-faces
+.PHONY: makemessages install system-deps messages run test lint check ci worker beat up bench bench-dashboard bench-selfie bench-payout evaluate-faces
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -80,3 +80,10 @@ bench-payout: install
 
 evaluate-faces: install
 	$(PY) manage.py evaluate_faces ../shared/faces/dev
+
+# Refresh one app's catalogue (its Python files and templates/<app>/):
+#   make makemessages APP=claims   then translate <app>/locale/id/LC_MESSAGES/django.po
+makemessages: $(STAMP)
+	mkdir -p $(APP)/locale && cd $(APP) && ln -sfn ../templates/$(APP) _templates && \
+	DJANGO_SETTINGS_MODULE=jmo_portal.settings PYTHONPATH=$(CURDIR) ../$(VENV)/bin/django-admin makemessages -l id --symlinks --no-obsolete; \
+	rm -f _templates
