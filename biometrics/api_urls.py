@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import api
 
 app_name = "biometrics_api"
-urlpatterns: list = []
+urlpatterns = [
+    path("biometrics/status/", api.BiometricStatusApi.as_view(), name="status"),
+    path("biometrics/selfies/", api.SelfieCreateApi.as_view(), name="selfie-create"),
+    path(
+        "biometrics/selfies/<int:pk>/",
+        api.SelfieDetailApi.as_view(),
+        name="selfie-detail",
+    ),
+]

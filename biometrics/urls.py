@@ -1,4 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "biometrics"
-urlpatterns: list = []
+urlpatterns = [
+    path("selfie/", views.guidance, name="guidance"),
+    path("selfie/capture/", views.capture, name="capture"),
+    path("selfie/<int:pk>/", views.attempt, name="attempt"),
+    path("selfie/<int:pk>/image/", views.selfie_image, name="selfie-image"),
+    path(
+        "selfie/references/<int:pk>/photo/",
+        views.reference_photo,
+        name="reference-photo",
+    ),
+]

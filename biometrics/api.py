@@ -1,0 +1,83 @@
+from django.core.exceptions import PermissionDenied
+from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from jmo_portal.exceptions import ApplicationError
+
+from .selectors import biometric_status, selfie_attempt_get
+from .services import selfie_submit
+
+
+class _ParticipantApi(APIView):
+    def participant(self, request):
+        participant = getattr(request.user, "participant", None)
+        if participant is None:
+            raise PermissionDenied
+        return participant
+
+
+class BiometricStatusApi(_ParticipantApi):
+    class OutputSerializer(serializers.Serializer):
+        attempts_used = serializers.IntegerField()
+        max_attempts = serializers.IntegerField()
+        attempts_left = serializers.IntegerField()
+        blocked = serializers.BooleanField()
+        block_reason = serializers.CharField()
+
+    def get(self, request):
+        data = biometric_status(participant=self.participant(request))
+        return Response(self.OutputSerializer(data).data)
+
+
+class SelfieCreateApi(_ParticipantApi):
+    parser_classes = [MultiPartParser, FormParser]
+
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        status = serializers.CharField()
+
+    def post(self, request):
+        participant = self.participant(request)
+        image = request.FILES.get("image")
+        if image is None:
+            raise ApplicationError(
+                _missing_image_message(), code="no_file", extra={"field": "image"}
+            )
+        attempt = selfie_submit(participant=participant, image=image)
+        return Response(
+            self.OutputSerializer(attempt).data, status=status.HTTP_202_ACCEPTED
+        )
+
+
+def _missing_image_message() -> str:
+    from django.utils.translation import gettext
+
+    return gettext("Send the photo in the multipart field `image`.")
+
+
+class SelfieDetailApi(_ParticipantApi):
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        status = serializers.CharField()
+        counted = serializers.BooleanField()
+        guidance = serializers.CharField()
+        distance = serializers.FloatField(allow_null=True)
+        attempts_left = serializers.IntegerField()
+        blocked = serializers.BooleanField()
+
+    def get(self, request, pk: int):
+        participant = self.participant(request)
+        attempt = selfie_attempt_get(participant=participant, attempt_id=pk)
+        state = biometric_status(participant=participant)
+        data = {
+            "id": attempt.pk,
+            "status": attempt.status,
+            "counted": attempt.counted,
+            "guidance": attempt.guidance,
+            "distance": attempt.distance,
+            "attempts_left": state["attempts_left"],
+            "blocked": state["blocked"],
+        }
+        return Response(self.OutputSerializer(data).data)

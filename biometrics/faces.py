@@ -1,0 +1,192 @@
+"""Face detection, quality findings and encodings (face_recognition / dlib).
+
+The dlib models are loaded once per process, on first use or when a Celery
+worker starts (`warm`). Everything here is pure computation on an RGB array.
+"""
+
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from django.utils.translation import gettext as _
+from PIL import Image, ImageFile
+
+_lock = threading.Lock()
+_module: Any = None
+
+# A second face counts when it is at least this share of the largest face's height
+# (a small face far in the background does not make a selfie unusable).
+SECOND_FACE_RATIO = 0.4
+SHARPNESS_SIZE = 128
+DETECT_UPSAMPLE = 1
+
+
+def _fr() -> Any:
+    """Import face_recognition once; undo its process-wide LOAD_TRUNCATED_IMAGES."""
+    global _module
+    if _module is None:
+        with _lock:
+            if _module is None:
+                import face_recognition
+
+                ImageFile.LOAD_TRUNCATED_IMAGES = False
+                _module = face_recognition
+    return _module
+
+
+def warm() -> None:
+    """Load the detector and the encoder now (worker start, benchmarks)."""
+    fr = _fr()
+    blank = np.zeros((64, 64, 3), dtype=np.uint8)
+    fr.api.face_detector(blank, 0)
+
+
+@dataclass
+class Finding:
+    code: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "message": self.message}
+
+
+@dataclass
+class FaceAnalysis:
+    findings: list[Finding] = field(default_factory=list)
+    encoding: np.ndarray | None = None
+    box: tuple[int, int, int, int] | None = None  # top, right, bottom, left
+    metrics: dict = field(default_factory=dict)
+    timings: dict = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings and self.encoding is not None
+
+
+def _luma(rgb: np.ndarray) -> np.ndarray:
+    return rgb[..., 0] * 0.299 + rgb[..., 1] * 0.587 + rgb[..., 2] * 0.114
+
+
+def _sharpness(gray: np.ndarray) -> float:
+    """Variance of the Laplacian on a 128x128 copy (scale-independent blur measure)."""
+    small = Image.fromarray(gray.astype(np.uint8)).resize(
+        (SHARPNESS_SIZE, SHARPNESS_SIZE), Image.Resampling.BILINEAR
+    )
+    g = np.asarray(small, dtype=np.float64)
+    lap = g[:-2, 1:-1] + g[2:, 1:-1] + g[1:-1, :-2] + g[1:-1, 2:] - 4 * g[1:-1, 1:-1]
+    return float(lap.var())
+
+
+def _message(code: str) -> str:
+    messages = {
+        "no_face": _(
+            "We cannot see a face. Hold the phone upright at eye level, come a "
+            "little closer and look straight at the camera."
+        ),
+        "several_faces": _(
+            "More than one face is in the photo. Make sure only you are in the picture."
+        ),
+        "face_too_small": _(
+            "Your face is too small in the photo: hold the phone closer, so your "
+            "face fills the oval."
+        ),
+        "face_cut": _(
+            "Part of your face is outside the photo: move back a little so your "
+            "whole face is inside the oval."
+        ),
+        "too_dark": _(
+            "Your photo is too dark: face a window or a lamp, not with the light "
+            "behind you."
+        ),
+        "too_bright": _(
+            "Your photo is too bright: move out of direct sunlight or away from a "
+            "strong lamp."
+        ),
+        "blurred": _(
+            "Your photo is blurred: hold the phone still with both hands and wipe "
+            "the camera lens."
+        ),
+    }
+    return messages[code]
+
+
+def finding(code: str) -> Finding:
+    return Finding(code=code, message=_message(code))
+
+
+def face_analyse(
+    rgb: np.ndarray,
+    *,
+    min_face_ratio: float,
+    min_brightness: int,
+    max_brightness: int,
+    min_sharpness: float,
+    check_quality: bool = True,
+) -> FaceAnalysis:
+    """Find exactly one usable face; return findings (first = guidance) or an encoding."""
+    fr = _fr()
+    result = FaceAnalysis()
+    height, width = rgb.shape[:2]
+    started = time.perf_counter()
+    rects = list(fr.api.face_detector(rgb, DETECT_UPSAMPLE))
+    result.timings["detect"] = round((time.perf_counter() - started) * 1000, 1)
+    gray = _luma(rgb.astype(np.float32))
+    if not rects:
+        # Say why, when the whole picture explains it.
+        mean = float(gray.mean())
+        result.metrics["image_brightness"] = round(mean, 1)
+        if mean < min_brightness:
+            result.findings.append(finding("too_dark"))
+        elif mean > max_brightness:
+            result.findings.append(finding("too_bright"))
+        elif check_quality and _sharpness(gray) < min_sharpness:
+            result.findings.append(finding("blurred"))
+        result.findings.append(finding("no_face"))
+        return result
+    rects.sort(key=lambda r: r.height(), reverse=True)
+    face = rects[0]
+    others = [r for r in rects[1:] if r.height() >= SECOND_FACE_RATIO * face.height()]
+    if others:
+        result.findings.append(finding("several_faces"))
+    top, right, bottom, left = face.top(), face.right(), face.bottom(), face.left()
+    result.metrics["face_ratio"] = round(face.height() / height, 3)
+    margin = 0.05 * face.height()
+    if (
+        top < -margin
+        or left < -margin
+        or bottom > height + margin
+        or (right > width + margin)
+    ):
+        result.findings.append(finding("face_cut"))
+    top, left = max(top, 0), max(left, 0)
+    bottom, right = min(bottom, height - 1), min(right, width - 1)
+    result.box = (top, right, bottom, left)
+    if check_quality:
+        if face.height() < min_face_ratio * height:
+            result.findings.append(finding("face_too_small"))
+        crop = gray[top:bottom, left:right]
+        brightness = float(crop.mean()) if crop.size else 0.0
+        sharpness = _sharpness(crop) if crop.size else 0.0
+        result.metrics.update(
+            brightness=round(brightness, 1), sharpness=round(sharpness, 1)
+        )
+        if brightness < min_brightness:
+            result.findings.append(finding("too_dark"))
+        elif brightness > max_brightness:
+            result.findings.append(finding("too_bright"))
+        if sharpness < min_sharpness:
+            result.findings.append(finding("blurred"))
+    if result.findings:
+        return result
+    started = time.perf_counter()
+    result.encoding = fr.face_encodings(rgb, [result.box], num_jitters=1)[0]
+    result.timings["encode"] = round((time.perf_counter() - started) * 1000, 1)
+    return result
+
+
+def face_distances(encoding: np.ndarray, references: list[list[float]]) -> np.ndarray:
+    if not references:
+        return np.array([])
+    return np.linalg.norm(np.asarray(references) - encoding, axis=1)

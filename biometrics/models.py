@@ -1,0 +1,281 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from participants.models import Participant
+
+# Chosen from `manage.py evaluate_faces` on the dev set (README, "Biometrics"):
+# face_recognition's 0.6 accepts ~22% of look-alike (SE/East-Asian) impostor pairs.
+DEFAULT_MATCH_THRESHOLD = Decimal("0.470")
+
+
+class BiometricPolicy(models.Model):
+    """Singleton (pk=1): attempt limit, match threshold, quality and image limits."""
+
+    max_attempts = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_("Failed face comparisons before the participant is blocked."),
+    )
+    match_threshold = models.DecimalField(
+        max_digits=4,
+        decimal_places=3,
+        default=DEFAULT_MATCH_THRESHOLD,
+        validators=[
+            MinValueValidator(Decimal("0.300")),
+            MaxValueValidator(Decimal("0.650")),
+        ],
+        help_text=_("Largest face distance accepted as the same person."),
+    )
+    min_face_ratio = models.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.12"),
+        validators=[MinValueValidator(Decimal("0.02")), MaxValueValidator(1)],
+        help_text=_("Face height as a share of the photo height, at least."),
+    )
+    min_brightness = models.PositiveSmallIntegerField(
+        default=60,
+        validators=[MaxValueValidator(255)],
+        help_text=_("Mean brightness of the face (0-255), at least."),
+    )
+    max_brightness = models.PositiveSmallIntegerField(
+        default=215,
+        validators=[MaxValueValidator(255)],
+        help_text=_("Mean brightness of the face (0-255), at most."),
+    )
+    min_sharpness = models.PositiveIntegerField(
+        default=12,
+        help_text=_("Variance of the Laplacian of the face at 128 px, at least."),
+    )
+    max_upload_bytes = models.PositiveIntegerField(
+        default=12 * 1024 * 1024,
+        validators=[MinValueValidator(64 * 1024)],
+    )
+    max_pixels = models.PositiveIntegerField(
+        default=50_000_000,
+        validators=[MinValueValidator(100_000), MaxValueValidator(150_000_000)],
+        help_text=_("Largest width x height decoded; larger files are refused."),
+    )
+    retention_days = models.PositiveSmallIntegerField(
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_("Days a selfie image is kept; distances and findings stay."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("biometric policy")
+        verbose_name_plural = _("biometric policy")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_attempts__gte=1) & Q(max_attempts__lte=10),
+                name="biometric_max_attempts_1_10",
+            ),
+            models.CheckConstraint(
+                condition=Q(min_brightness__lt=models.F("max_brightness")),
+                name="biometric_brightness_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Biometric policy"))
+
+    @classmethod
+    def current(cls) -> "BiometricPolicy":
+        policy, _created = cls.objects.get_or_create(pk=1)
+        return policy
+
+
+class FaceReferenceSource(models.TextChoices):
+    REGISTRY = "registry", _("Registry photo")
+    DESK = "desk", _("Re-taken at the desk")
+    DEMO = "demo", _("Demo world")
+
+
+def _reference_path(instance: "FaceReference", filename: str) -> str:
+    return f"biometrics/references/{instance.participant_id}/{filename}"
+
+
+def _selfie_path(instance: "SelfieAttempt", filename: str) -> str:
+    return f"biometrics/selfies/{instance.participant_id}/{filename}"
+
+
+class FaceReference(models.Model):
+    """A reference encoding (128 floats) of a participant's face; photo is private."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="face_references"
+    )
+    encoding = models.JSONField(help_text="128 floats from face_recognition")
+    source = models.CharField(max_length=16, choices=FaceReferenceSource.choices)
+    photo = models.FileField(upload_to=_reference_path, blank=True)
+    photo_sha256 = models.CharField(max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} reference of {self.participant_id}"
+
+
+class SelfieStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    PROCESSING = "processing", _("Checking")
+    MATCHED = "matched", _("Matched")
+    NOT_MATCHED = "not_matched", _("Not matched")
+    REJECTED_QUALITY = "rejected_quality", _("Photo not usable")
+    ERROR = "error", _("Error")
+
+
+class SelfieAttemptQuerySet(models.QuerySet):
+    def for_participant(self, participant: Participant) -> "SelfieAttemptQuerySet":
+        return self.filter(participant=participant)
+
+    def pending(self) -> "SelfieAttemptQuerySet":
+        return self.filter(status__in=SelfieAttempt.PENDING)
+
+
+class SelfieAttempt(models.Model):
+    """One uploaded selfie and its outcome. The image is purged after retention."""
+
+    PENDING = (SelfieStatus.QUEUED, SelfieStatus.PROCESSING)
+    FINAL = (
+        SelfieStatus.MATCHED,
+        SelfieStatus.NOT_MATCHED,
+        SelfieStatus.REJECTED_QUALITY,
+        SelfieStatus.ERROR,
+    )
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="selfie_attempts"
+    )
+    status = models.CharField(
+        max_length=20, choices=SelfieStatus.choices, default=SelfieStatus.QUEUED
+    )
+    counted = models.BooleanField(
+        default=False, help_text=_("Used up one of the allowed attempts.")
+    )
+    distance = models.FloatField(null=True, blank=True)
+    threshold_used = models.DecimalField(
+        max_digits=4, decimal_places=3, null=True, blank=True
+    )
+    quality_findings = models.JSONField(default=list, blank=True)
+    guidance = models.CharField(max_length=300, blank=True)
+    image = models.FileField(upload_to=_selfie_path, null=True, blank=True)
+    image_sha256 = models.CharField(max_length=64, db_index=True)
+    image_purged_at = models.DateTimeField(null=True, blank=True)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    timings = models.JSONField(
+        default=dict, blank=True, help_text="milliseconds per step"
+    )
+    dispatch_count = models.PositiveSmallIntegerField(default=0)
+    processing_started_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SelfieAttemptQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "updated_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(counted=False) | Q(status="not_matched"),
+                name="only_not_matched_is_counted",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"selfie {self.pk} ({self.status})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("biometrics:attempt", args=[self.pk])
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in self.PENDING
+
+
+class CalibrationRun(models.Model):
+    """Distances measured by `evaluate_faces` on a folder of people; feeds `tradeoff`."""
+
+    dataset = models.CharField(max_length=300)
+    people = models.PositiveIntegerField(default=0)
+    photos = models.PositiveIntegerField(default=0)
+    genuine_distances = models.JSONField(default=list)
+    impostor_distances = models.JSONField(default=list)
+    lookalike_distances = models.JSONField(
+        default=list, help_text="Impostor pairs within the hard (look-alike) slice."
+    )
+    lookalike_label = models.CharField(max_length=100, blank=True)
+    summary = models.JSONField(default=list, help_text="One row per threshold.")
+    timings = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.dataset} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class GuidanceItem(models.Model):
+    """One pre-selfie instruction with a pictogram; content an admin edits."""
+
+    class Icon(models.TextChoices):
+        NO_GLASSES = "no-glasses", _("No glasses")
+        NO_LENSES = "no-lenses", _("No contact lenses")
+        NO_HAT = "no-hat", _("No hat or mask")
+        LIGHT = "light", _("Face the light")
+        STILL = "still", _("Hold still")
+        FRAME = "frame", _("Face inside the frame")
+
+    order = models.PositiveSmallIntegerField(default=0)
+    icon = models.CharField(max_length=20, choices=Icon.choices)
+    title_id = models.CharField(max_length=120)
+    title_en = models.CharField(max_length=120)
+    text_id = models.CharField(max_length=300)
+    text_en = models.CharField(max_length=300)
+    active = models.BooleanField(default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.title_en
+
+    @property
+    def title(self) -> str:
+        return (
+            self.title_en
+            if (get_language() or "id").startswith("en")
+            else self.title_id
+        )
+
+    @property
+    def text(self) -> str:
+        return (
+            self.text_en if (get_language() or "id").startswith("en") else self.text_id
+        )
+
+    @property
+    def icon_path(self) -> str:
+        return f"biometrics/img/{self.icon}.svg"

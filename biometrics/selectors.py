@@ -1,0 +1,113 @@
+"""Reads that other apps and the pages rely on."""
+
+from datetime import datetime
+
+from django.http import Http404
+
+from participants.models import BlockKind, Participant
+from participants.services.guards import attempt_state
+
+from .models import (
+    BiometricPolicy,
+    CalibrationRun,
+    GuidanceItem,
+    SelfieAttempt,
+    SelfieStatus,
+)
+
+
+def selfie_verified_since(
+    *, participant: Participant, since: datetime
+) -> SelfieAttempt | None:
+    """The latest `matched` selfie created at or after `since` (claims require one)."""
+    return (
+        SelfieAttempt.objects.for_participant(participant)
+        .filter(status=SelfieStatus.MATCHED, created_at__gte=since)
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def biometric_status(*, participant: Participant) -> dict:
+    policy = BiometricPolicy.current()
+    state = attempt_state(
+        participant=participant,
+        kind=BlockKind.BIOMETRIC,
+        max_attempts=policy.max_attempts,
+    )
+    return {
+        "attempts_used": state.attempts_used,
+        "max_attempts": state.max_attempts,
+        "attempts_left": state.attempts_left,
+        "blocked": state.blocked,
+        "block_reason": state.block.reason if state.block else "",
+    }
+
+
+def selfie_attempt_get(*, participant: Participant, attempt_id: int) -> SelfieAttempt:
+    """The participant's own attempt; anyone else's id is a 404."""
+    attempt = (
+        SelfieAttempt.objects.for_participant(participant).filter(pk=attempt_id).first()
+    )
+    if attempt is None:
+        raise Http404
+    return attempt
+
+
+def guidance_item_list() -> list[GuidanceItem]:
+    return list(GuidanceItem.objects.filter(active=True))
+
+
+def _share(values: list[float], predicate) -> float | None:
+    if not values:
+        return None
+    return sum(1 for v in values if predicate(v)) / len(values)
+
+
+def tradeoff(
+    *, threshold: float, max_attempts: int, run: CalibrationRun | None = None
+) -> dict:
+    """Expected effect of a threshold and attempt limit, from a calibration run.
+
+    Assumes independent tries: a genuine participant is blocked when all N tries
+    fail, FRR(t)^N; an impostor gets in within N tries with 1-(1-FAR(t))^N.
+    Real tries of one person are correlated, so the blocked share is a floor.
+    """
+    run = run or CalibrationRun.objects.first()
+    threshold = float(threshold)
+    result = {
+        "threshold": threshold,
+        "max_attempts": max_attempts,
+        "run_id": None,
+        "dataset": "",
+        "frr": None,
+        "far": None,
+        "lookalike_far": None,
+        "genuine_blocked": None,
+        "impostor_accepted": None,
+        "lookalike_accepted": None,
+        "genuine_pairs": 0,
+        "impostor_pairs": 0,
+        "lookalike_pairs": 0,
+        "lookalike_label": "",
+    }
+    if run is None:
+        return result
+    frr = _share(run.genuine_distances, lambda d: d > threshold)
+    far = _share(run.impostor_distances, lambda d: d <= threshold)
+    hard = _share(run.lookalike_distances, lambda d: d <= threshold)
+    result.update(
+        run_id=run.pk,
+        dataset=run.dataset,
+        frr=frr,
+        far=far,
+        lookalike_far=hard,
+        genuine_blocked=None if frr is None else frr**max_attempts,
+        impostor_accepted=None if far is None else 1 - (1 - far) ** max_attempts,
+        lookalike_accepted=None if hard is None else 1 - (1 - hard) ** max_attempts,
+        genuine_pairs=len(run.genuine_distances),
+        impostor_pairs=len(run.impostor_distances),
+        lookalike_pairs=len(run.lookalike_distances),
+        lookalike_label=run.lookalike_label,
+    )
+    return result

@@ -1,0 +1,409 @@
+"""Biometric state changes: references, selfie submission, matching and purging."""
+
+import logging
+import time
+import uuid
+from collections import OrderedDict
+from datetime import timedelta
+from typing import IO
+
+import numpy as np
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from jmo_portal.exceptions import ApplicationError
+from notifications.services import notification_send
+from participants.models import BlockKind, Participant
+from participants.services.audit import audit_record
+from participants.services.guards import (
+    attempt_register_failure,
+    attempt_reset,
+    block_active,
+)
+
+from . import faces
+from .imaging import DecodedImage, image_decode
+from .models import (
+    BiometricPolicy,
+    FaceReference,
+    FaceReferenceSource,
+    SelfieAttempt,
+    SelfieStatus,
+)
+
+logger = logging.getLogger(__name__)
+
+# Encodings of photos already seen in this process, by pixel hash: the demo world
+# gives many participants the same few photos.
+_ENCODING_CACHE: OrderedDict[str, list[float]] = OrderedDict()
+_ENCODING_CACHE_SIZE = 256
+STUCK_QUEUED = timedelta(minutes=1)
+STUCK_PROCESSING = timedelta(minutes=5)
+MAX_DISPATCHES = 3
+
+
+def _decode(image: bytes | IO[bytes], policy: BiometricPolicy) -> DecodedImage:
+    return image_decode(
+        image=image,
+        max_bytes=policy.max_upload_bytes,
+        max_pixels=policy.max_pixels,
+    )
+
+
+def _analyse(
+    decoded_rgb: np.ndarray, policy: BiometricPolicy, *, check_quality: bool = True
+) -> faces.FaceAnalysis:
+    return faces.face_analyse(
+        decoded_rgb,
+        min_face_ratio=float(policy.min_face_ratio),
+        min_brightness=policy.min_brightness,
+        max_brightness=policy.max_brightness,
+        min_sharpness=float(policy.min_sharpness),
+        check_quality=check_quality,
+    )
+
+
+def _blocked_error(participant: Participant) -> ApplicationError:
+    return ApplicationError(
+        _(
+            "Face verification is blocked after too many failed attempts. Please "
+            "visit a BPJS Ketenagakerjaan front-office desk with your e-KTP to "
+            "unblock it."
+        ),
+        code="blocked",
+        status=423,
+        extra={"attempts_left": 0, "blocked": True},
+    )
+
+
+def face_reference_create(
+    *,
+    participant: Participant,
+    image: bytes | IO[bytes],
+    source: str,
+    actor: AbstractBaseUser | None = None,
+) -> FaceReference:
+    """Decode a photo safely, require exactly one face and store its encoding."""
+    if source not in FaceReferenceSource.values:
+        raise ApplicationError(_("Unknown reference source."), code="invalid_source")
+    policy = BiometricPolicy.current()
+    decoded = _decode(image, policy)
+    encoding = _ENCODING_CACHE.get(decoded.sha256)
+    if encoding is None:
+        analysis = _analyse(decoded.rgb, policy, check_quality=False)
+        if analysis.findings:
+            raise ApplicationError(
+                _("This photo cannot be a face reference: %(reason)s")
+                % {"reason": analysis.findings[0].message},
+                code=f"reference_{analysis.findings[0].code}",
+            )
+        encoding = [float(x) for x in analysis.encoding]
+        _ENCODING_CACHE[decoded.sha256] = encoding
+        while len(_ENCODING_CACHE) > _ENCODING_CACHE_SIZE:
+            _ENCODING_CACHE.popitem(last=False)
+    with transaction.atomic():
+        reference = FaceReference(
+            participant=participant,
+            encoding=encoding,
+            source=source,
+            photo_sha256=decoded.sha256,
+            created_by=actor if actor is not None and actor.is_authenticated else None,
+        )
+        reference.photo.save(
+            f"{uuid.uuid4().hex}.jpg", ContentFile(decoded.jpeg), False
+        )
+        reference.full_clean()
+        reference.save()
+        if source == FaceReferenceSource.DESK:
+            audit_record(
+                actor=actor,
+                action="face_reference_create",
+                participant=participant,
+                new_value={"reference_id": reference.pk, "source": source},
+            )
+    return reference
+
+
+def _duplicate_error(previous: SelfieAttempt) -> ApplicationError:
+    if previous.is_pending:
+        message = _("This photo is already being checked. Please wait for the result.")
+    else:
+        message = _(
+            "You sent the same photo again. Take a new photo: follow the tips on "
+            "the guidance page. This did not use up an attempt."
+        )
+    return ApplicationError(message, code="same_image")
+
+
+def selfie_submit(
+    *, participant: Participant, image: bytes | IO[bytes]
+) -> SelfieAttempt:
+    """Check the upload, store it and queue matching. Raises 423 when blocked."""
+    started = time.perf_counter()
+    policy = BiometricPolicy.current()
+    if block_active(participant=participant, kind=BlockKind.BIOMETRIC):
+        raise _blocked_error(participant)
+    if not participant.face_references.exists():
+        raise ApplicationError(
+            _(
+                "We have no reference photo for you yet. Please visit a front-office "
+                "desk to have your photo taken."
+            ),
+            code="no_reference",
+            status=409,
+        )
+    decoded = _decode(image, policy)
+    # Any earlier attempt with the same pixels, except one that failed on our side.
+    previous = (
+        SelfieAttempt.objects.for_participant(participant)
+        .filter(image_sha256=decoded.sha256)
+        .exclude(status=SelfieStatus.ERROR)
+        .first()
+    )
+    if previous is not None:
+        raise _duplicate_error(previous)
+    with transaction.atomic():
+        attempt = SelfieAttempt(
+            participant=participant,
+            image_sha256=decoded.sha256,
+            width=decoded.width,
+            height=decoded.height,
+            timings={
+                **decoded.timings,
+                "upload": round((time.perf_counter() - started) * 1000, 1),
+            },
+        )
+        attempt.image.save(f"{uuid.uuid4().hex}.jpg", ContentFile(decoded.jpeg), False)
+        attempt.full_clean()
+        attempt.save()
+        _dispatch_on_commit(attempt.pk)
+    return attempt
+
+
+def _dispatch_on_commit(attempt_id: int) -> None:
+    from .tasks import selfie_process as selfie_process_task
+
+    transaction.on_commit(lambda: selfie_process_task.delay(attempt_id))
+
+
+def _claim(attempt_id: int) -> int | None:
+    """queued -> processing with a conditional UPDATE; the new dispatch count is the token."""
+    now = timezone.now()
+    claimed = SelfieAttempt.objects.filter(
+        pk=attempt_id, status=SelfieStatus.QUEUED
+    ).update(
+        status=SelfieStatus.PROCESSING,
+        processing_started_at=now,
+        updated_at=now,
+        dispatch_count=F("dispatch_count") + 1,
+    )
+    if not claimed:
+        return None
+    return SelfieAttempt.objects.values_list("dispatch_count", flat=True).get(
+        pk=attempt_id
+    )
+
+
+def _load_pixels(attempt: SelfieAttempt, policy: BiometricPolicy) -> np.ndarray:
+    with attempt.image.open("rb") as fh:
+        return _decode(fh, policy).rgb
+
+
+def selfie_process(*, attempt_id: int) -> SelfieAttempt:
+    """Quality pre-check, then compare with the references; idempotent."""
+    token = _claim(attempt_id)
+    attempt = SelfieAttempt.objects.select_related("participant").get(pk=attempt_id)
+    if token is None:
+        return attempt
+    started = time.perf_counter()
+    policy = BiometricPolicy.current()
+    timings = dict(attempt.timings)
+    distance: float | None = None
+    analysis: faces.FaceAnalysis | None = None
+    try:
+        rgb = _load_pixels(attempt, policy)
+        analysis = _analyse(rgb, policy)
+        timings.update(analysis.timings)
+        if analysis.ok:
+            references = list(
+                attempt.participant.face_references.values_list("encoding", flat=True)
+            )
+            distances = faces.face_distances(analysis.encoding, references)
+            distance = float(distances.min()) if distances.size else None
+    except Exception:
+        # The row must reach a final state; the participant loses no attempt.
+        logger.exception("selfie %s could not be analysed", attempt_id)
+    timings["process"] = round((time.perf_counter() - started) * 1000, 1)
+    timings["queue_to_decision"] = round(
+        (timezone.now() - attempt.created_at).total_seconds() * 1000, 1
+    )
+    return _finish(
+        attempt_id=attempt_id,
+        token=token,
+        policy=policy,
+        analysis=analysis,
+        distance=distance,
+        timings=timings,
+    )
+
+
+@transaction.atomic
+def _finish(
+    *,
+    attempt_id: int,
+    token: int,
+    policy: BiometricPolicy,
+    analysis: faces.FaceAnalysis | None,
+    distance: float | None,
+    timings: dict,
+) -> SelfieAttempt:
+    """Record the outcome under the participant's row lock (counting must not race)."""
+    attempt = SelfieAttempt.objects.select_related("participant").get(pk=attempt_id)
+    participant = attempt.participant
+    Participant.objects.select_for_update().filter(pk=participant.pk).first()
+    attempt = SelfieAttempt.objects.select_for_update().get(pk=attempt_id)
+    if attempt.status != SelfieStatus.PROCESSING or attempt.dispatch_count != token:
+        return attempt  # a later dispatch owns this attempt now
+    attempt.timings = timings
+    attempt.threshold_used = policy.match_threshold
+    if analysis is not None:
+        attempt.quality_findings = [f.as_dict() for f in analysis.findings]
+        attempt.quality_findings.append({"code": "metrics", **analysis.metrics})
+    blocked = block_active(participant=participant, kind=BlockKind.BIOMETRIC)
+    if analysis is None or (analysis.ok and distance is None):
+        attempt.status = SelfieStatus.ERROR
+        attempt.guidance = _(
+            "We could not check your photo because of a problem on our side. "
+            "Please try again; this did not use up an attempt."
+        )
+    elif analysis.findings:
+        attempt.status = SelfieStatus.REJECTED_QUALITY
+        attempt.guidance = analysis.findings[0].message
+    elif blocked is not None:
+        # Uploaded before the block, finished after it: never counted, never a pass.
+        attempt.status = SelfieStatus.ERROR
+        attempt.distance = distance
+        attempt.guidance = str(_blocked_error(participant).message)
+    else:
+        attempt.distance = distance
+        if distance <= float(policy.match_threshold):
+            attempt.status = SelfieStatus.MATCHED
+            attempt_reset(participant=participant, kind=BlockKind.BIOMETRIC)
+        else:
+            attempt.status = SelfieStatus.NOT_MATCHED
+            attempt.counted = True
+            state = attempt_register_failure(
+                participant=participant,
+                kind=BlockKind.BIOMETRIC,
+                max_attempts=policy.max_attempts,
+                reason=str(_("Face did not match %(n)d times in a row."))
+                % {"n": policy.max_attempts},
+            )
+            attempt.guidance = _not_matched_guidance(state.attempts_left)
+            _notify_failure(attempt=attempt, attempts_left=state.attempts_left)
+            if state.block is not None:
+                _notify_block(participant=participant, block_id=state.block.pk)
+    attempt.full_clean()
+    attempt.save()
+    return attempt
+
+
+def _not_matched_guidance(attempts_left: int) -> str:
+    if attempts_left <= 0:
+        return _(
+            "Your face did not match our records. Face verification is now "
+            "blocked: please visit a front-office desk with your e-KTP."
+        )
+    return _(
+        "Your face did not match our records. Take off glasses or contact lenses, "
+        "face the light and try again. Attempts left: %(n)d."
+    ) % {"n": attempts_left}
+
+
+def _notify_failure(*, attempt: SelfieAttempt, attempts_left: int) -> None:
+    participant = attempt.participant
+    with override(participant.language or "id"):
+        notification_send(
+            participant=participant,
+            key=f"selfie-not-matched-{attempt.pk}",
+            kind="biometric_not_matched",
+            title=_("Face verification did not match"),
+            body=_(
+                "A selfie sent on %(when)s did not match your reference photo. "
+                "Attempts left: %(n)d. If this was not you, contact BPJS "
+                "Ketenagakerjaan."
+            )
+            % {
+                "when": timezone.localtime(attempt.created_at).strftime(
+                    "%d-%m-%Y %H:%M"
+                ),
+                "n": attempts_left,
+            },
+            link=reverse("biometrics:guidance"),
+        )
+
+
+def _notify_block(*, participant: Participant, block_id: int) -> None:
+    with override(participant.language or "id"):
+        notification_send(
+            participant=participant,
+            key=f"biometric-block-{block_id}",
+            kind="biometric_blocked",
+            title=_("Face verification blocked"),
+            body=_(
+                "Face verification was blocked after too many selfies that did not "
+                "match. Visit a BPJS Ketenagakerjaan front-office desk with your "
+                "e-KTP to unblock it."
+            ),
+            link=reverse("biometrics:guidance"),
+        )
+
+
+def selfie_sweep() -> int:
+    """Re-dispatch attempts whose message or worker was lost; give up after a few tries."""
+    now = timezone.now()
+    stale = SelfieAttempt.objects.filter(
+        status=SelfieStatus.PROCESSING, processing_started_at__lt=now - STUCK_PROCESSING
+    )
+    stale.filter(dispatch_count__gte=MAX_DISPATCHES).update(
+        status=SelfieStatus.ERROR,
+        updated_at=now,
+        guidance=_(
+            "We could not check your photo because of a problem on our side. "
+            "Please try again; this did not use up an attempt."
+        ),
+    )
+    requeue = list(stale.values_list("pk", flat=True))
+    SelfieAttempt.objects.filter(pk__in=requeue).update(
+        status=SelfieStatus.QUEUED, updated_at=now
+    )
+    ids = requeue + list(
+        SelfieAttempt.objects.filter(
+            status=SelfieStatus.QUEUED, updated_at__lt=now - STUCK_QUEUED
+        ).values_list("pk", flat=True)
+    )
+    for attempt_id in ids:
+        _dispatch_on_commit(attempt_id)
+    return len(ids)
+
+
+def selfie_retention_purge(*, now=None) -> int:
+    """Delete selfie images older than the retention period; outcomes stay."""
+    now = now or timezone.now()
+    policy = BiometricPolicy.current()
+    cutoff = now - timedelta(days=policy.retention_days)
+    purged = 0
+    expired = SelfieAttempt.objects.filter(created_at__lt=cutoff).exclude(image="")
+    for attempt in expired.exclude(image__isnull=True).iterator():
+        attempt.image.delete(save=False)
+        SelfieAttempt.objects.filter(pk=attempt.pk).update(
+            image=None, image_purged_at=now
+        )
+        purged += 1
+    return purged

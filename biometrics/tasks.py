@@ -1,0 +1,34 @@
+"""Thin Celery wrappers around biometrics.services (ids in, services do the work)."""
+
+from celery import shared_task
+from celery.signals import worker_process_init, worker_ready
+
+
+@worker_process_init.connect
+@worker_ready.connect
+def _warm_face_models(**_kwargs) -> None:
+    # Load dlib's models once per worker process, before the first selfie arrives.
+    from .faces import warm
+
+    warm()
+
+
+@shared_task(acks_late=True)
+def selfie_process(attempt_id: int) -> str:
+    from .services import selfie_process
+
+    return selfie_process(attempt_id=attempt_id).status
+
+
+@shared_task(acks_late=True)
+def selfie_sweep() -> int:
+    from .services import selfie_sweep
+
+    return selfie_sweep()
+
+
+@shared_task(acks_late=True)
+def selfie_retention_purge() -> int:
+    from .services import selfie_retention_purge
+
+    return selfie_retention_purge()
