@@ -1,0 +1,89 @@
+"""HTTP client of the bank's disbursement gateway (API.md). Never call inside atomic()."""
+
+import os
+
+import requests
+from django.conf import settings
+
+
+def _timeout() -> tuple[float, float]:
+    # BANK_TIMEOUT_SECONDS: the read timeout; the fault tests shorten it.
+    return (3.05, float(os.environ.get("BANK_TIMEOUT_SECONDS", "5")))
+
+
+class BankError(Exception):
+    """The bank answered with a definite refusal (4xx)."""
+
+    def __init__(self, message: str, *, status: int = 400, code: str = "") -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+
+
+class BankTransientError(Exception):
+    """Timeout, connection error or 5xx: the same call may be repeated."""
+
+
+def _request(method: str, path: str, **kwargs) -> requests.Response:
+    headers = {"X-API-Key": settings.BANK_API_KEY, **kwargs.pop("headers", {})}
+    url = settings.BANK_API_URL.rstrip("/") + path
+    try:
+        response = requests.request(
+            method,
+            url,
+            headers=headers,
+            timeout=kwargs.pop("timeout", _timeout()),
+            **kwargs,
+        )
+    except (requests.Timeout, requests.ConnectionError) as exc:
+        raise BankTransientError(f"{method} {path}: {type(exc).__name__}") from exc
+    if response.status_code >= 500:
+        raise BankTransientError(f"{method} {path}: HTTP {response.status_code}")
+    return response
+
+
+def _error(response: requests.Response) -> BankError:
+    try:
+        body = response.json()
+    except ValueError:
+        body = {}
+    return BankError(
+        body.get("message", f"HTTP {response.status_code}"),
+        status=response.status_code,
+        code=body.get("error_code", ""),
+    )
+
+
+def disbursement_create(*, idempotency_key: str, payload: dict) -> dict:
+    response = _request(
+        "POST",
+        "/disbursements",
+        json=payload,
+        headers={"Idempotency-Key": idempotency_key},
+    )
+    if response.status_code not in (200, 201):
+        raise _error(response)
+    return response.json()
+
+
+def disbursement_list(*, external_id: str) -> list[dict]:
+    response = _request("GET", "/disbursements", params={"external_id": external_id})
+    if response.status_code != 200:
+        raise _error(response)
+    return response.json()
+
+
+def account_inquiry(*, bank_code: str, account_number: str, name_hint: str) -> dict:
+    """The holder name the bank has on file; BankError(404) for a closed account."""
+    response = _request(
+        "GET",
+        "/account-inquiry",
+        params={
+            "bank_code": bank_code,
+            "account_number": account_number,
+            "name": name_hint,
+        },
+    )
+    if response.status_code != 200:
+        raise _error(response)
+    return response.json()

@@ -1,0 +1,306 @@
+"""Who may claim what, and from which date: pure functions over plain facts.
+
+The caller (claims.selectors.eligibility_facts) loads the facts and the policy
+numbers; nothing here touches the database, so every rule is tested directly.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+FULL_TYPES = (
+    "resign",
+    "termination",
+    "contract_end",
+    "retirement",
+    "disability",
+    "leave_country",
+)
+PARTIAL_PERCENT = {"partial_10": 10, "partial_30": 30}
+ONLINE_TYPES = FULL_TYPES + tuple(PARTIAL_PERCENT)
+
+
+@dataclass(frozen=True)
+class Job:
+    start: dt.date
+    end: dt.date | None
+
+
+@dataclass(frozen=True)
+class Rules:
+    online_cap: int = 15_000_000
+    waiting_months: dict = field(
+        default_factory=lambda: {"resign": 1, "termination": 1, "contract_end": 1}
+    )
+    retirement_age: int = 56
+    partial_min_years: int = 10
+
+
+@dataclass(frozen=True)
+class Facts:
+    today: dt.date
+    birth_date: dt.date
+    jobs: tuple[Job, ...]
+    balance: int
+    profile_confirmed: bool
+    has_face_reference: bool
+    has_active_claim: bool
+    partial_claimed: bool
+    membership_start: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Check:
+    code: str
+    ok: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class Verdict:
+    claim_type: str
+    checks: tuple[Check, ...]
+    allowed_from: dt.date | None
+    amount: int
+    online: bool
+
+    @property
+    def eligible(self) -> bool:
+        return all(c.ok for c in self.checks)
+
+    @property
+    def failures(self) -> list[Check]:
+        return [c for c in self.checks if not c.ok]
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Same day `months` later; the last day of the month when it has fewer days."""
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, d)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    return add_months(day, 12 * years)
+
+
+def _fmt(day: dt.date) -> str:
+    return date_format(day, "j M Y")
+
+
+def membership_active(jobs: tuple[Job, ...]) -> bool:
+    """Active while an employer still reports the participant (no end date)."""
+    return any(job.end is None for job in jobs)
+
+
+def last_end(jobs: tuple[Job, ...]) -> dt.date | None:
+    ends = [job.end for job in jobs if job.end is not None]
+    return max(ends) if ends else None
+
+
+def claim_amount(claim_type: str, balance: int) -> int:
+    if claim_type in PARTIAL_PERCENT:
+        return balance * PARTIAL_PERCENT[claim_type] // 100
+    return balance
+
+
+def _inactive_check(facts: Facts) -> Check:
+    if membership_active(facts.jobs):
+        return Check(
+            "membership_inactive",
+            False,
+            _(
+                "You are still reported by an employer, so you cannot claim the "
+                "full balance while you work there."
+            ),
+        )
+    return Check("membership_inactive", True, _("Your membership is inactive."))
+
+
+def _waiting_check(
+    claim_type: str, facts: Facts, rules: Rules
+) -> tuple[Check, dt.date | None]:
+    end = last_end(facts.jobs)
+    if end is None:
+        return (
+            Check(
+                "waiting_period", False, _("There is no employment end date on file.")
+            ),
+            None,
+        )
+    allowed = add_months(end, rules.waiting_months.get(claim_type, 1))
+    if facts.today < allowed:
+        return (
+            Check(
+                "waiting_period",
+                False,
+                _("The waiting period ends on %(date)s: you can claim from that day.")
+                % {"date": _fmt(allowed)},
+            ),
+            allowed,
+        )
+    return Check("waiting_period", True, _("The waiting period has passed.")), allowed
+
+
+def _age_check(facts: Facts, rules: Rules) -> tuple[Check, dt.date]:
+    allowed = add_years(facts.birth_date, rules.retirement_age)
+    if facts.today < allowed:
+        return (
+            Check(
+                "retirement_age",
+                False,
+                _("You reach age %(age)s on %(date)s: you can claim from that day.")
+                % {"age": rules.retirement_age, "date": _fmt(allowed)},
+            ),
+            allowed,
+        )
+    return Check(
+        "retirement_age",
+        True,
+        _("You have reached age %(age)s.") % {"age": rules.retirement_age},
+    ), allowed
+
+
+def _partial_checks(facts: Facts, rules: Rules) -> tuple[list[Check], dt.date | None]:
+    starts = [job.start for job in facts.jobs]
+    if facts.membership_start:
+        starts.append(facts.membership_start)
+    checks = []
+    allowed = None
+    if not starts:
+        checks.append(
+            Check("ten_years", False, _("There is no membership start date on file."))
+        )
+    else:
+        allowed = add_years(min(starts), rules.partial_min_years)
+        if facts.today < allowed:
+            checks.append(
+                Check(
+                    "ten_years",
+                    False,
+                    _(
+                        "You need %(years)s years of membership; you reach them on "
+                        "%(date)s."
+                    )
+                    % {"years": rules.partial_min_years, "date": _fmt(allowed)},
+                )
+            )
+        else:
+            checks.append(
+                Check(
+                    "ten_years",
+                    True,
+                    _("You have at least %(years)s years of membership.")
+                    % {"years": rules.partial_min_years},
+                )
+            )
+    if facts.partial_claimed:
+        checks.append(
+            Check(
+                "once_only",
+                False,
+                _(
+                    "A partial claim (10 or 30 percent) can be made only once per membership."
+                ),
+            )
+        )
+    else:
+        checks.append(
+            Check("once_only", True, _("You have not made a partial claim before."))
+        )
+    return checks, allowed
+
+
+def _common_checks(facts: Facts, rules: Rules, amount: int) -> list[Check]:
+    checks = []
+    if facts.has_active_claim:
+        checks.append(
+            Check(
+                "one_active_claim",
+                False,
+                _("You already have a claim in progress; finish or cancel it first."),
+            )
+        )
+    if facts.profile_confirmed and facts.has_face_reference:
+        checks.append(Check("data_updated", True, _("Your data is up to date.")))
+    else:
+        checks.append(
+            Check(
+                "data_updated",
+                False,
+                _(
+                    "Your data is not up to date (confirmed profile and face photo "
+                    "on file): please visit a branch office."
+                ),
+            )
+        )
+    if amount <= 0:
+        checks.append(Check("balance", False, _("There is no balance to claim.")))
+    return checks
+
+
+def cap_check(facts: Facts, rules: Rules) -> Check:
+    """Informational tick: above the cap the claim needs documents and a review."""
+    if facts.balance <= rules.online_cap:
+        return Check("online_cap", True, _("Your balance is within the online limit."))
+    return Check(
+        "online_cap",
+        True,
+        _(
+            "Your balance is above the online limit: you will upload documents and "
+            "an officer reviews the claim."
+        ),
+    )
+
+
+def evaluate(claim_type: str, facts: Facts, rules: Rules) -> Verdict:
+    """Every condition of `claim_type` with a plain reason, and the allowed date."""
+    if claim_type == "death":
+        return Verdict(
+            claim_type,
+            (
+                Check(
+                    "not_online",
+                    False,
+                    _(
+                        "A death claim is made by the heirs at a BPJS "
+                        "Ketenagakerjaan branch office, not online."
+                    ),
+                ),
+            ),
+            None,
+            0,
+            False,
+        )
+    if claim_type not in ONLINE_TYPES:
+        raise ValueError(f"unknown claim type {claim_type!r}")
+    amount = claim_amount(claim_type, facts.balance)
+    checks: list[Check] = []
+    allowed = None
+    if claim_type in FULL_TYPES:
+        checks.append(_inactive_check(facts))
+        if claim_type in rules.waiting_months:
+            check, allowed = _waiting_check(claim_type, facts, rules)
+            checks.append(check)
+        elif claim_type == "retirement":
+            check, allowed = _age_check(facts, rules)
+            checks.append(check)
+    else:
+        partial, allowed = _partial_checks(facts, rules)
+        checks.extend(partial)
+    checks.extend(_common_checks(facts, rules, amount))
+    checks.append(cap_check(facts, rules))
+    return Verdict(
+        claim_type,
+        tuple(checks),
+        allowed,
+        amount,
+        online=facts.balance <= rules.online_cap,
+    )

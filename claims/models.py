@@ -1,0 +1,323 @@
+"""JHT claims: policy rows, the claim and its timeline, documents and payouts."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from participants.models import Participant
+
+
+class ClaimType(models.TextChoices):
+    RESIGN = "resign", _("Resignation")
+    TERMINATION = "termination", _("Termination of employment (PHK)")
+    CONTRACT_END = "contract_end", _("End of fixed-term contract")
+    RETIREMENT = "retirement", _("Retirement age")
+    DISABILITY = "disability", _("Permanent total disability")
+    LEAVE_COUNTRY = "leave_country", _("Leaving Indonesia for good")
+    PARTIAL_10 = "partial_10", _("10% for other needs")
+    PARTIAL_30 = "partial_30", _("30% for housing")
+    DEATH = "death", _("Death (heirs claim)")
+
+
+PARTIAL_TYPES = (ClaimType.PARTIAL_10, ClaimType.PARTIAL_30)
+
+
+class ClaimStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    UNDER_REVIEW = "under_review", _("Under review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    PAYOUT_PENDING = "payout_pending", _("Payout sent to the bank")
+    PAID = "paid", _("Paid")
+    PAYOUT_FAILED = "payout_failed", _("Payout failed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# A participant has at most one claim in these states (partial unique index).
+ACTIVE_STATUSES = (
+    ClaimStatus.DRAFT,
+    ClaimStatus.SUBMITTED,
+    ClaimStatus.UNDER_REVIEW,
+    ClaimStatus.APPROVED,
+    ClaimStatus.PAYOUT_PENDING,
+    ClaimStatus.PAYOUT_FAILED,
+)
+
+
+class ClaimPolicy(models.Model):
+    """Singleton (pk=1): the claim numbers an admin may change. Policy."""
+
+    online_cap = models.BigIntegerField(
+        default=15_000_000, help_text=_("Largest balance claimed online, in rupiah.")
+    )
+    sla_days_online = models.PositiveSmallIntegerField(default=1)
+    sla_days_review = models.PositiveSmallIntegerField(default=5)
+    waiting_months_resign = models.PositiveSmallIntegerField(default=1)
+    waiting_months_termination = models.PositiveSmallIntegerField(default=1)
+    waiting_months_contract_end = models.PositiveSmallIntegerField(default=1)
+    retirement_age = models.PositiveSmallIntegerField(default=56)
+    partial_min_years = models.PositiveSmallIntegerField(default=10)
+    npwp_required_above = models.BigIntegerField(default=50_000_000)
+    no_npwp_surcharge_pct = models.PositiveSmallIntegerField(default=20)
+    bank_cooling_hours = models.PositiveSmallIntegerField(
+        default=0,
+        help_text=_("Hours a payout waits after the bank account was changed."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("claim policy")
+        verbose_name_plural = _("claim policy")
+
+    def __str__(self) -> str:
+        return str(_("Claim policy"))
+
+    @classmethod
+    def current(cls) -> "ClaimPolicy":
+        policy, _created = cls.objects.get_or_create(pk=1)
+        return policy
+
+
+class DocumentRequirement(models.Model):
+    """One document a claim type needs above the online cap. Policy."""
+
+    claim_type = models.CharField(max_length=16, choices=ClaimType.choices)
+    kind = models.SlugField(max_length=40)
+    label = models.CharField(max_length=120)
+    order = models.PositiveSmallIntegerField(default=0)
+    active = models.BooleanField(default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["claim_type", "order", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim_type", "kind"], name="one_requirement_per_kind"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claim_type}: {self.label}"
+
+
+class TaxRegime(models.TextChoices):
+    LUMP_SUM = "lump_sum", _("Lump sum (final)")
+    PROGRESSIVE = "progressive", _("Progressive")
+
+
+class TaxBracket(models.Model):
+    """A layer of PPh 21 on JHT: `rate_bp` applies between lower and upper. Policy."""
+
+    regime = models.CharField(max_length=16, choices=TaxRegime.choices)
+    lower = models.BigIntegerField()
+    upper = models.BigIntegerField(null=True, blank=True)
+    rate_bp = models.PositiveIntegerField(help_text=_("Basis points: 500 = 5%"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["regime", "lower"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["regime", "lower"], name="one_bracket_per_lower"
+            ),
+            models.CheckConstraint(
+                condition=Q(upper__isnull=True) | Q(upper__gt=models.F("lower")),
+                name="bracket_upper_above_lower",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.regime} {self.lower}-{self.upper or '∞'} {self.rate_bp}bp"
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("Online (automatic approval)")
+    REVIEW = "review", _("Officer review")
+
+
+class ClaimQuerySet(models.QuerySet):
+    def active(self) -> "ClaimQuerySet":
+        return self.filter(status__in=ACTIVE_STATUSES)
+
+    def for_participant(self, participant: Participant) -> "ClaimQuerySet":
+        return self.filter(participant=participant)
+
+
+class Claim(models.Model):
+    """A JHT claim; its status only changes through claims.services.claim_transition."""
+
+    reference = models.CharField(max_length=20, unique=True)
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="claims"
+    )
+    claim_type = models.CharField(max_length=16, choices=ClaimType.choices)
+    status = models.CharField(
+        max_length=16, choices=ClaimStatus.choices, default=ClaimStatus.DRAFT
+    )
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    # The document list in force when the claim started (requirements never grow).
+    requirements = models.JSONField(default=list, blank=True)
+    balance_at_start = models.BigIntegerField()
+    gross = models.BigIntegerField(null=True, blank=True)
+    tax = models.BigIntegerField(null=True, blank=True)
+    net = models.BigIntegerField(null=True, blank=True)
+    tax_regime = models.CharField(max_length=16, blank=True)
+    kpj_verified_at = models.DateTimeField(null=True, blank=True)
+    bank_code = models.CharField(max_length=16, blank=True)
+    account_number = models.CharField(max_length=24, blank=True)
+    account_holder = models.CharField(max_length=120, blank=True)
+    bank_verified_name = models.CharField(max_length=120, blank=True)
+    bank_verified_at = models.DateTimeField(null=True, blank=True)
+    npwp = models.CharField(max_length=20, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    sla_due = models.DateField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decision_note = models.TextField(blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant"],
+                condition=Q(status__in=ACTIVE_STATUSES),
+                name="one_active_claim_per_participant",
+            ),
+            models.CheckConstraint(
+                condition=Q(gross__isnull=True) | Q(gross__gte=0),
+                name="claim_gross_not_negative",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "submitted_at"])]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def get_absolute_url(self) -> str:
+        return reverse("claims:detail", args=[self.reference])
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+    @property
+    def account_masked(self) -> str:
+        n = self.account_number
+        return f"{'•' * max(len(n) - 4, 0)}{n[-4:]}" if n else ""
+
+
+class ClaimEvent(models.Model):
+    """One step of the timeline: who moved the claim from which status to which."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16, choices=ClaimStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id}: {self.from_status} → {self.to_status}"
+
+
+def _document_path(instance: "ClaimDocument", filename: str) -> str:
+    return f"claims/{instance.claim.reference}/{filename}"
+
+
+class ClaimDocument(models.Model):
+    """An uploaded document (private media, streamed after an access check)."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="documents")
+    kind = models.SlugField(max_length=40)
+    file = models.FileField(upload_to=_document_path)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    original_name = models.CharField(max_length=200, blank=True)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim", "kind"], name="one_document_per_kind"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} {self.kind}"
+
+
+class PayoutStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending to the bank")
+    PENDING = "pending", _("Accepted by the bank")
+    COMPLETED = "completed", _("Completed")
+    FAILED = "failed", _("Failed")
+
+
+class Payout(models.Model):
+    """One transfer order. `idempotency_key` goes to the bank as Idempotency-Key.
+
+    The first payout of a claim uses the claim reference; a re-send after a FAILED
+    transfer (account fixed) gets `<reference>-R<n>`: the bank never moved money
+    for the failed one, and at most one payout of a claim is open at a time.
+    """
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="payouts")
+    idempotency_key = models.CharField(max_length=40, unique=True)
+    amount = models.BigIntegerField()
+    bank_code = models.CharField(max_length=16)
+    account_number = models.CharField(max_length=24)
+    account_holder = models.CharField(max_length=120)
+    status = models.CharField(
+        max_length=12, choices=PayoutStatus.choices, default=PayoutStatus.QUEUED
+    )
+    bank_id = models.CharField(max_length=64, blank=True)
+    failure_code = models.CharField(max_length=40, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    not_before = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    settled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim"],
+                condition=~Q(status="failed"),
+                name="one_open_payout_per_claim",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0), name="payout_amount_positive"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "updated_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.idempotency_key} {self.status}"

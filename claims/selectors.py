@@ -1,0 +1,159 @@
+"""Reads that feed the claim pages, the API and the officer queue."""
+
+import datetime as dt
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from participants.models import Participant
+
+from . import eligibility
+from .models import (
+    PARTIAL_TYPES,
+    Claim,
+    ClaimPolicy,
+    ClaimStatus,
+    ClaimType,
+    TaxBracket,
+    TaxRegime,
+)
+from .tax import Bracket, PriorPayout, TaxResult, tax_compute
+
+
+def policy_rules(policy: ClaimPolicy | None = None) -> eligibility.Rules:
+    policy = policy or ClaimPolicy.current()
+    return eligibility.Rules(
+        online_cap=policy.online_cap,
+        waiting_months={
+            "resign": policy.waiting_months_resign,
+            "termination": policy.waiting_months_termination,
+            "contract_end": policy.waiting_months_contract_end,
+        },
+        retirement_age=policy.retirement_age,
+        partial_min_years=policy.partial_min_years,
+    )
+
+
+def has_face_reference(participant: Participant) -> bool:
+    try:
+        from biometrics.models import FaceReference
+    except ImportError:  # biometrics not installed yet
+        return False
+    return FaceReference.objects.filter(participant=participant).exists()
+
+
+def partial_claimed(participant: Participant, exclude: Claim | None = None) -> bool:
+    """A partial claim counts once it is submitted and not rejected or cancelled."""
+    qs = Claim.objects.filter(participant=participant, claim_type__in=PARTIAL_TYPES)
+    qs = qs.exclude(
+        status__in=[ClaimStatus.DRAFT, ClaimStatus.REJECTED, ClaimStatus.CANCELLED]
+    )
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude.pk)
+    return qs.exists()
+
+
+def eligibility_facts(
+    participant: Participant, *, exclude: Claim | None = None
+) -> eligibility.Facts:
+    active = Claim.objects.active().filter(participant=participant)
+    if exclude is not None:
+        active = active.exclude(pk=exclude.pk)
+    return eligibility.Facts(
+        today=timezone.localdate(),
+        birth_date=participant.birth_date,
+        jobs=tuple(
+            eligibility.Job(e.start, e.end) for e in participant.employments.all()
+        ),
+        balance=participant.balance,
+        profile_confirmed=participant.profile_confirmed_at is not None,
+        has_face_reference=has_face_reference(participant),
+        has_active_claim=active.exists(),
+        partial_claimed=partial_claimed(participant, exclude=exclude),
+        membership_start=participant.membership_start,
+    )
+
+
+def claim_verdicts(*, participant: Participant) -> list[eligibility.Verdict]:
+    """The 'three green ticks' page: every claim type with its conditions."""
+    facts = eligibility_facts(participant)
+    rules = policy_rules()
+    return [eligibility.evaluate(t, facts, rules) for t in ClaimType.values]
+
+
+def brackets(regime: str) -> list[Bracket]:
+    return [
+        Bracket(b.lower, b.upper, b.rate_bp)
+        for b in TaxBracket.objects.filter(regime=regime)
+    ]
+
+
+def claim_quote(*, claim: Claim, on: dt.date | None = None) -> TaxResult:
+    """Gross, tax and net if the claim were paid on `on` (today by default)."""
+    participant = claim.participant
+    policy = ClaimPolicy.current()
+    gross = eligibility.claim_amount(claim.claim_type, participant.balance)
+    prior = [
+        PriorPayout(c.paid_at.date(), c.gross)
+        for c in Claim.objects.filter(participant=participant, status=ClaimStatus.PAID)
+        .exclude(pk=claim.pk)
+        .exclude(paid_at__isnull=True)
+    ]
+    return tax_compute(
+        gross=gross,
+        paid_on=on or timezone.localdate(),
+        lump_sum=brackets(TaxRegime.LUMP_SUM),
+        progressive=brackets(TaxRegime.PROGRESSIVE),
+        prior=prior,
+        has_npwp=bool(claim.npwp or participant.npwp),
+        surcharge_pct=policy.no_npwp_surcharge_pct,
+    )
+
+
+def npwp_required(*, claim: Claim) -> bool:
+    policy = ClaimPolicy.current()
+    participant = claim.participant
+    return participant.balance > policy.npwp_required_above or partial_claimed(
+        participant, exclude=claim
+    )
+
+
+def add_working_days(start: dt.date, days: int) -> dt.date:
+    """`days` working days after `start`, skipping Saturdays and Sundays."""
+    day = start
+    while days > 0:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5:
+            days -= 1
+    return day
+
+
+def claim_list(*, participant: Participant) -> QuerySet[Claim]:
+    return Claim.objects.for_participant(participant).prefetch_related("events")
+
+
+def claim_get(*, participant: Participant, reference: str) -> Claim:
+    """The participant's own claim; anyone else's reference is a 404."""
+    claim = (
+        Claim.objects.select_related("participant")
+        .filter(participant=participant, reference=reference)
+        .first()
+    )
+    if claim is None:
+        raise Http404("No such claim")
+    return claim
+
+
+def claim_active(*, participant: Participant) -> Claim | None:
+    return Claim.objects.active().filter(participant=participant).first()
+
+
+def claims_for_review() -> QuerySet[Claim]:
+    """The officer queue: claims waiting for a decision, oldest SLA first."""
+    return (
+        Claim.objects.filter(status=ClaimStatus.UNDER_REVIEW)
+        .select_related("participant")
+        .prefetch_related("documents")
+        .order_by("sla_due", "submitted_at")
+    )

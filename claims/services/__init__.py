@@ -1,0 +1,49 @@
+"""Every state change of a claim goes through a function in this package."""
+
+from .lifecycle import (
+    TRANSITIONS,
+    claim_approve,
+    claim_bank_account_set,
+    claim_cancel,
+    claim_document_add,
+    claim_kpj_check,
+    claim_reject,
+    claim_start,
+    claim_submit,
+    claim_transition,
+    documents_missing,
+    kpj_state,
+    submit_problems,
+)
+from .payout import (
+    payout_apply,
+    payout_callback,
+    payout_create,
+    payout_dispatch,
+    payout_poll,
+    payout_send,
+    payout_sweep,
+)
+
+__all__ = [
+    "TRANSITIONS",
+    "claim_approve",
+    "claim_bank_account_set",
+    "claim_cancel",
+    "claim_document_add",
+    "claim_kpj_check",
+    "claim_reject",
+    "claim_start",
+    "claim_submit",
+    "claim_transition",
+    "documents_missing",
+    "kpj_state",
+    "payout_apply",
+    "payout_callback",
+    "payout_create",
+    "payout_dispatch",
+    "payout_poll",
+    "payout_send",
+    "payout_sweep",
+    "submit_problems",
+]

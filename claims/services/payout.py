@@ -1,0 +1,213 @@
+"""Payout exactly once: the Payout row is the truth, the bank call is idempotent.
+
+- `payout_create` (in the approving transaction) writes the row and dispatches the
+  task after commit; a broker error leaves the row queued for `payout_sweep`.
+- `payout_send` POSTs with Idempotency-Key outside any transaction; a repeated
+  call (retry, sweep, redelivered message) gets the bank's first result back.
+- `payout_apply` settles under a row lock and is idempotent, whichever of the
+  POST answer, the callback or the polling sweep arrives first.
+"""
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from claims.bank import client as bank
+from claims.models import Claim, ClaimPolicy, ClaimStatus, Payout, PayoutStatus
+from participants.services.ledger import ledger_debit
+
+from .lifecycle import claim_transition
+from .notify import claim_notify
+
+logger = logging.getLogger(__name__)
+P = PayoutStatus
+S = ClaimStatus
+FINAL = (P.COMPLETED, P.FAILED)
+FAILURE_REASONS = {
+    "ACCOUNT_CLOSED": "account closed",
+    "NAME_MISMATCH": "name does not match",
+}
+
+
+def payout_create(*, claim: Claim, account_changed: bool = False) -> Payout:
+    """Queue the transfer of the claim's net amount (caller holds the transaction)."""
+    earlier = Payout.objects.filter(claim=claim).count()
+    key = claim.reference if earlier == 0 else f"{claim.reference}-R{earlier}"
+    not_before = None
+    cooling = ClaimPolicy.current().bank_cooling_hours
+    if account_changed and cooling:
+        not_before = timezone.now() + dt.timedelta(hours=cooling)
+    payout = Payout.objects.create(
+        claim=claim,
+        idempotency_key=key,
+        amount=claim.net,
+        bank_code=claim.bank_code,
+        account_number=claim.account_number,
+        account_holder=claim.account_holder,
+        not_before=not_before,
+    )
+    transaction.on_commit(lambda: payout_dispatch(payout_id=payout.pk))
+    return payout
+
+
+def payout_dispatch(*, payout_id: int, poll: bool = False) -> bool:
+    """Hand the payout to a worker; never raises: the sweep retries a lost dispatch."""
+    from claims.tasks import payout_poll as payout_poll_task
+    from claims.tasks import payout_send as payout_send_task
+
+    task = payout_poll_task if poll else payout_send_task
+    try:
+        task.apply_async((payout_id,), retry=False)
+    except Exception:  # broker down: the row stays for payout_sweep
+        logger.warning("payout %s not dispatched (broker error); left for the sweep",
+                       payout_id, exc_info=True)  # fmt: skip
+        return False
+    return True
+
+
+def _callback_url() -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("claims:bank-callback")
+
+
+def payout_send(*, payout_id: int) -> Payout:
+    """POST the transfer (idempotent at the bank); raises BankTransientError to retry."""
+    payout = Payout.objects.select_related("claim").get(pk=payout_id)
+    if payout.status in FINAL:
+        return payout
+    if payout.not_before and payout.not_before > timezone.now():
+        return payout
+    Payout.objects.filter(pk=payout_id, status__in=[P.QUEUED, P.SENDING]).update(
+        status=P.SENDING, attempts=F("attempts") + 1, updated_at=timezone.now()
+    )
+    payload = {
+        "external_id": payout.idempotency_key,
+        "amount": payout.amount,
+        "bank_code": payout.bank_code,
+        "account_holder_name": payout.account_holder,
+        "account_number": payout.account_number,
+        "description": f"JHT {payout.claim.reference}",
+        "callback_url": _callback_url(),
+    }
+    try:
+        result = bank.disbursement_create(
+            idempotency_key=payout.idempotency_key, payload=payload
+        )
+    except bank.BankTransientError as exc:
+        Payout.objects.filter(pk=payout_id).update(last_error=str(exc)[:300])
+        raise
+    except bank.BankError as exc:
+        # A request the bank refuses outright will not succeed by repeating it.
+        Payout.objects.filter(pk=payout_id).update(last_error=str(exc)[:300])
+        logger.error("payout %s refused by the bank: %s", payout_id, exc)
+        return payout
+    return payout_apply(
+        payout_id=payout_id,
+        bank_status=result.get("status", ""),
+        bank_id=result.get("id", ""),
+        failure_code=result.get("failure_code") or "",
+    )
+
+
+def payout_poll(*, payout_id: int) -> Payout:
+    """Ask the bank for the transfer; if it never arrived there, send it again."""
+    payout = Payout.objects.get(pk=payout_id)
+    if payout.status in FINAL:
+        return payout
+    found = bank.disbursement_list(external_id=payout.idempotency_key)
+    if not found:
+        return payout_send(payout_id=payout_id)
+    row = found[0]
+    return payout_apply(
+        payout_id=payout_id,
+        bank_status=row.get("status", ""),
+        bank_id=row.get("id", ""),
+        failure_code=row.get("failure_code") or "",
+    )
+
+
+@transaction.atomic
+def payout_apply(
+    *, payout_id: int, bank_status: str, bank_id: str = "", failure_code: str = ""
+) -> Payout:
+    """Record the bank's status once; the first final status wins, repeats do nothing."""
+    payout = (
+        Payout.objects.select_for_update().select_related("claim").get(pk=payout_id)
+    )
+    if payout.status in FINAL or bank_status not in ("PENDING", "COMPLETED", "FAILED"):
+        return payout
+    claim = payout.claim
+    now = timezone.now()
+    if bank_id:
+        payout.bank_id = bank_id
+    if bank_status == "PENDING":
+        payout.status = P.PENDING
+        payout.save(update_fields=["status", "bank_id", "updated_at"])
+        if claim.status == S.APPROVED:
+            claim_transition(claim=claim, to=S.PAYOUT_PENDING)
+        return payout
+    if bank_status == "COMPLETED":
+        payout.status = P.COMPLETED
+        payout.settled_at = now
+        payout.save(update_fields=["status", "bank_id", "settled_at", "updated_at"])
+        ledger_debit(
+            participant=claim.participant,
+            amount=claim.gross,
+            on=timezone.localdate(now),
+        )
+        Claim.objects.filter(pk=claim.pk).update(paid_at=now)
+        claim.paid_at = now
+        claim_transition(claim=claim, to=S.PAID, notify=False)
+        claim_notify(claim=claim, event="paid")
+        return payout
+    payout.status = P.FAILED
+    payout.failure_code = failure_code[:40]
+    payout.settled_at = now
+    payout.save(
+        update_fields=["status", "bank_id", "failure_code", "settled_at", "updated_at"]
+    )
+    reason = FAILURE_REASONS.get(failure_code, failure_code.lower() or "rejected")
+    claim_transition(claim=claim, to=S.PAYOUT_FAILED, note=reason, notify=False)
+    claim_notify(
+        claim=claim, event="payout_failed", note=reason, suffix=f":{payout.pk}"
+    )
+    return payout
+
+
+def payout_callback(*, external_id: str, bank_status: str, bank_id: str,
+                    failure_code: str = "") -> Payout | None:  # fmt: skip
+    payout = Payout.objects.filter(idempotency_key=external_id).first()
+    if payout is None:
+        return None
+    if payout.bank_id and bank_id and payout.bank_id != bank_id:
+        logger.warning("callback for %s with an unknown bank id", external_id)
+        return None
+    return payout_apply(
+        payout_id=payout.pk, bank_status=bank_status, bank_id=bank_id,
+        failure_code=failure_code,
+    )  # fmt: skip
+
+
+def payout_sweep(*, stale_seconds: int = 60, limit: int = 500) -> dict:
+    """Re-dispatch payouts whose message was lost; poll transfers still pending."""
+    now = timezone.now()
+    cutoff = now - dt.timedelta(seconds=stale_seconds)
+    due = Q(not_before__isnull=True) | Q(not_before__lte=now)
+    to_send = list(
+        Payout.objects.filter(status__in=[P.QUEUED, P.SENDING], updated_at__lt=cutoff)
+        .filter(due)
+        .order_by("updated_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    to_poll = list(
+        Payout.objects.filter(status=P.PENDING, updated_at__lt=cutoff)
+        .order_by("updated_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    sent = sum(payout_dispatch(payout_id=pk) for pk in to_send)
+    polled = sum(payout_dispatch(payout_id=pk, poll=True) for pk in to_poll)
+    return {"send": len(to_send), "poll": len(to_poll), "dispatched": sent + polled}

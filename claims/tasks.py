@@ -1,0 +1,40 @@
+"""Thin Celery wrappers around claims.services.payout (ids in, services do the work)."""
+
+from celery import shared_task
+
+from claims.bank.client import BankTransientError
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(BankTransientError,),
+    retry_backoff=2,
+    retry_backoff_max=60,
+    retry_jitter=True,
+    max_retries=5,
+)
+def payout_send(payout_id: int) -> str:
+    from claims.services.payout import payout_send
+
+    return payout_send(payout_id=payout_id).status
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(BankTransientError,),
+    retry_backoff=2,
+    retry_backoff_max=60,
+    max_retries=3,
+)
+def payout_poll(payout_id: int) -> str:
+    from claims.services.payout import payout_poll
+
+    return payout_poll(payout_id=payout_id).status
+
+
+@shared_task
+def payout_sweep() -> dict:
+    """Beat, every minute: re-dispatch lost payouts and poll stale PENDING ones."""
+    from claims.services.payout import payout_sweep
+
+    return payout_sweep()
