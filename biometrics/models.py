@@ -37,7 +37,7 @@ class BiometricPolicy(models.Model):
     min_face_ratio = models.DecimalField(
         max_digits=3,
         decimal_places=2,
-        default=Decimal("0.12"),
+        default=Decimal("0.10"),
         validators=[MinValueValidator(Decimal("0.02")), MaxValueValidator(1)],
         help_text=_("Face height as a share of the photo height, at least."),
     )

@@ -228,7 +228,9 @@ def selfie_process(*, attempt_id: int) -> SelfieAttempt:
     analysis: faces.FaceAnalysis | None = None
     try:
         rgb = _load_pixels(attempt, policy)
-        analysis = _analyse(rgb, policy)
+        # Findings and guidance are stored in the participant's language.
+        with override(attempt.participant.language or "id"):
+            analysis = _analyse(rgb, policy)
         timings.update(analysis.timings)
         if analysis.ok:
             references = list(
@@ -243,14 +245,15 @@ def selfie_process(*, attempt_id: int) -> SelfieAttempt:
     timings["queue_to_decision"] = round(
         (timezone.now() - attempt.created_at).total_seconds() * 1000, 1
     )
-    return _finish(
-        attempt_id=attempt_id,
-        token=token,
-        policy=policy,
-        analysis=analysis,
-        distance=distance,
-        timings=timings,
-    )
+    with override(attempt.participant.language or "id"):
+        return _finish(
+            attempt_id=attempt_id,
+            token=token,
+            policy=policy,
+            analysis=analysis,
+            distance=distance,
+            timings=timings,
+        )
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from tests.biometrics import images
 
 LIMITS = {"max_bytes": 12 * 1024 * 1024, "max_pixels": 50_000_000}
 QUALITY = {
-    "min_face_ratio": 0.12,
+    "min_face_ratio": 0.10,
     "min_brightness": 60,
     "max_brightness": 215,
     "min_sharpness": 12,
@@ -102,3 +102,14 @@ def test_the_same_photo_gives_the_same_pixel_hash():
     b = image_decode(image=images.raw("obama", 2), **LIMITS)
     c = image_decode(image=images.variant("obama", 2, 3), **LIMITS)
     assert a.sha256 == b.sha256 != c.sha256
+
+
+def test_each_finding_is_one_plain_instruction_in_the_users_language():
+    from django.utils.translation import override
+
+    with override("id"):
+        assert faces.finding("too_dark").message.startswith(
+            "Foto Anda terlalu gelap: hadapkan wajah ke jendela atau lampu"
+        )
+    with override("en"):
+        assert faces.finding("too_dark").message.startswith("Your photo is too dark")
