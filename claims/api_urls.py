@@ -1,4 +1,25 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import api
 
 app_name = "claims_api"
-urlpatterns: list = []
+urlpatterns = [
+    path("claims/", api.ClaimListCreateApi.as_view(), name="list"),
+    path("claims/<str:reference>/", api.ClaimDetailApi.as_view(), name="detail"),
+    path(
+        "claims/<str:reference>/kpj-check/",
+        api.ClaimKpjCheckApi.as_view(),
+        name="kpj-check",
+    ),
+    path(
+        "claims/<str:reference>/bank-account/",
+        api.ClaimBankAccountApi.as_view(),
+        name="bank-account",
+    ),
+    path(
+        "claims/<str:reference>/documents/",
+        api.ClaimDocumentApi.as_view(),
+        name="documents",
+    ),
+    path("claims/<str:reference>/submit/", api.ClaimSubmitApi.as_view(), name="submit"),
+]

@@ -75,11 +75,24 @@ def eligibility_facts(
     )
 
 
-def claim_verdicts(*, participant: Participant) -> list[eligibility.Verdict]:
+def claim_verdicts(*, participant: Participant) -> list[dict]:
     """The 'three green ticks' page: every claim type with its conditions."""
     facts = eligibility_facts(participant)
     rules = policy_rules()
-    return [eligibility.evaluate(t, facts, rules) for t in ClaimType.values]
+    rows = []
+    for claim_type in ClaimType:
+        verdict = eligibility.evaluate(claim_type.value, facts, rules)
+        rows.append(
+            {
+                "claim_type": claim_type.value,
+                "label": claim_type.label,
+                "checks": verdict.checks,
+                "eligible": verdict.eligible,
+                "amount": verdict.amount,
+                "allowed_from": verdict.allowed_from,
+            }
+        )
+    return rows
 
 
 def brackets(regime: str) -> list[Bracket]:

@@ -1,4 +1,23 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "claims"
-urlpatterns: list = []
+urlpatterns = [
+    path("claims/", views.index, name="index"),
+    path("claims/start/", views.start, name="start"),
+    path("claims/bank/callback/", views.bank_callback, name="bank-callback"),
+    path("claims/<str:reference>/", views.detail, name="detail"),
+    path("claims/<str:reference>/continue/", views.resume, name="continue"),
+    path("claims/<str:reference>/kpj/", views.kpj, name="kpj"),
+    path("claims/<str:reference>/bank/", views.bank, name="bank"),
+    path("claims/<str:reference>/documents/", views.documents, name="documents"),
+    path(
+        "claims/<str:reference>/documents/<int:pk>/",
+        views.document_file,
+        name="document",
+    ),
+    path("claims/<str:reference>/selfie/", views.selfie, name="selfie"),
+    path("claims/<str:reference>/review/", views.review, name="review"),
+    path("claims/<str:reference>/cancel/", views.cancel, name="cancel"),
+]

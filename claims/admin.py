@@ -1,0 +1,136 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from jmo_portal.exceptions import ApplicationError
+
+from . import services
+from .models import (
+    Claim,
+    ClaimDocument,
+    ClaimEvent,
+    ClaimPolicy,
+    DocumentRequirement,
+    Payout,
+    TaxBracket,
+)
+
+
+@admin.register(ClaimPolicy)
+class ClaimPolicyAdmin(SimpleHistoryAdmin):
+    def has_add_permission(self, request):
+        return not ClaimPolicy.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DocumentRequirement)
+class DocumentRequirementAdmin(SimpleHistoryAdmin):
+    list_display = ("claim_type", "kind", "label", "order", "active")
+    list_filter = ("claim_type", "active")
+    list_editable = ("order", "active")
+
+
+@admin.register(TaxBracket)
+class TaxBracketAdmin(SimpleHistoryAdmin):
+    list_display = ("regime", "lower", "upper", "rate_bp")
+    list_filter = ("regime",)
+
+
+class EventInline(admin.TabularInline):
+    model = ClaimEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ("from_status", "to_status", "actor", "note", "created_at")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class DocumentInline(admin.TabularInline):
+    model = ClaimDocument
+    extra = 0
+    can_delete = False
+    fields = ("kind", "content_type", "size", "uploaded_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class PayoutInline(admin.TabularInline):
+    model = Payout
+    extra = 0
+    can_delete = False
+    fields = (
+        "idempotency_key",
+        "amount",
+        "status",
+        "bank_id",
+        "failure_code",
+        "attempts",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Claim)
+class ClaimAdmin(admin.ModelAdmin):
+    """Read-only: status changes only through the actions (the services)."""
+
+    list_display = ("reference", "claim_type", "status", "channel", "gross", "sla_due")
+    list_filter = ("status", "claim_type", "channel")
+    search_fields = ("reference", "participant__kpj", "participant__full_name")
+    inlines = [EventInline, DocumentInline, PayoutInline]
+    actions = ["approve", "reject"]
+    exclude = ("account_number",)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in Claim._meta.fields if f.name != "account_number"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Approve selected claims under review"))
+    def approve(self, request, queryset):
+        for claim in queryset:
+            try:
+                services.claim_approve(claim=claim, actor=request.user, note="admin")
+            except ApplicationError as exc:
+                self.message_user(request, f"{claim}: {exc.message}", messages.ERROR)
+            else:
+                self.message_user(request, f"{claim}: approved", messages.SUCCESS)
+
+    @admin.action(
+        description=_("Reject selected claims (reason: incomplete documents)")
+    )
+    def reject(self, request, queryset):
+        reason = request.POST.get("reason") or str(
+            _("The documents are incomplete or do not match the claim.")
+        )
+        for claim in queryset:
+            try:
+                services.claim_reject(claim=claim, actor=request.user, reason=reason)
+            except ApplicationError as exc:
+                self.message_user(request, f"{claim}: {exc.message}", messages.ERROR)
+            else:
+                self.message_user(request, f"{claim}: rejected", messages.SUCCESS)
+
+
+@admin.register(Payout)
+class PayoutAdmin(admin.ModelAdmin):
+    list_display = ("idempotency_key", "amount", "status", "attempts", "updated_at")
+    list_filter = ("status",)
+    search_fields = ("idempotency_key", "bank_id")
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in Payout._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,179 @@
+"""API v1 claim endpoints (API.md): thin views over claims.services."""
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from jmo_portal.exceptions import ApplicationError
+
+from . import selectors, services
+from .bank.banks import BANKS
+from .models import Claim, ClaimType
+from .views import next_step
+
+
+def _participant(request):
+    participant = getattr(request.user, "participant", None)
+    if participant is None:
+        raise PermissionDenied(_("Only participants have claims."))
+    return participant
+
+
+def _claim(request, reference: str) -> Claim:
+    participant = _participant(request)
+    claim = Claim.objects.filter(participant=participant, reference=reference).first()
+    if claim is None:
+        raise NotFound(_("No such claim."))
+    return claim
+
+
+class EventSerializer(serializers.Serializer):
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    note = serializers.CharField()
+    at = serializers.DateTimeField(source="created_at")
+
+
+class ClaimOutputSerializer(serializers.Serializer):
+    reference = serializers.CharField()
+    claim_type = serializers.CharField()
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display")
+    channel = serializers.CharField()
+    gross = serializers.IntegerField(allow_null=True)
+    tax = serializers.IntegerField(allow_null=True)
+    net = serializers.IntegerField(allow_null=True)
+    sla_due = serializers.DateField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    paid_at = serializers.DateTimeField(allow_null=True)
+    next_step = serializers.SerializerMethodField()
+    kpj_verified = serializers.SerializerMethodField()
+    bank_account = serializers.SerializerMethodField()
+    requirements = serializers.JSONField()
+    documents = serializers.SerializerMethodField()
+    timeline = EventSerializer(source="events.all", many=True)
+
+    def get_next_step(self, claim) -> str:
+        return next_step(claim)
+
+    def get_kpj_verified(self, claim) -> bool:
+        return claim.kpj_verified_at is not None
+
+    def get_bank_account(self, claim) -> dict | None:
+        if not claim.bank_verified_at:
+            return None
+        return {
+            "bank_code": claim.bank_code,
+            "account_number": claim.account_masked,
+            "account_holder": claim.bank_verified_name,
+        }
+
+    def get_documents(self, claim) -> list[str]:
+        return [d.kind for d in claim.documents.all()]
+
+
+def _out(claim: Claim, code=status.HTTP_200_OK) -> Response:
+    claim = Claim.objects.prefetch_related("events", "documents").get(pk=claim.pk)
+    return Response(ClaimOutputSerializer(claim).data, status=code)
+
+
+class ClaimListCreateApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        claim_type = serializers.ChoiceField(choices=ClaimType.choices)
+
+    @extend_schema(responses=ClaimOutputSerializer(many=True))
+    def get(self, request):
+        claims = selectors.claim_list(participant=_participant(request))
+        return Response(ClaimOutputSerializer(claims, many=True).data)
+
+    @extend_schema(request=InputSerializer, responses={201: ClaimOutputSerializer})
+    def post(self, request):
+        participant = _participant(request)
+        forged = {"amount", "gross", "net", "tax", "status"} & set(request.data)
+        if forged:
+            raise ApplicationError(
+                _("Amounts and status are set by the portal, not by the request."),
+                code="read_only",
+                extra={"fields": sorted(forged)},
+            )
+        data = self.InputSerializer(data=request.data)
+        if not data.is_valid():
+            raise ApplicationError(_("Unknown claim type."), code="claim_type")
+        claim = services.claim_start(
+            participant=participant,
+            claim_type=data.validated_data["claim_type"],
+            actor=request.user,
+        )
+        return _out(claim, status.HTTP_201_CREATED)
+
+
+class ClaimDetailApi(APIView):
+    @extend_schema(responses=ClaimOutputSerializer)
+    def get(self, request, reference):
+        return _out(_claim(request, reference))
+
+
+class ClaimKpjCheckApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        kpj_number = serializers.CharField(max_length=20)
+
+    @extend_schema(request=InputSerializer, responses=ClaimOutputSerializer)
+    def post(self, request, reference):
+        claim = _claim(request, reference)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.claim_kpj_check(
+            claim=claim, kpj_number=data.validated_data["kpj_number"]
+        )
+        return _out(claim)
+
+
+class ClaimBankAccountApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        bank_code = serializers.ChoiceField(choices=BANKS)
+        account_number = serializers.CharField(max_length=30)
+        account_holder = serializers.CharField(max_length=120)
+        npwp = serializers.CharField(max_length=25, required=False, allow_blank=True)
+
+    @extend_schema(request=InputSerializer, responses=ClaimOutputSerializer)
+    def put(self, request, reference):
+        claim = _claim(request, reference)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.claim_bank_account_set(
+            claim=claim, actor=request.user, **data.validated_data
+        )
+        return _out(claim)
+
+
+class ClaimDocumentApi(APIView):
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    class InputSerializer(serializers.Serializer):
+        kind = serializers.CharField(max_length=40)
+        file = serializers.FileField()
+
+    @extend_schema(request=InputSerializer, responses={201: ClaimOutputSerializer})
+    def post(self, request, reference):
+        claim = _claim(request, reference)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.claim_document_add(
+            claim=claim,
+            kind=data.validated_data["kind"],
+            upload=data.validated_data["file"],
+        )
+        return _out(claim, status.HTTP_201_CREATED)
+
+
+class ClaimSubmitApi(APIView):
+    @extend_schema(request=None, responses=ClaimOutputSerializer)
+    def post(self, request, reference):
+        claim = _claim(request, reference)
+        services.claim_submit(claim=claim, actor=request.user)
+        return _out(claim)

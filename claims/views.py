@@ -1,0 +1,323 @@
+"""Participant claim pages: the ticks page, the wizard steps, the timeline."""
+
+import json
+import secrets
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from jmo_portal.exceptions import ApplicationError
+
+from . import selectors, services
+from .forms import BankAccountForm, DocumentForm, KpjForm
+from .models import Channel, ClaimDocument, ClaimStatus
+from .services.identity import selfie_passed
+
+
+def participant_required(view):
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        participant = getattr(request.user, "participant", None)
+        if participant is None:
+            raise PermissionDenied
+        request.participant = participant
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def own_claim(view):
+    """Load the participant's own claim by reference; anyone else's is a 404."""
+
+    @participant_required
+    @wraps(view)
+    def wrapper(request, reference, *args, **kwargs):
+        claim = selectors.claim_get(
+            participant=request.participant, reference=reference
+        )
+        return view(request, claim, *args, **kwargs)
+
+    return wrapper
+
+
+def help_url() -> str:
+    try:
+        return reverse("tutorials:detail", kwargs={"slug": "claim-jht"})
+    except NoReverseMatch:
+        return reverse("home") + "#tutorials"
+
+
+def next_step(claim) -> str:
+    """The first unfinished wizard step: a participant resumes where they left."""
+    if claim.status != ClaimStatus.DRAFT:
+        if claim.status == ClaimStatus.PAYOUT_FAILED:
+            return "bank"
+        return "detail"
+    if claim.kpj_verified_at is None:
+        return "kpj"
+    if claim.bank_verified_at is None:
+        return "bank"
+    if services.documents_missing(claim=claim):
+        return "documents"
+    if not selfie_passed(claim=claim):
+        return "selfie"
+    return "review"
+
+
+def wizard_steps(claim, current: str) -> list[dict]:
+    names = ["kpj", "bank"]
+    if claim.channel == Channel.REVIEW:
+        names.append("documents")
+    names += ["selfie", "review"]
+    labels = {
+        "kpj": _("KPJ"), "bank": _("Bank"), "documents": _("Documents"),
+        "selfie": _("Selfie"), "review": _("Review"),
+    }  # fmt: skip
+    upcoming = next_step(claim)
+    done = True
+    steps = []
+    for name in names:
+        if name == upcoming:
+            done = False
+        steps.append({"name": name, "label": labels[name], "done": done,
+                      "current": name == current})  # fmt: skip
+    return steps
+
+
+def _render(request, template, claim, step, **context):
+    return render(
+        request,
+        template,
+        {"claim": claim, "steps": wizard_steps(claim, step), "help_url": help_url(),
+         **context},
+    )  # fmt: skip
+
+
+@participant_required
+def index(request):
+    return render(
+        request,
+        "claims/index.html",
+        {
+            "verdicts": selectors.claim_verdicts(participant=request.participant),
+            "claims": selectors.claim_list(participant=request.participant),
+            "help_url": help_url(),
+        },
+    )
+
+
+@participant_required
+@require_POST
+def start(request):
+    try:
+        claim = services.claim_start(
+            participant=request.participant,
+            claim_type=request.POST.get("claim_type", ""),
+            actor=request.user,
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("claims:index")
+    return redirect("claims:continue", reference=claim.reference)
+
+
+@own_claim
+def resume(request, claim):
+    step = next_step(claim)
+    if step == "detail":
+        return redirect(claim.get_absolute_url())
+    return redirect(f"claims:{step}", reference=claim.reference)
+
+
+@never_cache
+@own_claim
+def detail(request, claim):
+    return render(
+        request,
+        "claims/detail.html",
+        {"claim": claim, "events": claim.events.all(), "help_url": help_url()},
+    )
+
+
+def _step_guard(claim, step):
+    """A step of a submitted claim, or one skipped ahead, goes back to the wizard."""
+    if claim.status != ClaimStatus.DRAFT and not (
+        step == "bank" and claim.status == ClaimStatus.PAYOUT_FAILED
+    ):
+        return redirect(claim.get_absolute_url())
+    return None
+
+
+@own_claim
+def kpj(request, claim):
+    if response := _step_guard(claim, "kpj"):
+        return response
+    form = KpjForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.claim_kpj_check(
+                claim=claim, kpj_number=form.cleaned_data["kpj_number"]
+            )
+        except ApplicationError as exc:
+            form.add_error("kpj_number", exc.message)
+        else:
+            return redirect("claims:continue", reference=claim.reference)
+    state = services.kpj_state(participant=request.participant)
+    return _render(
+        request, "claims/step_kpj.html", claim, "kpj", form=form, state=state
+    )
+
+
+@own_claim
+def bank(request, claim):
+    if response := _step_guard(claim, "bank"):
+        return response
+    form = BankAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.claim_bank_account_set(
+                claim=claim, actor=request.user, **form.cleaned_data
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect("claims:continue", reference=claim.reference)
+    return _render(
+        request, "claims/step_bank.html", claim, "bank", form=form,
+        npwp_required=selectors.npwp_required(claim=claim),
+    )  # fmt: skip
+
+
+@own_claim
+def documents(request, claim):
+    if response := _step_guard(claim, "documents"):
+        return response
+    if request.method == "POST":
+        form = DocumentForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.claim_document_add(
+                    claim=claim,
+                    kind=form.cleaned_data["kind"],
+                    upload=form.cleaned_data["file"],
+                )
+            except ApplicationError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, _("Document saved."))
+        else:
+            messages.error(request, _("Choose a file to upload."))
+        return redirect("claims:documents", reference=claim.reference)
+    have = {d.kind: d for d in claim.documents.all()}
+    rows = [{**r, "document": have.get(r["kind"])} for r in claim.requirements]
+    return _render(
+        request, "claims/step_documents.html", claim, "documents", rows=rows,
+        complete=not services.documents_missing(claim=claim),
+    )  # fmt: skip
+
+
+@own_claim
+def selfie(request, claim):
+    if response := _step_guard(claim, "selfie"):
+        return response
+    if selfie_passed(claim=claim):
+        return redirect("claims:continue", reference=claim.reference)
+    back = reverse("claims:continue", args=[claim.reference])
+    try:
+        guidance = reverse("biometrics:guidance") + "?next=" + back
+    except NoReverseMatch:
+        guidance = ""
+    return _render(
+        request, "claims/step_selfie.html", claim, "selfie", guidance=guidance
+    )
+
+
+@own_claim
+def review(request, claim):
+    if response := _step_guard(claim, "review"):
+        return response
+    if request.method == "POST":
+        try:
+            services.claim_submit(claim=claim, actor=request.user)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            return redirect(claim.get_absolute_url())
+    return _render(
+        request, "claims/step_review.html", claim, "review",
+        quote=selectors.claim_quote(claim=claim),
+        problems=services.submit_problems(claim=claim),
+        sla_days=_sla_days(claim),
+    )  # fmt: skip
+
+
+def _sla_days(claim) -> int:
+    from .models import ClaimPolicy
+
+    policy = ClaimPolicy.current()
+    return (
+        policy.sla_days_online
+        if claim.channel == Channel.ONLINE
+        else policy.sla_days_review
+    )
+
+
+@own_claim
+@require_POST
+def cancel(request, claim):
+    try:
+        services.claim_cancel(claim=claim, actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect(claim.get_absolute_url())
+
+
+@never_cache
+@login_required
+def document_file(request, reference, pk):
+    """Stream a document to its owner or to claims staff; never a public URL."""
+    document = get_object_or_404(
+        ClaimDocument.objects.select_related("claim__participant"),
+        pk=pk, claim__reference=reference,
+    )  # fmt: skip
+    owner = getattr(request.user, "participant", None)
+    staff = (
+        request.user.is_superuser
+        or request.user.groups.filter(name__in=["claims_officer", "admin"]).exists()
+    )
+    if owner != document.claim.participant and not staff:
+        raise Http404
+    return FileResponse(document.file.open("rb"), content_type=document.content_type)
+
+
+@csrf_exempt
+@require_POST
+def bank_callback(request):
+    """The bank's final status of a transfer (shared token; repeats are harmless)."""
+    token = request.headers.get("X-Callback-Token", "")
+    if not secrets.compare_digest(token, settings.BANK_CALLBACK_TOKEN):
+        return JsonResponse({"detail": "bad token"}, status=403)
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        return JsonResponse({"detail": "bad json"}, status=400)
+    payout = services.payout_callback(
+        external_id=str(body.get("external_id", "")),
+        bank_status=str(body.get("status", "")),
+        bank_id=str(body.get("id", "")),
+        failure_code=str(body.get("failure_code") or ""),
+    )
+    if payout is None:
+        return JsonResponse({"detail": "unknown transfer"}, status=404)
+    return HttpResponse(status=204)
