@@ -1,0 +1,124 @@
+"""API v1 contract (API.md): status, upload, detail; other participants get 404."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from biometrics.models import SelfieAttempt
+from participants.models import BlockKind
+from participants.services.guards import attempt_register_failure
+from tests.biometrics import images
+
+STATUS = "/api/v1/biometrics/status/"
+SELFIES = "/api/v1/biometrics/selfies/"
+
+
+def _upload(client, data: bytes, name: str = "selfie.jpg", **headers):
+    return client.post(
+        SELFIES,
+        {"image": SimpleUploadedFile(name, data, content_type="image/jpeg")},
+        format="multipart",
+        **headers,
+    )
+
+
+def test_the_paths_are_the_documented_ones():
+    assert reverse("biometrics_api:status") == STATUS
+    assert reverse("biometrics_api:selfie-create") == SELFIES
+    assert reverse("biometrics_api:selfie-detail", args=[7]) == f"{SELFIES}7/"
+
+
+def test_status_reports_attempts(participant_api):
+    response = participant_api.get(STATUS)
+    assert response.status_code == 200
+    assert response.json() == {
+        "attempts_used": 0,
+        "max_attempts": 3,
+        "attempts_left": 3,
+        "blocked": False,
+        "block_reason": "",
+    }
+
+
+def test_upload_is_accepted_then_decided(
+    participant_api, obama_reference, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _upload(participant_api, images.raw("obama", 2))
+    assert response.status_code == 202
+    body = response.json()
+    assert set(body) == {"id", "status"} and body["status"] == "queued"
+    detail = participant_api.get(f"{SELFIES}{body['id']}/").json()
+    assert set(detail) == {
+        "id",
+        "status",
+        "counted",
+        "guidance",
+        "distance",
+        "attempts_left",
+        "blocked",
+    }
+    assert detail["status"] == "matched"
+    assert detail["counted"] is False
+    assert detail["attempts_left"] == 3
+
+
+@pytest.mark.parametrize(
+    ("make", "code"),
+    [
+        (images.empty, "empty_file"),
+        (images.not_an_image, "not_an_image"),
+        (images.truncated, "damaged_image"),
+        (images.bomb_header, "too_many_pixels"),
+    ],
+)
+def test_unreadable_files_get_400_with_a_message(
+    participant_api, obama_reference, make, code
+):
+    response = _upload(participant_api, make(), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert response.json()["code"] == code
+    assert response.json()["detail"]
+    assert not SelfieAttempt.objects.exists()
+
+
+def test_a_missing_file_is_a_400(participant_api, obama_reference):
+    response = participant_api.post(SELFIES, {}, format="multipart")
+    assert response.status_code == 400
+    assert response.json()["code"] == "no_file"
+
+
+def test_a_blocked_participant_gets_423(participant_api, participant, obama_reference):
+    for _ in range(3):
+        attempt_register_failure(
+            participant=participant,
+            kind=BlockKind.BIOMETRIC,
+            max_attempts=3,
+            reason="blocked in test",
+        )
+    response = _upload(participant_api, images.raw("obama", 2))
+    assert response.status_code == 423
+    assert response.json()["code"] == "blocked"
+    assert participant_api.get(STATUS).json()["blocked"] is True
+
+
+def test_another_participants_selfie_is_a_404(
+    participant_api,
+    other_participant_user,
+    obama_reference,
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        selfie_id = _upload(participant_api, images.raw("biden", 1)).json()["id"]
+    other = APIClient()
+    other.force_authenticate(other_participant_user)
+    response = other.get(f"{SELFIES}{selfie_id}/")
+    assert response.status_code == 404
+    assert "distance" not in response.json()
+
+
+def test_anonymous_and_staff_without_participant_are_refused(api_client, admin_user):
+    assert api_client.get(STATUS).status_code in (401, 403)
+    api_client.force_authenticate(admin_user)
+    assert api_client.get(STATUS).status_code == 403
