@@ -1,0 +1,133 @@
+import pytest
+from rest_framework.test import APIClient
+
+from claims.models import Claim, ClaimStatus
+from tests.claims.helpers import make_participant, pass_selfie, png_upload
+
+pytestmark = pytest.mark.django_db
+
+
+def api_for(participant) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(participant.user)
+    return client
+
+
+@pytest.fixture
+def participant():
+    return make_participant()
+
+
+def test_the_whole_claim_through_the_api(
+    bank, participant, django_capture_on_commit_callbacks
+):
+    api = api_for(participant)
+    response = api.post("/api/v1/claims/", {"claim_type": "resign"}, format="json")
+    assert response.status_code == 201, response.json()
+    ref = response.json()["reference"]
+    assert response.json()["next_step"] == "kpj"
+    assert (
+        api.post("/api/v1/claims/", {"claim_type": "resign"}, format="json").status_code
+        == 409
+    )
+
+    wrong = api.post(f"/api/v1/claims/{ref}/kpj-check/", {"kpj_number": "99999999999"})
+    assert wrong.status_code == 400 and wrong.json()["attempts_left"] == 2
+    ok = api.post(f"/api/v1/claims/{ref}/kpj-check/", {"kpj_number": participant.kpj})
+    assert ok.status_code == 200 and ok.json()["kpj_verified"]
+
+    account = {"bank_code": "MANDIRI", "account_number": "1300012345678",
+               "account_holder": participant.full_name}  # fmt: skip
+    response = api.put(f"/api/v1/claims/{ref}/bank-account/", account, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["bank_account"]["account_number"].endswith("5678")
+    assert "1300012345678" not in str(response.json())
+
+    early = api.post(f"/api/v1/claims/{ref}/submit/")
+    assert early.status_code == 400 and early.json()["code"] == "not_ready"
+    pass_selfie(participant)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(f"/api/v1/claims/{ref}/submit/")
+    assert response.status_code == 200
+    assert response.json()["status"] == ClaimStatus.APPROVED
+    detail = api.get(f"/api/v1/claims/{ref}/").json()
+    assert detail["status"] == "paid"
+    assert [e["to_status"] for e in detail["timeline"]] == [
+        "draft", "submitted", "approved", "paid",
+    ]  # fmt: skip
+    assert detail["gross"] == 12_000_000 and detail["net"] == 12_000_000
+    assert api.post(f"/api/v1/claims/{ref}/submit/").status_code == 409
+    assert len(api.get("/api/v1/claims/").json()) == 1
+
+
+def test_the_kpj_lock_answers_423(participant):
+    api = api_for(participant)
+    ref = api.post("/api/v1/claims/", {"claim_type": "resign"}).json()["reference"]
+    codes = [
+        api.post(
+            f"/api/v1/claims/{ref}/kpj-check/", {"kpj_number": "99999999999"}
+        ).status_code
+        for _ in range(4)
+    ]
+    assert codes == [400, 400, 423, 423]
+    locked = api.post(
+        f"/api/v1/claims/{ref}/kpj-check/", {"kpj_number": participant.kpj}
+    )
+    assert locked.status_code == 423 and locked.json()["code"] == "kpj_locked"
+
+
+def test_another_participants_claim_is_a_404_and_unchanged(participant):
+    owner_api = api_for(participant)
+    ref = owner_api.post("/api/v1/claims/", {"claim_type": "resign"}).json()[
+        "reference"
+    ]
+    intruder = api_for(make_participant())
+    assert intruder.get(f"/api/v1/claims/{ref}/").status_code == 404
+    response = intruder.post(
+        f"/api/v1/claims/{ref}/kpj-check/", {"kpj_number": participant.kpj}
+    )
+    assert response.status_code == 404
+    assert intruder.post(f"/api/v1/claims/{ref}/submit/").status_code == 404
+    assert Claim.objects.get(reference=ref).kpj_verified_at is None
+
+
+def test_forged_types_and_amounts_are_refused(participant):
+    api = api_for(participant)
+    response = api.post("/api/v1/claims/", {"claim_type": "jackpot"}, format="json")
+    assert response.status_code == 400 and response.json()["code"] == "claim_type"
+    response = api.post(
+        "/api/v1/claims/",
+        {"claim_type": "resign", "amount": 999_000_000},
+        format="json",
+    )
+    assert response.status_code == 400 and response.json()["code"] == "read_only"
+    death = api.post("/api/v1/claims/", {"claim_type": "death"}, format="json")
+    assert death.status_code == 400 and death.json()["code"] == "not_online"
+    assert not Claim.objects.exists()
+
+
+def test_documents_upload_through_the_api(bank):
+    participant = make_participant(balance=20_000_000)
+    api = api_for(participant)
+    ref = api.post("/api/v1/claims/", {"claim_type": "resign"}).json()["reference"]
+    response = api.post(
+        f"/api/v1/claims/{ref}/documents/", {"kind": "ktp", "file": png_upload()},
+        format="multipart",
+    )  # fmt: skip
+    assert response.status_code == 201 and response.json()["documents"] == ["ktp"]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    fake = SimpleUploadedFile("kk.pdf", b"not a pdf at all")
+    response = api.post(
+        f"/api/v1/claims/{ref}/documents/",
+        {"kind": "kk", "file": fake},
+        format="multipart",
+    )
+    assert response.status_code == 400 and response.json()["code"] == "file_type"
+
+
+def test_staff_and_anonymous_get_no_claims(front_office_user):
+    assert APIClient().get("/api/v1/claims/").status_code in (401, 403)
+    staff = APIClient()
+    staff.force_authenticate(front_office_user)
+    assert staff.get("/api/v1/claims/").status_code == 403
