@@ -44,7 +44,11 @@ def notification_send(
     if created and channel != Notification.Channel.INBOX:
         from .tasks import notification_deliver as notification_deliver_task
 
-        transaction.on_commit(lambda: notification_deliver_task.delay(notification.pk))
+        # robust: a broker outage must not fail the caller's request; the row stays
+        # undelivered and notification_sweep sends it later.
+        transaction.on_commit(
+            lambda: notification_deliver_task.delay(notification.pk), robust=True
+        )
     return notification
 
 
