@@ -267,11 +267,18 @@ class Bank:
                 "GROUP BY external_id HAVING COUNT(*) > 1)"
             ).fetchone()[0]
             counters = dict(db.execute("SELECT key, value FROM counters").fetchall())
+            callbacks = dict(
+                db.execute(
+                    "SELECT callback_state, COUNT(*) FROM disbursements "
+                    "GROUP BY callback_state"
+                ).fetchall()
+            )
         return {
             "disbursements": sum(by_status.values()),
             "by_status": by_status,
             "duplicate_external_ids": duplicates,
             "counters": counters,
+            "callbacks": callbacks,
         }
 
 

@@ -1,6 +1,7 @@
 import pytest
 
-from tests.claims.helpers import DEFAULT_FLAGS, BankSimulator
+from claims.bank.harness import BankSimulator
+from tests.claims.helpers import DEFAULT_FLAGS
 
 
 @pytest.fixture(scope="session")

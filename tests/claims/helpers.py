@@ -2,75 +2,13 @@
 
 import datetime as dt
 import json
-import os
-import sqlite3
-import subprocess
-import sys
 import time
-from pathlib import Path
 
-import requests
-from django.conf import settings
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from participants.models import Participant
 from tests.factories import EmploymentFactory, ParticipantFactory, UserFactory
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-class BankSimulator:
-    """`manage.py run_bank_simulator` in its own process, with its own SQLite store."""
-
-    def __init__(self, store: Path, flags: dict | None = None) -> None:
-        self.store = store
-        args = [sys.executable, "manage.py", "run_bank_simulator", "--port", "0",
-                "--store", str(store)]  # fmt: skip
-        for key, value in (flags or {}).items():
-            args += ["--flag", f"{key}={value}"]
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "jmo_portal.settings_test"}
-        self.proc = subprocess.Popen(
-            args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            text=True,
-        )  # fmt: skip
-        line = self.proc.stdout.readline()
-        if "listening on" not in line:
-            self.proc.kill()
-            raise RuntimeError(f"bank simulator did not start: {line}")
-        self.url = line.strip().rsplit(" ", 1)[1]
-
-    def _headers(self) -> dict:
-        return {"X-API-Key": settings.BANK_API_KEY}
-
-    def flags(self, **values) -> dict:
-        response = requests.post(
-            f"{self.url}/admin/flags", json=values, headers=self._headers(), timeout=5
-        )
-        return response.json()
-
-    def stats(self) -> dict:
-        return requests.get(
-            f"{self.url}/admin/stats", headers=self._headers(), timeout=5
-        ).json()
-
-    def transfers(self) -> list[dict]:
-        """Read the simulator's own store: the truth about money moved."""
-        db = sqlite3.connect(self.store)
-        db.row_factory = sqlite3.Row
-        try:
-            rows = db.execute("SELECT * FROM disbursements").fetchall()
-            return [dict(r) for r in rows]
-        finally:
-            db.close()
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-
 
 DEFAULT_FLAGS = {
     "settle_delay_ms": 0,

@@ -1,0 +1,154 @@
+"""Payout exactly once through real parts: PostgreSQL, Redis, killed workers, a flaky bank."""
+
+import os
+import random
+import time
+from collections import Counter
+from contextlib import contextmanager
+
+import pytest
+from django.conf import settings
+
+from claims import services
+from claims.bank.harness import BankSimulator, Worker
+from claims.models import Claim, ClaimStatus, Payout
+from participants.models import Participant
+from tests.claims.helpers import make_participant, ready_claim
+from tests.conftest import require_services, wait_for
+
+CLAIMS = int(os.environ.get("PAYOUT_FAULT_CLAIMS", "36"))
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+
+
+def _worker_env(bank_url: str, site_url: str) -> dict:
+    db = settings.DATABASES["default"]
+    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "jmo_portal.settings_test",
+        "DATABASE_URL": url,
+        "TEST_DATABASE_NAME": db["NAME"],
+        "TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "TEST_CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "BANK_API_URL": bank_url,
+        "SITE_URL": site_url,
+        "BANK_TIMEOUT_SECONDS": "0.6",
+        "PYTHONUNBUFFERED": "1",
+    }
+
+
+@pytest.fixture
+def broker():
+    """Tasks go through Redis (not eagerly) while the test runs."""
+    require_services(postgres=True, redis=True)
+    from jmo_portal.celery import app
+
+    app.control.purge()
+    app.conf.task_always_eager = False
+    yield app
+    app.conf.task_always_eager = True
+    app.control.purge()
+
+
+def test_killed_workers_and_a_flaky_bank_pay_every_claim_exactly_once(
+    broker, live_server, tmp_path, settings
+):
+    rng = random.Random(int(os.environ.get("PAYOUT_FAULT_SEED", "4")))
+    sim = BankSimulator(
+        tmp_path / "bank.sqlite3",
+        flags={"settle_delay_ms": 150, "timeout_rate": 0.25, "timeout_seconds": 1.2,
+               "drop_callback_rate": 0.5, "error_rate": 0.05},
+    )  # fmt: skip
+    settings.BANK_API_URL = sim.url
+    settings.SITE_URL = live_server.url
+    worker = Worker(_worker_env(sim.url, live_server.url), tmp_path / "worker.log")
+    try:
+        worker.start()
+        participants = []
+        for _ in range(CLAIMS):
+            participant = make_participant(balance=rng.randint(1, 15) * 1_000_000)
+            claim = ready_claim(participant)
+            services.claim_submit(claim=claim)  # approved; payout dispatched on commit
+            participants.append(participant)
+        started = time.monotonic()
+        deadline = started + 80
+        unpaid = CLAIMS
+        while unpaid and time.monotonic() < deadline:
+            time.sleep(rng.uniform(0.3, 1.5))
+            if worker.kills < 6:
+                worker.kill()  # at a random point of whatever it was doing
+            services.payout_sweep(stale_seconds=2)
+            if not worker.running:
+                worker.start()
+            unpaid = Claim.objects.exclude(status=ClaimStatus.PAID).count()
+        assert unpaid == 0, f"{unpaid} claims not paid; see {worker.log}"
+        stats = sim.stats()
+    finally:
+        worker.stop()
+        sim.stop()
+    assert worker.kills >= 3
+    # The faults really happened: late answers, refused calls, lost callbacks.
+    assert stats["counters"].get("timeouts", 0) > 0
+    assert stats["callbacks"].get("dropped", 0) > 0
+    transfers = sim.transfers()
+    per_claim = Counter(t["external_id"] for t in transfers)
+    claims = list(Claim.objects.values_list("reference", "net"))
+    assert set(per_claim) == {ref for ref, _ in claims}
+    assert max(per_claim.values()) == 1, "a claim was transferred twice"
+    assert {t["status"] for t in transfers} == {"COMPLETED"}
+    assert {t["external_id"]: t["amount"] for t in transfers} == dict(claims)
+    assert set(Payout.objects.values_list("status", flat=True)) == {"completed"}
+    for participant in participants:
+        participant.refresh_from_db()
+        assert participant.balance == 0
+    assert Participant.objects.filter(paid_out_total__gt=0).count() == CLAIMS
+    print(
+        f"{CLAIMS} claims paid once in {time.monotonic() - started:.1f}s with "
+        f"{worker.kills} SIGKILLs; bank: {stats}"
+    )
+
+
+@contextmanager
+def broker_down(app):
+    """Point the producer at a closed port (the shared Redis keeps running)."""
+    previous = app.conf.broker_url
+    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    app._pool = None
+    app.amqp._producer_pool = None
+    try:
+        yield
+    finally:
+        app.conf.broker_url = previous
+        app._pool = None
+        app.amqp._producer_pool = None
+
+
+def test_a_claim_submitted_while_the_broker_is_down_is_paid_after_it_returns(
+    broker, tmp_path, settings
+):
+    sim = BankSimulator(tmp_path / "bank.sqlite3", flags={"settle_delay_ms": 0})
+    settings.BANK_API_URL = sim.url
+    participant = make_participant()
+    claim = ready_claim(participant)
+    try:
+        with broker_down(broker):
+            services.claim_submit(claim=claim)  # the dispatch after commit fails
+        claim.refresh_from_db()
+        assert claim.status == ClaimStatus.APPROVED
+        assert claim.payouts.get().status == "queued"
+        assert sim.transfers() == []
+        worker = Worker(_worker_env(sim.url, "http://127.0.0.1:9"), tmp_path / "w.log")
+        worker.start()
+        try:
+
+            def paid() -> bool:
+                services.payout_sweep(stale_seconds=0)
+                claim.refresh_from_db()
+                return claim.status == ClaimStatus.PAID
+
+            wait_for(paid, timeout=30, interval=0.5)
+        finally:
+            worker.stop()
+        assert [t["external_id"] for t in sim.transfers()] == [claim.reference]
+    finally:
+        sim.stop()
