@@ -1,4 +1,6 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .api import TutorialListApi
 
 app_name = "tutorials_api"
-urlpatterns: list = []
+urlpatterns = [path("tutorials/", TutorialListApi.as_view(), name="list")]
