@@ -23,6 +23,12 @@ SHARPNESS_SIZE = 128
 DETECT_UPSAMPLE = 1
 
 
+def _detect(fr: Any, rgb: np.ndarray) -> list:
+    """HOG detection; upsample (4x the work) only when no face >= ~80 px was found."""
+    rects = list(fr.api.face_detector(rgb, 0))
+    return rects or list(fr.api.face_detector(rgb, DETECT_UPSAMPLE))
+
+
 def _fr() -> Any:
     """Import face_recognition once; undo its process-wide LOAD_TRUNCATED_IMAGES."""
     global _module
@@ -130,7 +136,7 @@ def face_analyse(
     result = FaceAnalysis()
     height, width = rgb.shape[:2]
     started = time.perf_counter()
-    rects = list(fr.api.face_detector(rgb, DETECT_UPSAMPLE))
+    rects = _detect(fr, rgb)
     result.timings["detect"] = round((time.perf_counter() - started) * 1000, 1)
     gray = _luma(rgb.astype(np.float32))
     if not rects:
@@ -190,3 +196,20 @@ def face_distances(encoding: np.ndarray, references: list[list[float]]) -> np.nd
     if not references:
         return np.array([])
     return np.linalg.norm(np.asarray(references) - encoding, axis=1)
+
+
+def largest_face_encoding(rgb: np.ndarray) -> np.ndarray | None:
+    """Encoding of the largest face, or None (for calibration sets of news photos)."""
+    fr = _fr()
+    rects = _detect(fr, rgb)
+    if not rects:
+        return None
+    height, width = rgb.shape[:2]
+    face = max(rects, key=lambda r: r.height())
+    box = (
+        max(face.top(), 0),
+        min(face.right(), width - 1),
+        min(face.bottom(), height - 1),
+        max(face.left(), 0),
+    )
+    return fr.face_encodings(rgb, [box], num_jitters=1)[0]

@@ -1,0 +1,156 @@
+"""manage.py bench_selfie: upload -> decision time for 12 MP phone photos.
+
+Runs in this process with the face model loaded once beforehand (a warm
+worker), inside a transaction that is rolled back: nothing is left behind.
+Also measures the naive baseline (face_recognition on the full-size photo).
+"""
+
+import io
+import statistics
+import time
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from PIL import Image
+
+from biometrics import faces
+from biometrics.models import BiometricPolicy, SelfieAttempt, SelfieStatus
+from biometrics.services import face_reference_create, selfie_process, selfie_submit
+from participants.models import Participant
+
+FACES = settings.BASE_DIR / "demo" / "faces"
+# reference photo, then other photos of the same person (demo/faces, ag_* people)
+PEOPLE = {
+    "ag_obama": (1, [2, 3, 4]),
+    "ag_alex_lacamoire": (2, [3]),
+    "ag_kit_harington": (1, [2, 3]),
+    "ag_biden": (1, [2]),
+    "ag_rose_leslie": (1, [2]),
+}
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _phone_photo(path, offset: int, size=(4000, 3000)) -> bytes:
+    """Upscale a demo photo onto a 4:3 12 MP canvas, like a phone camera's JPEG."""
+    with Image.open(path) as img:
+        img = img.convert("RGB")
+    img = img.crop((offset, offset, img.width - offset, img.height - offset))
+    scale = min(size[0] / img.width, size[1] / img.height)
+    img = img.resize((int(img.width * scale), int(img.height * scale)))
+    canvas = Image.new("RGB", size, (128, 128, 128))
+    canvas.paste(img, ((size[0] - img.width) // 2, (size[1] - img.height) // 2))
+    out = io.BytesIO()
+    canvas.save(out, format="JPEG", quality=90)
+    return out.getvalue()
+
+
+def _stats(values: list[float]) -> tuple[float, float]:
+    ordered = sorted(values)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return statistics.median(ordered), p95
+
+
+class Command(BaseCommand):
+    help = "Benchmark selfie upload -> decision on 12 MP photos (warm model)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--rounds", type=int, default=3)
+        parser.add_argument("--baseline", type=int, default=4)
+
+    def handle(self, *args, **options):
+        call_command("migrate", verbosity=0)
+        photos = []
+        for person, (_ref, selfies) in PEOPLE.items():
+            for n in selfies:
+                for r in range(options["rounds"]):
+                    path = FACES / person / f"{n}.jpg"
+                    photos.append((person, _phone_photo(path, offset=1 + r)))
+        size = statistics.median(len(p) for _, p in photos) / 2**20
+        self.stdout.write(
+            f"{len(photos)} phone photos of 4000x3000 px (median {size:.1f} MB JPEG)"
+        )
+        started = time.perf_counter()
+        faces.warm()
+        self.stdout.write(
+            f"model load (once per worker): {time.perf_counter() - started:.2f} s"
+        )
+        try:
+            with transaction.atomic():
+                timings, outcomes = self._run(photos)
+                raise _Rollback
+        except _Rollback:
+            pass
+        baseline = self._baseline(
+            photos[:: max(1, len(photos) // options["baseline"])][: options["baseline"]]
+        )
+        self._report(timings, outcomes, baseline)
+
+    def _run(self, photos):
+        BiometricPolicy.objects.update_or_create(pk=1, defaults={"max_attempts": 10})
+        participants = {}
+        for i, person in enumerate(PEOPLE):
+            participant = Participant.objects.create(
+                nik=f"3201010101{90 + i:02d}{i:04d}",
+                kpj=f"9{i:010d}",
+                full_name=f"Bench {person}",
+                birth_date="1990-01-01",
+                gender="M",
+            )
+            face_reference_create(
+                participant=participant,
+                image=(FACES / person / f"{PEOPLE[person][0]}.jpg").read_bytes(),
+                source="demo",
+            )
+            participants[person] = participant
+        timings, outcomes, names = [], {}, []
+        for person, data in photos:
+            t0 = time.perf_counter()
+            attempt = selfie_submit(participant=participants[person], image=data)
+            attempt = selfie_process(attempt_id=attempt.pk)
+            timings.append(time.perf_counter() - t0)
+            outcomes[attempt.status] = outcomes.get(attempt.status, 0) + 1
+            names.append(attempt.image.name)
+        for name in names:
+            SelfieAttempt.image.field.storage.delete(name)
+        return timings, outcomes
+
+    def _baseline(self, photos):
+        fr = faces._fr()
+        references = {
+            person: fr.face_encodings(
+                fr.load_image_file(str(FACES / person / f"{ref}.jpg"))
+            )[0]
+            for person, (ref, _s) in PEOPLE.items()
+        }
+        timings = []
+        for person, data in photos:
+            t0 = time.perf_counter()
+            image = fr.load_image_file(io.BytesIO(data))
+            encodings = fr.face_encodings(image)
+            if encodings:
+                fr.face_distance([references[person]], encodings[0])
+            timings.append(time.perf_counter() - t0)
+        return timings
+
+    def _report(self, timings, outcomes, baseline):
+        median, p95 = _stats(timings)
+        self.stdout.write(
+            f"optimised, upload -> decision, in-process warm model, n={len(timings)}: "
+            f"median {median * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms "
+            f"(target <= 400 / 800 ms) outcomes {outcomes}"
+        )
+        if outcomes.get(SelfieStatus.MATCHED, 0) != len(timings):
+            self.stdout.write(self.style.WARNING("not every genuine selfie matched"))
+        b_median, b_p95 = _stats(baseline)
+        self.stdout.write(
+            f"naive baseline (face_recognition on the full 12 MP photo), n={len(baseline)}: "
+            f"median {b_median * 1000:.0f} ms, p95 {b_p95 * 1000:.0f} ms"
+        )
+        self.stdout.write(
+            f"speed-up (baseline median / optimised median): {b_median / median:.1f}x"
+        )

@@ -1,0 +1,63 @@
+import shutil
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from biometrics.calibration import read_groups
+from biometrics.models import CalibrationRun
+from biometrics.selectors import tradeoff
+from tests.biometrics.images import FACES
+
+
+@pytest.fixture
+def people(tmp_path) -> Path:
+    """Three demo people, two photos each, and a groups file making two 'look-alikes'."""
+    root = tmp_path / "faces"
+    for person, photos in [
+        ("ag_obama", [1, 2]),
+        ("ag_biden", [1, 2]),
+        ("ag_rose_leslie", [1, 2]),
+    ]:
+        (root / person).mkdir(parents=True)
+        for n in photos:
+            shutil.copy(FACES / person / f"{n}.jpg", root / person / f"{n}.jpg")
+    (root / "groups.csv").write_text(
+        "ag_obama,Hard\nag_biden,Hard\nag_rose_leslie,Other\n"
+    )
+    return root
+
+
+def test_it_prints_rates_per_threshold_and_stores_a_run(db, people):
+    out = StringIO()
+    call_command("evaluate_faces", str(people), "--hard-groups", "Hard", stdout=out)
+    text = out.getvalue()
+    assert "3 people, 6 photos, 3 same-person pairs, 12 different-person pairs" in text
+    assert "look-alike slice (Hard" in text and ": 4 pairs" in text
+    assert "| 0.350 |" in text and "| 0.600 |" in text
+    assert "median" in text and "ms" in text
+    run = CalibrationRun.objects.get()
+    assert (len(run.genuine_distances), len(run.impostor_distances)) == (3, 12)
+    assert len(run.lookalike_distances) == 4
+    assert max(run.genuine_distances) < min(run.impostor_distances)
+    result = tradeoff(threshold=0.47, max_attempts=3)
+    assert result["run_id"] == run.pk
+    assert result["genuine_blocked"] == 0 and result["impostor_accepted"] == 0
+
+
+def test_it_reads_the_region_table_of_a_manifest(tmp_path):
+    manifest = tmp_path / "MANIFEST.md"
+    manifest.write_text(
+        "intro\n\n| identity | n | region | source |\n|---|---|---|---|\n"
+        "| lfw_Hun_Sen | 4 | SE-Asia (KH) | x |\n| lfw_Tony_Blair | 4 | Europe | x |\n"
+    )
+    assert read_groups(manifest) == {
+        "lfw_Hun_Sen": "SE-Asia (KH)",
+        "lfw_Tony_Blair": "Europe",
+    }
+
+
+def test_it_refuses_a_missing_folder(tmp_path):
+    with pytest.raises(CommandError):
+        call_command("evaluate_faces", str(tmp_path / "nope"))
