@@ -1,0 +1,104 @@
+import pytest
+
+from claims import services
+from claims.models import Claim, ClaimStatus
+from tests.claims.helpers import make_participant, pass_selfie
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def logged_in(client):
+    participant = make_participant()
+    client.force_login(participant.user)
+    return client, participant
+
+
+def test_the_ticks_page_shows_each_condition_and_death_is_not_online(logged_in):
+    client, _participant = logged_in
+    page = client.get("/claims/").content.decode()
+    assert 'id="type-resign"' in page and 'id="type-death"' in page
+    assert "tick-ok" in page
+    assert "claim-jht" in page  # the help link goes to the tutorial
+
+
+def test_the_wizard_saves_each_step_and_resumes(bank, logged_in):
+    client, participant = logged_in
+    response = client.post("/claims/start/", {"claim_type": "resign"})
+    claim = Claim.objects.get(participant=participant)
+    assert response.url == f"/claims/{claim.reference}/continue/"
+    assert client.get(response.url).url.endswith("/kpj/")
+    page = client.post(f"/claims/{claim.reference}/kpj/", {"kpj_number": "99999999999"})
+    assert page.status_code == 200 and 'id="attempts-left"' in page.content.decode()
+    response = client.post(
+        f"/claims/{claim.reference}/kpj/", {"kpj_number": participant.kpj}
+    )
+    assert response.status_code == 302
+    # leave and come back: the wizard resumes at the bank step
+    assert client.get(f"/claims/{claim.reference}/continue/").url.endswith("/bank/")
+    bad = client.post(
+        f"/claims/{claim.reference}/bank/",
+        {"bank_code": "BCA", "account_number": "9000000002",
+         "account_holder": participant.full_name},
+    )  # fmt: skip
+    assert bad.status_code == 200 and "alert error" in bad.content.decode()
+    client.post(
+        f"/claims/{claim.reference}/bank/",
+        {"bank_code": "BCA", "account_number": "1234567890",
+         "account_holder": participant.full_name},
+    )  # fmt: skip
+    selfie = client.get(f"/claims/{claim.reference}/continue/")
+    assert selfie.url.endswith("/selfie/")
+    page = client.get(selfie.url).content.decode()
+    assert f"/selfie/?next=/claims/{claim.reference}/continue/" in page
+    pass_selfie(participant)
+    review = client.get(f"/claims/{claim.reference}/continue/").url
+    assert review.endswith("/review/")
+    page = client.get(review).content.decode()
+    assert "Rp 12.000.000" in page and 'id="submit-claim"' in page
+    response = client.post(review)
+    assert response.url == f"/claims/{claim.reference}/"
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.APPROVED  # paid once the payout runs
+    page = client.get(response.url).content.decode()
+    assert 'class="timeline"' in page and "sla-due" in page
+    # a step of a submitted claim only leads back to the claim
+    assert client.get(f"/claims/{claim.reference}/kpj/").url == response.url
+
+
+def test_the_partial_claim_review_warns_about_later_tax(bank, logged_in):
+    from tests.factories import EmploymentFactory
+
+    client, participant = logged_in
+    EmploymentFactory(participant=participant, start="2025-01-01", end=None)
+    claim = services.claim_start(participant=participant, claim_type="partial_30")
+    services.claim_kpj_check(claim=claim, kpj_number=participant.kpj)
+    services.claim_bank_account_set(
+        claim=claim, bank_code="BNI", account_number="123456789",
+        account_holder=participant.full_name,
+    )  # fmt: skip
+    page = client.get(f"/claims/{claim.reference}/review/").content.decode()
+    assert 'id="partial-warning"' in page
+
+
+def test_another_participants_claim_pages_are_404(logged_in, client):
+    owner = make_participant()
+    claim = services.claim_start(participant=owner, claim_type="resign")
+    viewer, _me = logged_in
+    for step in ("", "continue/", "kpj/", "bank/", "review/"):
+        assert viewer.get(f"/claims/{claim.reference}/{step}").status_code == 404
+    assert viewer.post(f"/claims/{claim.reference}/cancel/").status_code == 404
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.DRAFT
+
+
+def test_a_forged_claim_type_from_the_form_is_a_message(logged_in):
+    client, participant = logged_in
+    response = client.post("/claims/start/", {"claim_type": "bonus"}, follow=True)
+    assert "msg error" in response.content.decode()
+    assert not Claim.objects.filter(participant=participant).exists()
+
+
+def test_staff_cannot_open_participant_pages(client, front_office_user):
+    client.force_login(front_office_user)
+    assert client.get("/claims/").status_code == 403
