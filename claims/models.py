@@ -17,8 +17,8 @@ class ClaimType(models.TextChoices):
     RETIREMENT = "retirement", _("Retirement age")
     DISABILITY = "disability", _("Permanent total disability")
     LEAVE_COUNTRY = "leave_country", _("Leaving Indonesia for good")
-    PARTIAL_10 = "partial_10", _("10% for other needs")
-    PARTIAL_30 = "partial_30", _("30% for housing")
+    PARTIAL_10 = "partial_10", _("10 percent for other needs")
+    PARTIAL_30 = "partial_30", _("30 percent for housing")
     DEATH = "death", _("Death (heirs claim)")
 
 

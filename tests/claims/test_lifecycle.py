@@ -65,7 +65,7 @@ def test_above_the_cap_documents_are_required_and_an_officer_decides(
     from tests.claims.helpers import pass_selfie
 
     pass_selfie(participant)
-    with pytest.raises(ApplicationError, match="documents"):
+    with pytest.raises(ApplicationError, match="dokumen"):
         services.claim_submit(claim=claim)
     from tests.claims.helpers import png_upload
 

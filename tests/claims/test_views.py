@@ -20,6 +20,7 @@ def test_the_ticks_page_shows_each_condition_and_death_is_not_online(logged_in):
     assert 'id="type-resign"' in page and 'id="type-death"' in page
     assert "tick-ok" in page
     assert "claim-jht" in page  # the help link goes to the tutorial
+    assert "Mengundurkan diri" in page  # Bahasa Indonesia first
 
 
 def test_the_wizard_saves_each_step_and_resumes(bank, logged_in):
