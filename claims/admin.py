@@ -1,10 +1,12 @@
 from django.contrib import admin, messages
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from jmo_portal.exceptions import ApplicationError
 
 from . import services
+from .forms import RejectForm
 from .models import (
     Claim,
     ClaimDocument,
@@ -107,20 +109,26 @@ class ClaimAdmin(admin.ModelAdmin):
             else:
                 self.message_user(request, f"{claim}: approved", messages.SUCCESS)
 
-    @admin.action(
-        description=_("Reject selected claims (reason: incomplete documents)")
-    )
+    @admin.action(description=_("Reject selected claims (asks for a reason)"))
     def reject(self, request, queryset):
-        reason = request.POST.get("reason") or str(
-            _("The documents are incomplete or do not match the claim.")
-        )
+        form = RejectForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            return TemplateResponse(
+                request,
+                "claims/admin_reject.html",
+                {**self.admin_site.each_context(request), "form": form,
+                 "claims": queryset, "opts": self.model._meta},
+            )  # fmt: skip
         for claim in queryset:
             try:
-                services.claim_reject(claim=claim, actor=request.user, reason=reason)
+                services.claim_reject(
+                    claim=claim, actor=request.user, reason=form.cleaned_data["reason"]
+                )
             except ApplicationError as exc:
                 self.message_user(request, f"{claim}: {exc.message}", messages.ERROR)
             else:
                 self.message_user(request, f"{claim}: rejected", messages.SUCCESS)
+        return None
 
 
 @admin.register(Payout)

@@ -1,10 +1,12 @@
+import datetime as dt
+
 import pytest
 import requests
 from django.conf import settings
 
 from claims import services
 from claims.bank.simulator import CLOSED_AFTER_CHECK
-from claims.models import ClaimStatus, PayoutStatus
+from claims.models import ClaimStatus, Payout, PayoutStatus
 from notifications.models import Notification
 from tests.claims.helpers import make_participant, ready_claim
 from tests.conftest import wait_for
@@ -197,3 +199,42 @@ def test_the_simulator_requires_the_api_key_and_an_idempotency_key(bank):
         url, params={"external_id": "X1"}, headers=key, timeout=5
     ).json()
     assert len(listed) == 1 and listed[0]["amount"] == 5
+
+
+def test_a_rejected_transfer_and_the_cooling_period(
+    bank, django_capture_on_commit_callbacks
+):
+    from claims.models import ClaimPolicy
+
+    ClaimPolicy.objects.filter(pk=1).update(bank_cooling_hours=24)
+    bank.flags(fail_next=1)
+    participant = make_participant()
+    claim, payout = _approved(participant, django_capture_on_commit_callbacks)
+    services.payout_send(payout_id=payout.pk)
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.PAYOUT_FAILED
+    with django_capture_on_commit_callbacks(execute=True):
+        services.claim_bank_account_set(
+            claim=claim, bank_code="BRI", account_number="4440001234",
+            account_holder=participant.full_name,
+        )  # fmt: skip
+    second = claim.payouts.order_by("-pk").first()
+    assert second.not_before is not None  # waits for the cooling period
+    assert second.status == PayoutStatus.QUEUED
+    assert services.payout_sweep(stale_seconds=0)["send"] == 0
+
+
+def test_the_sweep_task_runs_and_a_second_run_is_harmless(
+    bank, django_capture_on_commit_callbacks
+):
+    from claims.tasks import payout_sweep
+
+    participant = make_participant()
+    claim, _payout = _approved(participant, django_capture_on_commit_callbacks)
+    Payout.objects.filter(claim=claim).update(
+        updated_at=claim.created_at - dt.timedelta(minutes=5)
+    )
+    assert payout_sweep.delay().get()["send"] == 1
+    assert payout_sweep.delay().get()["send"] == 0
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.PAID

@@ -1,0 +1,65 @@
+import pytest
+
+from claims.models import Claim, ClaimStatus
+from claims.services import claim_start
+from tests.claims.helpers import make_participant
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reviewed_claim():
+    claim = claim_start(
+        participant=make_participant(balance=20_000_000), claim_type="resign"
+    )
+    Claim.objects.filter(pk=claim.pk).update(status=ClaimStatus.UNDER_REVIEW)
+    return claim
+
+
+def test_the_admin_reject_action_asks_for_a_reason(client, admin_user, reviewed_claim):
+    client.force_login(admin_user)
+    url = "/admin/claims/claim/"
+    data = {"action": "reject", "_selected_action": [reviewed_claim.pk]}
+    page = client.post(url, data)
+    assert page.status_code == 200 and 'name="reason"' in page.content.decode()
+    reviewed_claim.refresh_from_db()
+    assert reviewed_claim.status == ClaimStatus.UNDER_REVIEW
+    client.post(url, {**data, "apply": "1", "reason": "KK tidak terbaca"})
+    reviewed_claim.refresh_from_db()
+    assert reviewed_claim.status == ClaimStatus.REJECTED
+    assert reviewed_claim.decision_note == "KK tidak terbaca"
+    assert reviewed_claim.decided_by == admin_user
+
+
+def test_the_admin_approve_action_queues_the_payout(
+    client, admin_user, reviewed_claim, django_capture_on_commit_callbacks
+):
+    Claim.objects.filter(pk=reviewed_claim.pk).update(
+        gross=20_000_000, tax=0, net=20_000_000, bank_code="BCA",
+        account_number="1234567890", account_holder="X",
+    )  # fmt: skip
+    client.force_login(admin_user)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        client.post(
+            "/admin/claims/claim/",
+            {"action": "approve", "_selected_action": [reviewed_claim.pk]},
+        )
+    reviewed_claim.refresh_from_db()
+    assert reviewed_claim.status == ClaimStatus.APPROVED
+    assert reviewed_claim.payouts.get().status == "queued"
+    assert len(callbacks) >= 1
+
+
+def test_policy_pages_keep_history(client, admin_user):
+    from claims.models import ClaimPolicy
+
+    client.force_login(admin_user)
+    policy = ClaimPolicy.current()
+    assert (
+        client.get(f"/admin/claims/claimpolicy/{policy.pk}/change/").status_code == 200
+    )
+    policy.online_cap = 20_000_000
+    policy.save()
+    assert policy.history.count() >= 1
+    assert client.get("/admin/claims/taxbracket/").status_code == 200
+    assert client.get("/admin/claims/documentrequirement/").status_code == 200
