@@ -77,14 +77,33 @@ class ClaimOutputSerializer(serializers.Serializer):
         return [d.kind for d in claim.documents.all()]
 
 
+class ClaimStartInputSerializer(serializers.Serializer):
+    claim_type = serializers.ChoiceField(choices=ClaimType.choices)
+
+
+class KpjCheckInputSerializer(serializers.Serializer):
+    kpj_number = serializers.CharField(max_length=20)
+
+
+class BankAccountInputSerializer(serializers.Serializer):
+    bank_code = serializers.ChoiceField(choices=BANKS)
+    account_number = serializers.CharField(max_length=30)
+    account_holder = serializers.CharField(max_length=120)
+    npwp = serializers.CharField(max_length=25, required=False, allow_blank=True)
+
+
+class DocumentInputSerializer(serializers.Serializer):
+    kind = serializers.CharField(max_length=40)
+    file = serializers.FileField()
+
+
 def _out(claim: Claim, code=status.HTTP_200_OK) -> Response:
     claim = Claim.objects.prefetch_related("events", "documents").get(pk=claim.pk)
     return Response(ClaimOutputSerializer(claim).data, status=code)
 
 
 class ClaimListCreateApi(APIView):
-    class InputSerializer(serializers.Serializer):
-        claim_type = serializers.ChoiceField(choices=ClaimType.choices)
+    InputSerializer = ClaimStartInputSerializer
 
     @extend_schema(responses=ClaimOutputSerializer(many=True))
     def get(self, request):
@@ -119,8 +138,7 @@ class ClaimDetailApi(APIView):
 
 
 class ClaimKpjCheckApi(APIView):
-    class InputSerializer(serializers.Serializer):
-        kpj_number = serializers.CharField(max_length=20)
+    InputSerializer = KpjCheckInputSerializer
 
     @extend_schema(request=InputSerializer, responses=ClaimOutputSerializer)
     def post(self, request, reference):
@@ -134,11 +152,7 @@ class ClaimKpjCheckApi(APIView):
 
 
 class ClaimBankAccountApi(APIView):
-    class InputSerializer(serializers.Serializer):
-        bank_code = serializers.ChoiceField(choices=BANKS)
-        account_number = serializers.CharField(max_length=30)
-        account_holder = serializers.CharField(max_length=120)
-        npwp = serializers.CharField(max_length=25, required=False, allow_blank=True)
+    InputSerializer = BankAccountInputSerializer
 
     @extend_schema(request=InputSerializer, responses=ClaimOutputSerializer)
     def put(self, request, reference):
@@ -154,9 +168,7 @@ class ClaimBankAccountApi(APIView):
 class ClaimDocumentApi(APIView):
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
-    class InputSerializer(serializers.Serializer):
-        kind = serializers.CharField(max_length=40)
-        file = serializers.FileField()
+    InputSerializer = DocumentInputSerializer
 
     @extend_schema(request=InputSerializer, responses={201: ClaimOutputSerializer})
     def post(self, request, reference):

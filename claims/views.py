@@ -58,6 +58,13 @@ def help_url() -> str:
         return reverse("home") + "#tutorials"
 
 
+def branches_url() -> str:
+    try:
+        return reverse("tutorials:branches")
+    except NoReverseMatch:
+        return reverse("home") + "#tutorials"
+
+
 def next_step(claim) -> str:
     """The first unfinished wizard step: a participant resumes where they left."""
     if claim.status != ClaimStatus.DRAFT:
@@ -113,6 +120,7 @@ def index(request):
             "verdicts": selectors.claim_verdicts(participant=request.participant),
             "claims": selectors.claim_list(participant=request.participant),
             "help_url": help_url(),
+            "branches_url": branches_url(),
         },
     )
 
