@@ -1,6 +1,38 @@
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import policy_views, queue_views, review_views, views
 
 app_name = "frontoffice"
-urlpatterns = [path("desk/", views.index, name="index")]
+urlpatterns = [
+    path("desk/", views.index, name="index"),
+    path("desk/login/", views.StaffLoginView.as_view(), name="login"),
+    path(
+        "desk/logout/",
+        auth_views.LogoutView.as_view(next_page="frontoffice:login"),
+        name="logout",
+    ),
+    path("desk/participants/<int:pk>/", views.participant, name="participant"),
+    path("desk/blocks/<int:pk>/unblock/", views.unblock, name="unblock"),
+    path(
+        "desk/selfies/<int:pk>/thumbnail/",
+        views.selfie_thumbnail,
+        name="selfie-thumbnail",
+    ),
+    path("desk/audit/", views.audit, name="audit"),
+    path("desk/policy/", policy_views.policy, name="policy"),
+    path("desk/policy/tradeoff/", policy_views.tradeoff, name="tradeoff"),
+    path("desk/claims/", review_views.claims, name="claims"),
+    path("desk/claims/<str:reference>/", review_views.claim, name="claim"),
+    path("desk/claims/<str:reference>/decide/", review_views.decide, name="decide"),
+    path(
+        "desk/claims/<str:reference>/documents/<int:pk>/",
+        review_views.document,
+        name="claim-document",
+    ),
+    path("desk/kiosk/<slug:branch>/", queue_views.kiosk, name="kiosk"),
+    path("desk/queue/<slug:branch>/", queue_views.queue, name="queue"),
+    path("desk/queue/<slug:branch>/next/", queue_views.call_next, name="call-next"),
+    path("desk/tickets/<int:pk>/finish/", queue_views.finish, name="ticket-finish"),
+    path("desk/stats/", queue_views.stats, name="stats"),
+]

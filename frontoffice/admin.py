@@ -1,0 +1,52 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from participants.models import AuditRecord
+
+from .models import ClaimApproval, DeskPolicy, WalkInTicket
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records nobody edits or deletes through the app."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(DeskPolicy)
+class DeskPolicyAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "four_eyes_above"]
+
+    def has_add_permission(self, request) -> bool:
+        return not DeskPolicy.objects.exists()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ClaimApproval)
+class ClaimApprovalAdmin(ReadOnlyAdmin):
+    list_display = ["claim", "officer", "created_at"]
+
+
+@admin.register(WalkInTicket)
+class WalkInTicketAdmin(ReadOnlyAdmin):
+    list_display = ["label", "branch", "day", "reason", "status", "officer"]
+    list_filter = ["branch", "reason", "status", "day"]
+
+
+class AuditRecordAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "action", "actor", "participant"]
+    list_filter = ["action"]
+    search_fields = ["action", "actor__username", "participant__kpj"]
+
+
+# The participants app may register its own (read-only) admin first.
+if not admin.site.is_registered(AuditRecord):
+    admin.site.register(AuditRecord, AuditRecordAdmin)

@@ -1,0 +1,128 @@
+"""API v1 for the desk and the policy (shared/API.md)."""
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from claims.models import DocumentRequirement, TaxBracket
+from jmo_portal.api import Pagination
+from jmo_portal.exceptions import ApplicationError
+from participants.models import Block, YieldRate
+
+from .policy import policy_history, policy_update, policy_values
+from .policy import tradeoff_preview as preview
+from .roles import IsFrontOffice, IsPortalAdmin
+from .selectors import block_list
+from .services import desk_unblock
+
+
+class _ParticipantSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    full_name = serializers.CharField()
+    nik_masked = serializers.CharField()
+    kpj = serializers.CharField()
+
+
+class _BlockSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    kind_display = serializers.CharField(source="get_kind_display")
+    reason = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    lifted_at = serializers.DateTimeField()
+    participant = _ParticipantSerializer()
+
+
+class BlockListApi(APIView):
+    permission_classes = [IsFrontOffice]
+    OutputSerializer = _BlockSerializer
+
+    def get(self, request):
+        paginator = Pagination()
+        page = paginator.paginate_queryset(
+            block_list(q=request.query_params.get("q", "")), request, view=self
+        )
+        return paginator.get_paginated_response(
+            self.OutputSerializer(page, many=True).data
+        )
+
+
+class BlockUnblockApi(APIView):
+    permission_classes = [IsFrontOffice]
+    OutputSerializer = _BlockSerializer
+
+    class InputSerializer(serializers.Serializer):
+        reason = serializers.CharField(allow_blank=True, max_length=500)
+        identity_checked = serializers.BooleanField()
+
+    def post(self, request, pk: int):
+        block = get_object_or_404(Block.objects.select_related("participant"), pk=pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        block = desk_unblock(
+            block=block,
+            actor=request.user,
+            reason=data.validated_data["reason"],
+            # Only a JSON `true` counts as the in-person check (not "yes", not 1).
+            identity_checked=request.data.get("identity_checked") is True,
+        )
+        return Response(self.OutputSerializer(block).data)
+
+
+def _policy_payload() -> dict:
+    values = policy_values()
+    return {
+        **{k: str(v) if k == "match_threshold" else v for k, v in values.items()},
+        "document_requirements": list(
+            DocumentRequirement.objects.filter(active=True).values(
+                "claim_type", "kind", "label"
+            )
+        ),
+        "tax_brackets": list(
+            TaxBracket.objects.values("regime", "lower", "upper", "rate_bp")
+        ),
+        "yield_rates": list(YieldRate.objects.values("year", "rate_bp")),
+        "tradeoff": {
+            k: v
+            for k, v in preview(
+                threshold=values["match_threshold"],
+                max_attempts=values["max_attempts"],
+            ).items()
+            if k not in ("by_threshold", "by_attempts")
+        },
+        "history": [
+            {
+                "when": c.when,
+                "who": c.who.get_username() if c.who else None,
+                "field": c.field,
+                "old": str(c.old),
+                "new": str(c.new),
+                "reason": c.reason,
+            }
+            for c in policy_history(limit=20)
+        ],
+    }
+
+
+class PolicyApi(APIView):
+    """GET the editable policy numbers; PATCH any of them (validated, audited)."""
+
+    permission_classes = [IsPortalAdmin]
+
+    def get(self, request):
+        return Response(_policy_payload())
+
+    def patch(self, request):
+        changes = {k: v for k, v in request.data.items() if k != "reason"}
+        if not changes:
+            raise ApplicationError(
+                _("Send at least one policy value to change."), code="empty"
+            )
+        policy_update(
+            actor=request.user,
+            changes=changes,
+            reason=str(request.data.get("reason", ""))[:300],
+        )
+        return Response(_policy_payload())

@@ -1,0 +1,141 @@
+"""Desk data: the four-eyes policy, second approvals and the walk-in queue."""
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class DeskPolicy(models.Model):
+    """Singleton (pk=1): desk numbers an admin may change. Policy.
+
+    Also carries the staff permissions (Meta.permissions) the role groups get.
+    """
+
+    four_eyes_above = models.BigIntegerField(
+        default=50_000_000,
+        help_text=_(
+            "Claims with a gross amount above this need a second, different "
+            "officer to approve (0 = always one officer)."
+        ),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("desk policy")
+        verbose_name_plural = _("desk policy")
+        permissions = [
+            ("desk_access", "Use the front-office desk (search, blocks, unblock)"),
+            ("claims_review", "Review and decide claims above the online cap"),
+            ("policy_edit", "Change portal policies"),
+            ("audit_view", "Read the audit log"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(four_eyes_above__gte=0), name="four_eyes_not_negative"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Desk policy"))
+
+    @classmethod
+    def current(cls) -> "DeskPolicy":
+        policy, _created = cls.objects.get_or_create(pk=1)
+        return policy
+
+
+class ClaimApproval(models.Model):
+    """A first approval waiting for a second officer (four-eyes rule)."""
+
+    claim = models.ForeignKey(
+        "claims.Claim", on_delete=models.CASCADE, related_name="desk_approvals"
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim", "officer"], name="one_approval_per_officer"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} approved by {self.officer_id}"
+
+
+class VisitReason(models.TextChoices):
+    BIOMETRIC = "biometric", _("Face verification unblock")
+    KPJ = "kpj", _("KPJ number unblock")
+    OTHER = "other", _("Other")
+
+
+# The letter printed before the number, so the hall can see the queue kind.
+REASON_PREFIX = {
+    VisitReason.BIOMETRIC: "A",
+    VisitReason.KPJ: "B",
+    VisitReason.OTHER: "C",
+}
+
+
+class TicketStatus(models.TextChoices):
+    WAITING = "waiting", _("Waiting")
+    CALLED = "called", _("Called")
+    SERVED = "served", _("Served")
+    NO_SHOW = "no_show", _("Did not come")
+
+
+class WalkInTicketQuerySet(models.QuerySet):
+    def waiting(self) -> "WalkInTicketQuerySet":
+        return self.filter(status=TicketStatus.WAITING)
+
+
+class WalkInTicket(models.Model):
+    """A queue number taken at a branch kiosk ("A-012"), numbered per day."""
+
+    branch = models.CharField(
+        max_length=40, validators=[RegexValidator(r"^[a-z0-9-]+$")]
+    )
+    day = models.DateField()
+    prefix = models.CharField(max_length=1)
+    number = models.PositiveIntegerField()
+    reason = models.CharField(max_length=16, choices=VisitReason.choices)
+    status = models.CharField(
+        max_length=10, choices=TicketStatus.choices, default=TicketStatus.WAITING
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    called_at = models.DateTimeField(null=True, blank=True)
+    served_at = models.DateTimeField(null=True, blank=True)
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = WalkInTicketQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["branch", "day", "prefix", "number"],
+                name="one_ticket_number_per_day",
+            )
+        ]
+        indexes = [models.Index(fields=["branch", "day", "status"])]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return f"{self.prefix}-{self.number:03d}"

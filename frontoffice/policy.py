@@ -1,0 +1,268 @@
+"""The admin policy page and `/api/v1/policy/`: one flat list of editable numbers.
+
+Each number lives in its owner's singleton (BiometricPolicy, AccountPolicy,
+ClaimPolicy, DeskPolicy) with django-simple-history; `policy_update` validates
+every value first, saves each row with the acting user as the history user and
+writes one `policy_change` audit record. Nothing is cached: every request
+reads the rows again, so a change applies to the very next attempt.
+"""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from biometrics.models import BiometricPolicy
+from claims.models import ClaimPolicy
+from jmo_portal.exceptions import ApplicationError
+from participants.models import AccountPolicy
+from participants.services.audit import audit_record
+
+from .models import DeskPolicy
+
+MODELS: dict[str, type[models.Model]] = {
+    "biometric": BiometricPolicy,
+    "account": AccountPolicy,
+    "claims": ClaimPolicy,
+    "desk": DeskPolicy,
+}
+
+
+@dataclass(frozen=True)
+class PolicyField:
+    name: str
+    owner: str
+    label: Any
+    minimum: Decimal
+    maximum: Decimal
+    help: Any = ""
+    decimals: int = 0
+
+    @property
+    def model(self) -> type[models.Model]:
+        return MODELS[self.owner]
+
+    def parse(self, raw: Any) -> int | Decimal:
+        """The value as int/Decimal within bounds; ApplicationError says why not."""
+        try:
+            if isinstance(raw, bool) or raw is None or str(raw).strip() == "":
+                raise InvalidOperation
+            value = Decimal(str(raw).strip().replace(",", "."))
+            if not value.is_finite():
+                raise InvalidOperation
+        except InvalidOperation:
+            raise ApplicationError(_("Enter a number."), code="not_a_number") from None
+        if self.decimals == 0 and value != value.to_integral_value():
+            raise ApplicationError(_("Enter a whole number."), code="not_whole")
+        if not self.minimum <= value <= self.maximum:
+            raise ApplicationError(
+                _("Must be between %(min)s and %(max)s: %(why)s")
+                % {"min": self.minimum, "max": self.maximum, "why": self.help},
+                code="out_of_range",
+            )
+        if self.decimals:
+            return value.quantize(Decimal(1).scaleb(-self.decimals), ROUND_HALF_UP)
+        return int(value)
+
+
+FIELDS: list[PolicyField] = [
+    PolicyField(
+        "max_attempts", "biometric", gettext_lazy("Selfie attempts before a block"),
+        Decimal(1), Decimal(10),
+        gettext_lazy("one try is too harsh on genuine people, more than 10 lets impostors "
+          "keep guessing"),
+    ),
+    PolicyField(
+        "match_threshold", "biometric", gettext_lazy("Face match threshold (distance)"),
+        Decimal("0.30"), Decimal("0.60"),
+        gettext_lazy("below 0.30 rejects most genuine selfies, above 0.60 accepts look-alikes"),
+        decimals=3,
+    ),
+    PolicyField(
+        "retention_days", "biometric", gettext_lazy("Days a selfie image is kept"),
+        Decimal(1), Decimal(365),
+        gettext_lazy("selfies are personal data: keep them at most a year"),
+    ),
+    PolicyField(
+        "kpj_max_attempts", "account", gettext_lazy("KPJ number entries before a lock"),
+        Decimal(1), Decimal(10), gettext_lazy("same reasoning as the selfie attempts"),
+    ),
+    PolicyField(
+        "activation_max_attempts", "account",
+        gettext_lazy("Activation attempts before a lock"),
+        Decimal(1), Decimal(10), gettext_lazy("same reasoning as the selfie attempts"),
+    ),
+    PolicyField(
+        "default_yield_rate_bp", "account",
+        gettext_lazy("Default yearly yield (basis points: 600 is 6 percent)"),
+        Decimal(0), Decimal(2000), gettext_lazy("a yield above 20 percent a year is not realistic"),
+    ),
+    PolicyField(
+        "online_cap", "claims", gettext_lazy("Online claim cap (rupiah)"),
+        Decimal(1), Decimal(10**12), gettext_lazy("the cap must be a positive amount"),
+    ),
+    PolicyField(
+        "sla_days_online", "claims", gettext_lazy("Service days for online claims"),
+        Decimal(1), Decimal(30), gettext_lazy("a promise of at least one working day"),
+    ),
+    PolicyField(
+        "sla_days_review", "claims", gettext_lazy("Service days for reviewed claims"),
+        Decimal(1), Decimal(60), gettext_lazy("a promise of at least one working day"),
+    ),
+    PolicyField(
+        "four_eyes_above", "desk",
+        gettext_lazy("Second officer needed above (rupiah, 0 = never)"),
+        Decimal(0), Decimal(10**12), gettext_lazy("the amount cannot be negative"),
+    ),
+]  # fmt: skip
+BY_NAME = {f.name: f for f in FIELDS}
+
+
+def _json(value: Any) -> Any:
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def policy_values() -> dict[str, Any]:
+    """The current value of every editable number, read fresh from the database."""
+    rows = {owner: model.current() for owner, model in MODELS.items()}
+    return {f.name: getattr(rows[f.owner], f.name) for f in FIELDS}
+
+
+def policy_validate(changes: dict[str, Any]) -> dict[str, int | Decimal]:
+    """Parse every submitted value; all errors at once, keyed by field."""
+    errors: dict[str, str] = {}
+    parsed: dict[str, int | Decimal] = {}
+    for name, raw in changes.items():
+        field = BY_NAME.get(name)
+        if field is None:
+            errors[name] = _("Unknown policy setting.")
+            continue
+        try:
+            parsed[name] = field.parse(raw)
+        except ApplicationError as exc:
+            errors[name] = exc.message
+    if errors:
+        raise ApplicationError(
+            _("Some policy values are not valid."),
+            code="invalid_policy",
+            extra={"errors": errors},
+        )
+    return parsed
+
+
+@transaction.atomic
+def policy_update(
+    *, actor: AbstractBaseUser, changes: dict[str, Any], reason: str = ""
+) -> dict[str, Any]:
+    """Validate and apply policy values; history rows name `actor`; one audit."""
+    parsed = policy_validate(changes)
+    old: dict[str, Any] = {}
+    new: dict[str, Any] = {}
+    for owner, model in MODELS.items():
+        mine = {n: v for n, v in parsed.items() if BY_NAME[n].owner == owner}
+        if not mine:
+            continue
+        model.current()  # make sure the singleton exists before locking it
+        row = model.objects.select_for_update().get(pk=1)
+        changed = [n for n, v in mine.items() if getattr(row, n) != v]
+        if not changed:
+            continue
+        for name in changed:
+            old[name] = _json(getattr(row, name))
+            setattr(row, name, mine[name])
+            new[name] = _json(mine[name])
+        row.full_clean()
+        row._history_user = actor  # simple_history: who, outside a request too
+        row._change_reason = reason[:100]
+        row.save()
+    if new:
+        audit_record(
+            actor=actor,
+            action="policy_change",
+            reason=reason,
+            old_value=old,
+            new_value=new,
+        )
+    return policy_values()
+
+
+@dataclass(frozen=True)
+class PolicyChange:
+    when: Any
+    who: Any
+    owner: str
+    field: str
+    old: Any
+    new: Any
+    reason: str
+
+
+def policy_history(*, limit: int = 50) -> list[PolicyChange]:
+    """Who changed which policy number when, old → new, newest first."""
+    editable = {f.name for f in FIELDS}
+    changes: list[PolicyChange] = []
+    for owner, model in MODELS.items():
+        records = list(
+            model.history.select_related("history_user").order_by("-history_date")[
+                : limit + 1
+            ]
+        )
+        for record, previous in zip(records, records[1:], strict=False):
+            _collect(changes, owner, record, previous, editable)
+        if records and len(records) <= limit:
+            _collect(changes, owner, records[-1], None, editable)
+    changes.sort(key=lambda c: c.when, reverse=True)
+    return changes[:limit]
+
+
+def _collect(changes, owner, record, previous, editable: set[str]) -> None:
+    if previous is None:
+        return  # the row's creation: defaults, not an admin's change
+    for delta in record.diff_against(previous).changes:
+        if delta.field in editable:
+            changes.append(
+                PolicyChange(
+                    when=record.history_date,
+                    who=record.history_user,
+                    owner=owner,
+                    field=delta.field,
+                    old=delta.old,
+                    new=delta.new,
+                    reason=record.history_change_reason or "",
+                )
+            )
+
+
+THRESHOLD_STEPS = [Decimal("0.30") + Decimal("0.01") * i for i in range(31)]
+
+
+def tradeoff_preview(*, threshold: Decimal, max_attempts: int) -> dict:
+    """The chosen point and two curves (over thresholds, and over N = 1..10)."""
+    from biometrics.models import CalibrationRun
+    from biometrics.selectors import tradeoff
+
+    run = CalibrationRun.objects.first()
+    point = tradeoff(threshold=threshold, max_attempts=max_attempts, run=run)
+
+    def _pair(t: Decimal, n: int) -> dict:
+        r = tradeoff(threshold=t, max_attempts=n, run=run)
+        return {
+            "threshold": float(t),
+            "max_attempts": n,
+            "genuine_blocked": r["genuine_blocked"],
+            "impostor_accepted": r["impostor_accepted"],
+            "lookalike_accepted": r["lookalike_accepted"],
+        }
+
+    return {
+        **point,
+        "has_calibration": run is not None,
+        "by_threshold": [_pair(t, max_attempts) for t in THRESHOLD_STEPS]
+        if run
+        else [],
+        "by_attempts": [_pair(threshold, n) for n in range(1, 11)] if run else [],
+    }

@@ -1,0 +1,67 @@
+"""The admin policy page and its live trade-off preview (JSON)."""
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from claims.models import DocumentRequirement, TaxBracket
+from jmo_portal.exceptions import ApplicationError
+from participants.models import YieldRate
+
+from .forms import PolicyForm
+from .policy import BY_NAME, policy_history, policy_update, policy_values
+from .policy import tradeoff_preview as preview
+from .roles import ADMIN, role_required
+
+
+@never_cache
+@role_required(ADMIN)
+@require_http_methods(["GET", "POST"])
+def policy(request):
+    values = policy_values()
+    form = PolicyForm(request.POST or None, initial_values=values)
+    if request.method == "POST" and form.is_valid():
+        changes = {n: form.cleaned_data[n] for n in BY_NAME}
+        try:
+            policy_update(
+                actor=request.user, changes=changes, reason=form.cleaned_data["reason"]
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+            for name, message in exc.extra.get("errors", {}).items():
+                form.add_error(name if name in form.fields else None, message)
+        else:
+            messages.success(request, _("Policy saved. It applies from now on."))
+            return redirect("frontoffice:policy")
+    return render(
+        request,
+        "frontoffice/policy.html",
+        {
+            "form": form,
+            "history": policy_history(),
+            "preview": preview(
+                threshold=values["match_threshold"],
+                max_attempts=values["max_attempts"],
+            ),
+            "documents": DocumentRequirement.objects.filter(active=True),
+            "brackets": TaxBracket.objects.all(),
+            "yield_rates": YieldRate.objects.order_by("-year")[:5],
+        },
+    )
+
+
+@never_cache
+@role_required(ADMIN)
+def tradeoff(request):
+    """?threshold=0.47&max_attempts=3 → the expected shares, before saving."""
+    try:
+        threshold = BY_NAME["match_threshold"].parse(request.GET.get("threshold"))
+        attempts = BY_NAME["max_attempts"].parse(request.GET.get("max_attempts"))
+    except ApplicationError as exc:
+        return JsonResponse({"detail": exc.message, "code": exc.code}, status=400)
+    return JsonResponse(preview(threshold=Decimal(threshold), max_attempts=attempts))

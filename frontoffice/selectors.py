@@ -1,0 +1,126 @@
+"""Reads for the desk pages and the desk API (masked, minimal personal data)."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from biometrics.models import FaceReference, SelfieAttempt
+from claims import eligibility
+from claims.models import Claim
+from claims.selectors import claim_quote, eligibility_facts, policy_rules
+from participants.models import (
+    AttemptCounter,
+    AuditRecord,
+    Block,
+    Participant,
+)
+
+from .models import VisitReason, WalkInTicket
+
+SEARCH_LIMIT = 50
+
+
+def participant_search(*, q: str) -> QuerySet[Participant]:
+    """By NIK (16 digits), KPJ (11 digits) or part of the name; empty q finds none."""
+    q = (q or "").strip()
+    if len(q) < 2:
+        return Participant.objects.none()
+    return Participant.objects.search(q).order_by("full_name")[:SEARCH_LIMIT]
+
+
+def block_list(*, q: str = "") -> QuerySet[Block]:
+    """Active blocks, newest first, optionally narrowed by NIK, KPJ or name."""
+    blocks = Block.objects.active().select_related("participant")
+    q = (q or "").strip()
+    if q:
+        blocks = blocks.filter(participant__in=Participant.objects.search(q))
+    return blocks
+
+
+@dataclass(frozen=True)
+class DeskParticipant:
+    participant: Participant
+    active_blocks: list[Block]
+    lifted_blocks: list[Block]
+    counters: dict[str, int]
+    selfies: list[SelfieAttempt]
+    references: list[FaceReference]
+    audit: list[AuditRecord]
+    open_claims: list[Claim]
+
+
+def participant_desk_get(*, participant: Participant) -> DeskParticipant:
+    """Everything the officer needs to decide an unblock, and nothing more."""
+    blocks = list(participant.blocks.select_related("lifted_by"))
+    return DeskParticipant(
+        participant=participant,
+        active_blocks=[b for b in blocks if b.is_active],
+        lifted_blocks=[b for b in blocks if not b.is_active][:10],
+        counters=dict(
+            AttemptCounter.objects.filter(participant=participant).values_list(
+                "kind", "attempts_used"
+            )
+        ),
+        selfies=list(SelfieAttempt.objects.for_participant(participant)[:20]),
+        references=list(participant.face_references.select_related("created_by")),
+        audit=list(
+            AuditRecord.objects.filter(participant=participant).select_related("actor")[
+                :20
+            ]
+        ),
+        open_claims=list(Claim.objects.active().filter(participant=participant)),
+    )
+
+
+def claim_review_get(*, claim: Claim) -> dict:
+    """Eligibility findings and a tax preview for the officer's decision."""
+    verdict = eligibility.evaluate(
+        claim.claim_type,
+        eligibility_facts(claim.participant, exclude=claim),
+        policy_rules(),
+    )
+    return {
+        "claim": claim,
+        "verdict": verdict,
+        "quote": claim_quote(claim=claim),
+        "documents": list(claim.documents.all()),
+        "events": list(claim.events.select_related("actor")),
+        "approvals": list(claim.desk_approvals.select_related("officer")),
+    }
+
+
+def audit_list(*, action: str = "", q: str = "") -> QuerySet[AuditRecord]:
+    records = AuditRecord.objects.select_related("actor", "participant")
+    if action:
+        records = records.filter(action=action)
+    if q:
+        records = records.filter(
+            Q(participant__in=Participant.objects.search(q))
+            | Q(actor__username__icontains=q)
+        )
+    return records
+
+
+def visit_stats(*, days: int = 14, branch: str = "") -> list[dict]:
+    """Tickets per day and reason for the last `days` days (newest first)."""
+    since = timezone.localdate() - dt.timedelta(days=days - 1)
+    tickets = WalkInTicket.objects.filter(day__gte=since)
+    if branch:
+        tickets = tickets.filter(branch=branch)
+    counts: dict[dt.date, dict[str, int]] = {}
+    for row in tickets.values("day", "reason").annotate(n=Count("pk")):
+        counts.setdefault(row["day"], {})[row["reason"]] = row["n"]
+    rows = []
+    for offset in range(days):
+        day = timezone.localdate() - dt.timedelta(days=offset)
+        per_reason = counts.get(day, {})
+        rows.append(
+            {
+                "day": day,
+                "by_reason": [per_reason.get(r, 0) for r in VisitReason.values],
+                "total": sum(per_reason.values()),
+            }
+        )
+    return rows

@@ -1,0 +1,173 @@
+"""Desk state changes. Other apps' rows change only through their services."""
+
+from typing import IO
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from biometrics.models import FaceReferenceSource
+from biometrics.services import face_reference_create
+from claims.models import Claim, ClaimStatus
+from claims.selectors import claim_quote
+from claims.services.lifecycle import claim_approve, claim_reject
+from jmo_portal.exceptions import ApplicationError
+from participants.models import Block
+from participants.services.audit import audit_record
+from participants.services.guards import block_lift
+
+from .models import (
+    REASON_PREFIX,
+    ClaimApproval,
+    DeskPolicy,
+    TicketStatus,
+    VisitReason,
+    WalkInTicket,
+)
+
+
+def desk_unblock(
+    *,
+    block: Block,
+    actor: AbstractBaseUser,
+    reason: str,
+    identity_checked: bool,
+    photo: bytes | IO[bytes] | None = None,
+) -> Block:
+    """Lift a block after the in-person identity check; optionally a new reference.
+
+    The new reference and the lift are one transaction: a photo that cannot be
+    a reference leaves the block in place.
+    """
+    reason = (reason or "").strip()
+    if identity_checked is not True:
+        raise ApplicationError(
+            _(
+                "Complete the identity checklist: the e-KTP was seen, matches the "
+                "person, and the face matches the e-KTP photo."
+            ),
+            code="identity_not_checked",
+        )
+    if not reason:
+        raise ApplicationError(_("Give the reason for the unblock."), code="reason")
+    if block.lifted_at is not None:
+        raise ApplicationError(
+            _("This block was already lifted."), code="already_lifted", status=409
+        )
+    with transaction.atomic():
+        if photo is not None:
+            face_reference_create(
+                participant=block.participant,
+                image=photo,
+                source=FaceReferenceSource.DESK,
+                actor=actor,
+            )
+        return block_lift(block=block, actor=actor, reason=reason)
+
+
+def ticket_take(*, branch: str, reason: str) -> WalkInTicket:
+    """Give the next number of the day for this branch and visit reason."""
+    if reason not in VisitReason.values:
+        raise ApplicationError(_("Choose the reason for your visit."), code="reason")
+    day = timezone.localdate()
+    prefix = REASON_PREFIX[reason]
+    # Two kiosks may press at once: the unique constraint decides, we retry.
+    for _attempt in range(10):
+        last = (
+            WalkInTicket.objects.filter(branch=branch, day=day, prefix=prefix)
+            .order_by("-number")
+            .values_list("number", flat=True)
+            .first()
+        )
+        ticket = WalkInTicket(
+            branch=branch,
+            day=day,
+            prefix=prefix,
+            number=(last or 0) + 1,
+            reason=reason,
+        )
+        ticket.full_clean(validate_constraints=False)
+        try:
+            with transaction.atomic():
+                ticket.save()
+        except IntegrityError:
+            continue
+        return ticket
+    raise ApplicationError(_("The queue is busy, please try again."), code="busy")
+
+
+def ticket_call_next(*, branch: str, actor: AbstractBaseUser) -> WalkInTicket | None:
+    """Call the oldest waiting ticket of today; None when nobody waits."""
+    day = timezone.localdate()
+    for _attempt in range(10):
+        ticket = WalkInTicket.objects.waiting().filter(branch=branch, day=day).first()
+        if ticket is None:
+            return None
+        # Conditional UPDATE: two officers pressing at once never get one ticket.
+        now = timezone.now()
+        taken = WalkInTicket.objects.filter(
+            pk=ticket.pk, status=TicketStatus.WAITING
+        ).update(status=TicketStatus.CALLED, called_at=now, officer=actor)
+        if taken:
+            ticket.refresh_from_db()
+            return ticket
+    return None
+
+
+def ticket_finish(
+    *, ticket: WalkInTicket, actor: AbstractBaseUser, served: bool = True
+) -> WalkInTicket:
+    """Mark a called ticket as served (or not come); the reason may be corrected."""
+    status = TicketStatus.SERVED if served else TicketStatus.NO_SHOW
+    updated = WalkInTicket.objects.filter(
+        pk=ticket.pk, status=TicketStatus.CALLED
+    ).update(status=status, served_at=timezone.now(), officer=actor)
+    if not updated:
+        raise ApplicationError(_("This number was not called."), code="not_called")
+    ticket.refresh_from_db()
+    return ticket
+
+
+def _needs_second_officer(claim: Claim) -> bool:
+    limit = DeskPolicy.current().four_eyes_above
+    amount = claim.gross if claim.gross is not None else claim_quote(claim=claim).gross
+    return limit > 0 and amount > limit
+
+
+def claim_review_approve(
+    *, claim: Claim, actor: AbstractBaseUser, note: str = ""
+) -> tuple[Claim, bool]:
+    """Approve, or record a first approval when the four-eyes rule applies.
+
+    Returns (claim, decided): decided is False while a second officer is needed.
+    """
+    if claim.status != ClaimStatus.UNDER_REVIEW:
+        raise ApplicationError(
+            _("This claim is not waiting for a decision."), code="not_under_review"
+        )
+    with transaction.atomic():
+        Claim.objects.select_for_update().filter(pk=claim.pk).first()
+        if _needs_second_officer(claim):
+            others = ClaimApproval.objects.filter(claim=claim).exclude(officer=actor)
+            if not others.exists():
+                if ClaimApproval.objects.filter(claim=claim, officer=actor).exists():
+                    raise ApplicationError(
+                        _("A second, different officer must approve this claim."),
+                        code="four_eyes",
+                        status=409,
+                    )
+                ClaimApproval.objects.create(claim=claim, officer=actor, note=note)
+                audit_record(
+                    actor=actor,
+                    action="claim_first_approval",
+                    participant=claim.participant,
+                    reason=note,
+                    new_value={"claim": claim.reference},
+                )
+                return claim, False
+        return claim_approve(claim=claim, actor=actor, note=note), True
+
+
+def claim_review_reject(*, claim: Claim, actor: AbstractBaseUser, reason: str) -> Claim:
+    return claim_reject(claim=claim, actor=actor, reason=reason)

@@ -1,0 +1,157 @@
+"""The desk pages: search, a participant's blocks and history, unblock."""
+
+from django.urls import reverse
+
+from biometrics.models import FaceReference, SelfieAttempt
+from participants.models import AuditRecord, Block, BlockKind
+from participants.services.guards import attempt_state
+from tests.biometrics import images
+from tests.frontoffice.conftest import make_block
+
+
+def test_search_by_kpj_finds_the_participant_with_the_nik_masked(
+    officer, participant, kpj_block
+):
+    response = officer.get(reverse("frontoffice:index"), {"q": participant.kpj})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert participant.full_name in html
+    assert participant.nik not in html
+    assert participant.nik[-4:] in html
+
+
+def test_search_by_nik_and_by_name(officer, participant, other_participant_user):
+    other = other_participant_user.participant
+    by_nik = officer.get(reverse("frontoffice:index"), {"q": participant.nik})
+    assert participant.full_name in by_nik.content.decode()
+    assert other.full_name not in by_nik.content.decode()
+    by_name = officer.get(
+        reverse("frontoffice:index"), {"q": participant.full_name.lower()}
+    )
+    assert participant.full_name in by_name.content.decode()
+
+
+def test_participant_page_shows_blocks_and_the_failed_selfies(
+    officer, obama, django_capture_on_commit_callbacks
+):
+    from biometrics.services import selfie_submit
+
+    for person in ("biden", "kit_harington", "rose_leslie"):
+        with django_capture_on_commit_callbacks(execute=True):
+            selfie_submit(participant=obama, image=images.raw(person, 1))
+    response = officer.get(reverse("frontoffice:participant", args=[obama.pk]))
+    html = response.content.decode()
+    assert Block.objects.active().filter(participant=obama, kind="biometric")
+    assert 'data-kind="biometric"' in html
+    for attempt in SelfieAttempt.objects.filter(participant=obama):
+        assert reverse("frontoffice:selfie-thumbnail", args=[attempt.pk]) in html
+        assert f"{attempt.distance:.3f}" in html
+    assert obama.nik not in html
+    thumb = officer.get(
+        reverse("frontoffice:selfie-thumbnail", args=[attempt.pk])
+    )  # the officer may see it
+    assert thumb.status_code == 200
+    assert thumb["Content-Type"] == "image/jpeg"
+
+
+def test_unblock_needs_every_checklist_box_and_a_reason(officer, kpj_block):
+    url = reverse("frontoffice:unblock", args=[kpj_block.pk])
+    response = officer.post(
+        url, {"ektp_seen": "on", "ektp_matches": "on", "reason": "Seen in person"}
+    )
+    assert response.status_code == 200
+    response = officer.post(
+        url,
+        {"ektp_seen": "on", "ektp_matches": "on", "face_matches": "on", "reason": " "},
+    )
+    assert response.status_code == 200
+    kpj_block.refresh_from_db()
+    assert kpj_block.is_active
+    assert not AuditRecord.objects.exists()
+
+
+def test_unblock_lifts_the_block_resets_the_count_and_audits(
+    officer, front_office_user, participant, kpj_block
+):
+    response = officer.post(
+        reverse("frontoffice:unblock", args=[kpj_block.pk]),
+        {
+            "ektp_seen": "on",
+            "ektp_matches": "on",
+            "face_matches": "on",
+            "reason": "e-KTP checked at the desk",
+        },
+    )
+    assert response.status_code == 302
+    kpj_block.refresh_from_db()
+    assert kpj_block.lifted_by == front_office_user
+    state = attempt_state(participant=participant, kind=BlockKind.KPJ, max_attempts=3)
+    assert state.attempts_used == 0 and not state.blocked
+    record = AuditRecord.objects.get(action="unblock_kpj")
+    assert record.actor == front_office_user
+    assert record.reason == "e-KTP checked at the desk"
+
+
+def test_a_desk_photo_becomes_the_new_reference_and_is_audited(
+    officer, front_office_user, obama
+):
+    block = make_block(obama, BlockKind.BIOMETRIC)
+    photo = images.photo("obama", 2)
+    with photo.open("rb") as fh:
+        response = officer.post(
+            reverse("frontoffice:unblock", args=[block.pk]),
+            {
+                "ektp_seen": "on",
+                "ektp_matches": "on",
+                "face_matches": "on",
+                "reason": "Face re-taken",
+                "photo": fh,
+            },
+        )
+    assert response.status_code == 302
+    reference = FaceReference.objects.get(participant=obama, source="desk")
+    assert reference.created_by == front_office_user
+    assert AuditRecord.objects.filter(action="face_reference_create").exists()
+    assert AuditRecord.objects.filter(action="unblock_biometric").exists()
+
+
+def test_a_photo_without_a_face_keeps_the_block_and_says_why(officer, obama):
+    block = make_block(obama, BlockKind.BIOMETRIC)
+    response = officer.post(
+        reverse("frontoffice:unblock", args=[block.pk]),
+        {
+            "ektp_seen": "on",
+            "ektp_matches": "on",
+            "face_matches": "on",
+            "reason": "Face re-taken",
+            "photo": _upload(images.no_face()),
+        },
+    )
+    assert response.status_code == 200
+    assert "errorlist" in response.content.decode()
+    block.refresh_from_db()
+    assert block.is_active
+    assert not FaceReference.objects.filter(source="desk").exists()
+
+
+def _upload(data: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("photo.jpg", data, content_type="image/jpeg")
+
+
+def test_staff_login_page_leads_to_the_desk(client, front_office_user):
+    response = client.post(
+        reverse("frontoffice:login"),
+        {"username": front_office_user.username, "password": "Rahasia-123"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("frontoffice:index")
+
+
+def test_a_claims_officer_is_sent_to_the_claims_queue(claims_officer_user):
+    from tests.frontoffice.conftest import login
+
+    response = login(claims_officer_user).get(reverse("frontoffice:index"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("frontoffice:claims")

@@ -1,0 +1,162 @@
+"""The policy page and /api/v1/policy/: validation, history, immediate effect."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from biometrics.models import BiometricPolicy, CalibrationRun
+from biometrics.selectors import biometric_status
+from biometrics.services import selfie_submit
+from claims.models import ClaimPolicy
+from frontoffice.policy import policy_values
+from participants.models import AccountPolicy, AuditRecord
+from tests.biometrics import images
+
+POLICY = "/api/v1/policy/"
+
+
+def _form(**changes) -> dict:
+    data = {k: str(v) for k, v in policy_values().items()}
+    data.update({k: str(v) for k, v in changes.items()})
+    data.setdefault("reason", "Field study recommendation")
+    return data
+
+
+@pytest.fixture
+def calibration(db):
+    return CalibrationRun.objects.create(
+        dataset="dev",
+        people=5,
+        photos=16,
+        genuine_distances=[0.30, 0.40, 0.45, 0.50, 0.55],
+        impostor_distances=[0.50, 0.60, 0.70, 0.80],
+        lookalike_distances=[0.50, 0.60],
+    )
+
+
+@pytest.fixture
+def admin_api(admin_user):
+    client = APIClient()
+    client.force_authenticate(admin_user)
+    return client
+
+
+def test_raising_max_attempts_applies_to_the_next_selfie_and_is_in_the_history(
+    admin, admin_user, obama, calibration, django_capture_on_commit_callbacks
+):
+    def send(person: str, n: int = 1):
+        with django_capture_on_commit_callbacks(execute=True):
+            selfie_submit(participant=obama, image=images.raw(person, n))
+
+    send("biden")
+    send("kit_harington")
+    response = admin.post(reverse("frontoffice:policy"), _form(max_attempts=5))
+    assert response.status_code == 302
+    send("rose_leslie")  # the third failure: with 3 it would block
+    status = biometric_status(participant=obama)
+    assert (status["blocked"], status["attempts_left"]) == (False, 2)
+    send("alex_lacamoire")
+    send("biden", 2)
+    assert biometric_status(participant=obama)["blocked"] is True
+
+    page = admin.get(reverse("frontoffice:policy")).content.decode()
+    history = page[page.index('id="policy-history"') :]
+    assert "max_attempts" in history and "3 → 5" in history
+    assert admin_user.username in history
+    record = BiometricPolicy.history.first()
+    assert record.history_user == admin_user
+    audit = AuditRecord.objects.get(action="policy_change")
+    assert (audit.old_value, audit.new_value) == (
+        {"max_attempts": 3},
+        {"max_attempts": 5},
+    )
+    preview = admin.get(
+        reverse("frontoffice:tradeoff"), {"threshold": "0.47", "max_attempts": "5"}
+    ).json()
+    assert preview["max_attempts"] == 5
+    assert preview["genuine_blocked"] == pytest.approx(0.4**5)
+    assert preview["impostor_accepted"] == 0.0  # no impostor pair at <= 0.47
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "why"),
+    [
+        ("max_attempts", 0, "1"),
+        ("max_attempts", 11, "10"),
+        ("max_attempts", "2.5", "bulat"),
+        ("match_threshold", "0.75", "0.60"),
+        ("match_threshold", "0.2", "0.30"),
+        ("online_cap", 0, "positif"),
+        ("kpj_max_attempts", "abc", "angka"),
+    ],
+)
+def test_the_page_refuses_insane_values_and_says_why(admin, field, value, why):
+    response = admin.post(reverse("frontoffice:policy"), _form(**{field: value}))
+    assert response.status_code == 200
+    assert why in response.content.decode()
+    assert BiometricPolicy.current().max_attempts == 3
+    assert not AuditRecord.objects.exists()
+
+
+def test_the_tradeoff_preview_follows_the_threshold(admin, calibration):
+    url = reverse("frontoffice:tradeoff")
+    strict = admin.get(url, {"threshold": "0.35", "max_attempts": "3"}).json()
+    loose = admin.get(url, {"threshold": "0.60", "max_attempts": "3"}).json()
+    assert strict["genuine_blocked"] > loose["genuine_blocked"]
+    assert strict["impostor_accepted"] < loose["impostor_accepted"]
+    assert len(strict["by_threshold"]) == 31 and len(strict["by_attempts"]) == 10
+    bad = admin.get(url, {"threshold": "0.9", "max_attempts": "3"})
+    assert bad.status_code == 400
+
+
+def test_the_tradeoff_preview_without_a_calibration_run(admin):
+    body = admin.get(
+        reverse("frontoffice:tradeoff"), {"threshold": "0.47", "max_attempts": "3"}
+    ).json()
+    assert body["has_calibration"] is False and body["genuine_blocked"] is None
+    page = admin.get(reverse("frontoffice:policy")).content.decode()
+    assert 'id="tradeoff-none"' in page
+
+
+def test_api_get_lists_every_policy(admin_api):
+    body = admin_api.get(POLICY).json()
+    assert body["max_attempts"] == 3
+    assert body["match_threshold"] == "0.470"
+    assert body["online_cap"] == ClaimPolicy.current().online_cap
+    assert {"kpj_max_attempts", "four_eyes_above", "tax_brackets", "tradeoff"} <= set(
+        body
+    )
+
+
+def test_api_patch_validates_saves_and_records_the_user(admin_api, admin_user):
+    response = admin_api.patch(
+        POLICY,
+        {"max_attempts": 11, "kpj_max_attempts": 4, "nonsense": 1},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"max_attempts", "nonsense"}
+    assert AccountPolicy.current().kpj_max_attempts == 3  # nothing half-saved
+
+    response = admin_api.patch(
+        POLICY,
+        {"match_threshold": "0.5", "kpj_max_attempts": 4, "reason": "pilot"},
+        format="json",
+    )
+    assert response.status_code == 200
+    assert response.json()["match_threshold"] == "0.500"
+    assert BiometricPolicy.current().match_threshold == Decimal("0.500")
+    assert AccountPolicy.history.first().history_user == admin_user
+    audit = AuditRecord.objects.get(action="policy_change")
+    assert audit.new_value == {"match_threshold": "0.500", "kpj_max_attempts": 4}
+    assert audit.reason == "pilot"
+    assert {c["field"] for c in response.json()["history"]} == {
+        "match_threshold",
+        "kpj_max_attempts",
+    }
+
+
+def test_api_patch_with_nothing_is_a_400(admin_api):
+    assert admin_api.patch(POLICY, {}, format="json").status_code == 400

@@ -1,0 +1,55 @@
+"""Walk-in queue numbers: kiosk, call next, served, stats."""
+
+import datetime as dt
+
+import time_machine
+from django.urls import reverse
+
+from frontoffice.models import TicketStatus, WalkInTicket
+from frontoffice.selectors import visit_stats
+from frontoffice.services import ticket_call_next, ticket_take
+
+
+def test_the_kiosk_prints_numbers_per_reason_and_day(client, db):
+    url = reverse("frontoffice:kiosk", args=["pusat"])
+    first = client.post(url, {"reason": "biometric"})
+    assert "A-001" in first.content.decode()
+    client.post(url, {"reason": "biometric"})
+    kpj = client.post(url, {"reason": "kpj"})
+    assert "B-001" in kpj.content.decode()
+    assert [t.label for t in WalkInTicket.objects.all()] == ["A-001", "A-002", "B-001"]
+    assert client.post(url, {"reason": "nonsense"}).status_code == 200
+    assert WalkInTicket.objects.count() == 3
+
+
+def test_numbers_start_again_the_next_day_and_per_branch(db):
+    with time_machine.travel(dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.UTC)):
+        assert ticket_take(branch="pusat", reason="other").label == "C-001"
+        assert ticket_take(branch="pusat", reason="other").label == "C-002"
+        assert ticket_take(branch="bekasi", reason="other").label == "C-001"
+    with time_machine.travel(dt.datetime(2026, 11, 28, 9, 0, tzinfo=dt.UTC)):
+        assert ticket_take(branch="pusat", reason="other").label == "C-001"
+
+
+def test_call_next_takes_the_oldest_waiting_once(officer, front_office_user, db):
+    a = ticket_take(branch="pusat", reason="kpj")
+    b = ticket_take(branch="pusat", reason="biometric")
+    officer.post(reverse("frontoffice:call-next", args=["pusat"]))
+    a.refresh_from_db()
+    assert a.status == TicketStatus.CALLED and a.officer == front_office_user
+    assert ticket_call_next(branch="pusat", actor=front_office_user) == b
+    assert ticket_call_next(branch="pusat", actor=front_office_user) is None
+    page = officer.get(reverse("frontoffice:queue", args=["pusat"]))
+    assert a.label in page.content.decode()
+    officer.post(reverse("frontoffice:ticket-finish", args=[a.pk]), {"served": "1"})
+    a.refresh_from_db()
+    assert a.status == TicketStatus.SERVED and a.served_at
+
+
+def test_stats_count_visits_per_day_by_reason(officer, db):
+    for reason in ["biometric", "biometric", "kpj", "other"]:
+        ticket_take(branch="pusat", reason=reason)
+    today = visit_stats(days=14)[0]
+    assert today["by_reason"] == [2, 1, 1] and today["total"] == 4
+    page = officer.get(reverse("frontoffice:stats")).content.decode()
+    assert "<strong>4</strong>" in page
