@@ -1,0 +1,108 @@
+"""A selfie through Chromium's fake camera: matched for the owner, blocked for another face."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from biometrics.models import SelfieAttempt
+from biometrics.services import face_reference_create
+from participants.models import Block, BlockKind
+from participants.services.guards import attempt_register_failure
+from tests.biometrics import images
+from tests.e2e.conftest import fake_camera_flags, launch, screenshot
+from tests.e2e.y4m import photo_to_y4m
+
+pytestmark = pytest.mark.e2e
+NEXT = "/claims/"
+
+
+@pytest.fixture
+def selfie_page(playwright_instance, live_server, participant_user, tmp_path):
+    """Return a function opening a logged-in page whose camera shows `photo`."""
+    opened = []
+
+    def open_with_camera(photo):
+        y4m = photo_to_y4m(photo, tmp_path / f"{photo.parent.name}-{photo.stem}.y4m")
+        browser = launch(playwright_instance, fake_camera_flags(y4m))
+        context = browser.new_context(
+            base_url=live_server.url,
+            viewport={"width": 412, "height": 915},
+            locale="id-ID",
+        )
+        client = Client()
+        client.force_login(participant_user)
+        context.add_cookies(
+            [
+                {
+                    "name": "sessionid",
+                    "value": client.cookies["sessionid"].value,
+                    "url": live_server.url,
+                }
+            ]
+        )
+        opened.append(browser)
+        page = context.new_page()
+        page.set_default_timeout(20000)
+        return page
+
+    yield open_with_camera
+    for browser in opened:
+        browser.close()
+
+
+def _take_selfie(page, name: str) -> None:
+    page.goto(f"/selfie/?next={NEXT}")
+    screenshot(page, f"{name}-guidance")
+    page.click("#start-selfie")
+    page.wait_for_selector("#camera:not([hidden])")
+    page.wait_for_function("document.getElementById('video').videoWidth > 0")
+    screenshot(page, f"{name}-camera")
+    page.click("#shoot")
+    page.wait_for_url(re.compile(r"/selfie/\d+/"))
+    page.wait_for_function(
+        "(document.getElementById('result') || {dataset: {}}).dataset.status"
+        " && !['queued', 'processing'].includes("
+        "document.getElementById('result').dataset.status)",
+        timeout=60000,
+    )
+
+
+def test_the_owner_takes_a_selfie_with_the_camera_and_is_matched(
+    selfie_page, participant_user
+):
+    participant = participant_user.participant
+    face_reference_create(
+        participant=participant, image=images.raw("obama", 1), source="registry"
+    )
+    page = selfie_page(images.photo("obama", 4))  # another photo of the same man
+    _take_selfie(page, "selfie-matched")
+    screenshot(page, "selfie-matched")
+    assert page.locator("#result").get_attribute("data-status") == "matched"
+    assert page.locator("#continue").get_attribute("href") == NEXT
+    attempt = SelfieAttempt.objects.get(participant=participant)
+    assert attempt.status == "matched" and attempt.width == 640
+
+
+def test_another_persons_face_ends_blocked(selfie_page, participant_user):
+    participant = participant_user.participant
+    face_reference_create(
+        participant=participant, image=images.raw("obama", 1), source="registry"
+    )
+    for _ in range(2):  # two earlier failures; the camera's is the last allowed
+        attempt_register_failure(
+            participant=participant,
+            kind=BlockKind.BIOMETRIC,
+            max_attempts=3,
+            reason="earlier failures",
+        )
+    page = selfie_page(images.photo("biden", 2))
+    _take_selfie(page, "selfie-blocked")
+    screenshot(page, "selfie-blocked")
+    assert page.locator("#result").get_attribute("data-status") == "not_matched"
+    assert page.locator("#blocked").is_visible()
+    assert "e-KTP" in page.inner_text("#blocked")
+    assert Block.objects.active().filter(participant=participant).count() == 1
+    page.goto("/selfie/capture/")
+    assert page.locator("#blocked").is_visible()
+    assert page.locator("#video").count() == 0
