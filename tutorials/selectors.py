@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils.translation import get_language
 
+from .journeys import script_texts
 from .media import Recording, recording_get
 from .models import Branch, Faq, Tutorial
 
@@ -17,6 +18,13 @@ class TutorialCard:
     @property
     def has_video(self) -> bool:
         return bool(self.recording and self.recording.video)
+
+    @property
+    def step_texts(self) -> list[str]:
+        """What to do, step by step: recorded captions, else the journey script."""
+        if self.recording and self.recording.steps:
+            return [step.text for step in self.recording.steps]
+        return script_texts(self.tutorial.slug)
 
     @property
     def thumbnail(self) -> str:

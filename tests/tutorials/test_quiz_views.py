@@ -1,0 +1,152 @@
+import pytest
+from django.urls import reverse
+
+from tests.tutorials.conftest import answers_for, make_session
+from tutorials import services
+from tutorials.models import PrizeAward, QuizEntry, QuizSession, QuizStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def _post_answers(client, session, answers):
+    data = {f"q{q}": str(c) for q, c in answers.items()}
+    return client.post(reverse("tutorials:quiz_detail", args=[session.pk]), data)
+
+
+def test_a_participant_answers_and_sees_the_score(client, participant_user):
+    session = make_session()
+    client.force_login(participant_user)
+    page = client.get(reverse("tutorials:quiz_detail", args=[session.pk]))
+    assert b"quiz-form" in page.content
+    response = _post_answers(client, session, answers_for(session))
+    entry = QuizEntry.objects.get()
+    assert response.url == reverse("tutorials:quiz_entry", args=[entry.pk])
+    result = client.get(response.url)
+    assert b"2/2" in result.content
+
+
+def test_answering_twice_shows_an_error_and_keeps_the_first_answers(
+    client, participant_user
+):
+    session = make_session()
+    client.force_login(participant_user)
+    _post_answers(client, session, answers_for(session))
+    response = _post_answers(client, session, answers_for(session, correct=False))
+    page = client.get(response.url)
+    assert "sudah menjawab" in page.content.decode()
+    assert QuizEntry.objects.get().score == 2
+
+
+def test_a_forged_choice_is_refused_with_a_message(client, participant_user):
+    session = make_session()
+    answers = answers_for(session)
+    q1, q2 = answers
+    client.force_login(participant_user)
+    response = _post_answers(client, session, {q1: answers[q2], q2: answers[q2]})
+    assert response.url == reverse("tutorials:quiz_detail", args=[session.pk])
+    page = client.get(response.url)
+    assert "pilihannya sendiri" in page.content.decode()
+    assert not QuizEntry.objects.exists()
+
+
+def test_answers_after_closing_are_refused(client, participant_user):
+    session = make_session()
+    services.quiz_session_close(session=session, actor=None)
+    client.force_login(participant_user)
+    _post_answers(client, session, answers_for(session))
+    page = client.get(reverse("tutorials:quiz_detail", args=[session.pk]))
+    assert "ditutup" in page.content.decode()
+    assert not QuizEntry.objects.exists()
+
+
+def test_another_participants_entry_is_not_found(
+    client, participant_user, other_participant_user
+):
+    session = make_session()
+    entry = services.quiz_entry_submit(
+        session=session,
+        participant=other_participant_user.participant,
+        answers=answers_for(session),
+    )
+    client.force_login(participant_user)
+    assert client.get(entry.get_absolute_url()).status_code == 404
+
+
+def test_joining_a_branch_event_with_its_code(client, participant_user, content):
+    from tutorials.models import Branch
+
+    session = make_session(mode="branch", branch=Branch.objects.first())
+    client.force_login(participant_user)
+    page = client.get(session.get_absolute_url())
+    assert b"quiz-form" not in page.content
+    bad = client.post(reverse("tutorials:quiz_join"), {"code": "NOPE"})
+    assert bad.url == reverse("tutorials:quiz_list")
+    good = client.post(reverse("tutorials:quiz_join"), {"code": session.join_code})
+    assert good.url == session.get_absolute_url()
+    _post_answers(client, session, answers_for(session))
+    assert QuizEntry.objects.get().joined_with_code
+
+
+def test_staff_pages_need_a_staff_role(client, participant_user, claims_officer_user):
+    url = reverse("tutorials:quiz_staff_list")
+    assert client.get(url).status_code == 302  # to the login page
+    for user in (participant_user, claims_officer_user):
+        client.force_login(user)
+        assert client.get(url).status_code == 403
+    session = make_session()
+    action = reverse("tutorials:quiz_staff_action", args=[session.pk, "award"])
+    assert client.post(action).status_code == 403
+    assert QuizSession.objects.get().status == QuizStatus.OPEN
+
+
+def test_front_office_creates_a_session_awards_and_hands_over(
+    client, front_office_user, participant_user
+):
+    client.force_login(front_office_user)
+    response = client.post(
+        reverse("tutorials:quiz_staff_create"),
+        {
+            "title_id": "Kuis Aplikasi",
+            "title_en": "App quiz",
+            "starts_at": "2020-01-01T09:00",
+            "ends_at": "2099-01-01T10:00",
+            "mode": "online",
+            "prize_id": "Kaos",
+            "prize_en": "T-shirt",
+            "prize_count": "2",
+            "winner_rule": "first_correct",
+            "questions": "Apa itu JHT? | What is JHT?\n* Tabungan hari tua | "
+            "Old-age savings\n- Pinjaman | A loan\n",
+        },
+    )
+    session = QuizSession.objects.get()
+    assert response.url == reverse("tutorials:quiz_staff_detail", args=[session.pk])
+    assert session.questions.get().choices.count() == 2
+    services.quiz_entry_submit(
+        session=session,
+        participant=participant_user.participant,
+        answers=answers_for(session),
+    )
+    client.post(reverse("tutorials:quiz_staff_action", args=[session.pk, "award"]))
+    award = PrizeAward.objects.get()
+    client.post(
+        reverse("tutorials:quiz_staff_action", args=[session.pk, "hand-over"]),
+        {"award": award.pk},
+    )
+    award.refresh_from_db()
+    assert award.handed_over_by == front_office_user
+    page = client.get(reverse("tutorials:quiz_staff_detail", args=[session.pk]))
+    assert participant_user.participant.full_name in page.content.decode()
+    unknown = reverse("tutorials:quiz_staff_action", args=[session.pk, "delete"])
+    assert client.post(unknown).status_code == 404
+
+
+def test_the_staff_form_reports_a_bad_question_block(client, admin_user):
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("tutorials:quiz_staff_create"),
+        {"title_id": "x", "questions": "Pertanyaan?\n- a\n- b"},
+    )
+    assert response.status_code == 200
+    assert "tepat satu" in response.content.decode()
+    assert not QuizSession.objects.exists()
