@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -267,6 +268,7 @@ def review(request, claim):
         quote=selectors.claim_quote(claim=claim),
         problems=services.submit_problems(claim=claim),
         sla_days=_sla_days(claim),
+        sla_date=selectors.add_working_days(timezone.localdate(), _sla_days(claim)),
     )  # fmt: skip
 
 
