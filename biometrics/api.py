@@ -1,4 +1,9 @@
 from django.core.exceptions import PermissionDenied
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -19,6 +24,7 @@ class _ParticipantApi(APIView):
 
 
 class BiometricStatusApi(_ParticipantApi):
+    @extend_schema_serializer(component_name="BiometricStatus")
     class OutputSerializer(serializers.Serializer):
         attempts_used = serializers.IntegerField()
         max_attempts = serializers.IntegerField()
@@ -26,6 +32,7 @@ class BiometricStatusApi(_ParticipantApi):
         blocked = serializers.BooleanField()
         block_reason = serializers.CharField()
 
+    @extend_schema(responses=OutputSerializer)
     def get(self, request):
         data = biometric_status(participant=self.participant(request))
         return Response(self.OutputSerializer(data).data)
@@ -34,10 +41,25 @@ class BiometricStatusApi(_ParticipantApi):
 class SelfieCreateApi(_ParticipantApi):
     parser_classes = [MultiPartParser, FormParser]
 
+    @extend_schema_serializer(component_name="SelfieCreated")
     class OutputSerializer(serializers.Serializer):
         id = serializers.IntegerField()
         status = serializers.CharField()
 
+    @extend_schema(
+        request={
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {"image": {"type": "string", "format": "binary"}},
+                "required": ["image"],
+            }
+        },
+        responses={
+            202: OutputSerializer,
+            400: OpenApiResponse(description="unreadable file or same photo again"),
+            423: OpenApiResponse(description="face verification is blocked"),
+        },
+    )
     def post(self, request):
         participant = self.participant(request)
         image = request.FILES.get("image")
@@ -58,6 +80,7 @@ def _missing_image_message() -> str:
 
 
 class SelfieDetailApi(_ParticipantApi):
+    @extend_schema_serializer(component_name="SelfieDetail")
     class OutputSerializer(serializers.Serializer):
         id = serializers.IntegerField()
         status = serializers.CharField()
@@ -67,6 +90,7 @@ class SelfieDetailApi(_ParticipantApi):
         attempts_left = serializers.IntegerField()
         blocked = serializers.BooleanField()
 
+    @extend_schema(responses={200: OutputSerializer, 404: None})
     def get(self, request, pk: int):
         participant = self.participant(request)
         attempt = selfie_attempt_get(participant=participant, attempt_id=pk)

@@ -71,7 +71,7 @@ def _open(data: bytes, max_pixels: int) -> Image.Image:
             img = Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS)
     except Image.DecompressionBombError as exc:
         raise _too_many_pixels(max_pixels) from exc
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as exc:
         raise ApplicationError(
             _(
                 "This file is not a photo we can read. Send a JPEG or PNG picture "
@@ -147,7 +147,7 @@ def image_decode(
         except Exception:  # noqa: BLE001 - a broken EXIF block only loses rotation
             pass
         rgb = _to_rgb(img)
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+    except Exception as exc:  # noqa: BLE001 - any decoder failure on untrusted bytes
         raise ApplicationError(
             _(
                 "The photo file is incomplete or damaged (the upload may have been "
