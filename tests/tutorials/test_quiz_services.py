@@ -202,3 +202,11 @@ def test_a_prize_is_handed_over_once(front_office_user):
 def test_the_question_block_must_have_one_correct_choice_each(text):
     with pytest.raises(ApplicationError):
         services.quiz_questions_parse(text)
+
+
+def test_the_demo_quiz_is_created_once():
+    from tutorials.demo import quiz_demo_ensure
+
+    first = quiz_demo_ensure()
+    assert quiz_demo_ensure() == first
+    assert first.questions.count() == 3 and services.quiz_session_is_open(first)
