@@ -137,6 +137,13 @@ def _href(name: str) -> str:
         return "main a[data-missing]"
 
 
+def _start_button() -> str:
+    try:
+        return f'main form[action="{reverse("claims:start")}"] button'
+    except NoReverseMatch:
+        return "main form[data-missing] button"
+
+
 SUBMIT = "main form button[type=submit], main form input[type=submit]"
 
 
@@ -234,7 +241,7 @@ def journeys() -> dict[str, list[Step]]:
                     highlight(
                         "[data-testid=ticks]",
                         ".ticks",
-                        _href("claims:start"),
+                        _href("claims:index"),
                         "main h1",
                     ),
                 ),
@@ -245,9 +252,9 @@ def journeys() -> dict[str, list[Step]]:
                     "is saved, so you can stop and come back later."
                 ),
                 chain(
-                    goto("claims:start"),
-                    expect_page("claims:start"),
-                    highlight("main form", "main h1"),
+                    goto("claims:index"),
+                    expect_page("claims:index"),
+                    highlight(_start_button(), ".claim-type", "main h1"),
                 ),
             ),
             Step(
@@ -255,7 +262,7 @@ def journeys() -> dict[str, list[Step]]:
                     "Next you type your KPJ number, your bank account and take a "
                     "selfie. Check the amounts and tap “Submit”."
                 ),
-                highlight(SUBMIT, "main h1"),
+                highlight(".steps", ".claim-type p", "main h1"),
             ),
         ],
         "good-selfie": [

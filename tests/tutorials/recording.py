@@ -24,7 +24,9 @@ def require_recording_tools() -> None:
         pytest.skip(f"missing {missing} (make test installs them)")
 
 
-def record(*, base_url: str, media_root: Path, slug: str, hold: float = 0.3) -> str:
+def record(
+    *, base_url: str, media_root: Path, slug: str, hold: float = 0.3, extra=()
+) -> str:
     """Record one journey in a separate process (its own Playwright driver)."""
     env = {
         **os.environ,
@@ -33,7 +35,7 @@ def record(*, base_url: str, media_root: Path, slug: str, hold: float = 0.3) -> 
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "record_tutorials", slug, "--url", base_url,
-         "--hold", str(hold)],
+         "--hold", str(hold), *extra],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
