@@ -223,9 +223,12 @@ def use_system_ffmpeg() -> None:
     system = shutil.which("ffmpeg")
     if not system:
         raise RuntimeError("ffmpeg is missing (make system-deps installs it)")
-    shim = Path(tempfile.mkdtemp(prefix="jmo-playwright-"))
-    (shim / f"ffmpeg-{revision}").mkdir()
-    (shim / f"ffmpeg-{revision}" / "ffmpeg-linux").symlink_to(system)
+    shim = Path(tempfile.gettempdir()) / f"jmo-playwright-{os.getuid()}"
+    link = shim / f"ffmpeg-{revision}" / "ffmpeg-linux"
+    link.parent.mkdir(parents=True, exist_ok=True)
+    if not link.exists():
+        link.unlink(missing_ok=True)  # a dangling link from an older ffmpeg
+        link.symlink_to(system)
     os.environ["PLAYWRIGHT_BROWSERS_PATH"] = str(shim)
 
 

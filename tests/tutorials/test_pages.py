@@ -118,3 +118,20 @@ def test_the_api_lists_tutorials_with_absolute_urls(client, content, media):
     assert selfie["steps"][0]["image_url"].startswith("http://testserver/")
     assert by_slug["activation"]["video_url"] is None
     assert json.dumps(rows)
+
+
+def test_blocked_help_shows_the_desks_and_the_tutorial(content):
+    html = Template("{% load tutorial_help %}{% blocked_help %}").render(Context())
+    assert reverse("tutorials:detail", args=["when-blocked"]) in html
+    assert "Jl. Jenderal Sudirman" in html and "08.00" in html
+
+
+def test_record_if_missing_skips_complete_recordings(media, content):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    _fake_recording(media, slug="activation")
+    out = StringIO()
+    call_command("record_tutorials", "activation", "--if-missing", stdout=out)
+    assert "already recorded" in out.getvalue()
