@@ -12,6 +12,7 @@ import io
 import time
 import warnings
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import IO
 
 import numpy as np
@@ -36,8 +37,12 @@ class DecodedImage:
     timings: dict = field(default_factory=dict)
 
 
-def _read(image: bytes | IO[bytes], max_bytes: int) -> bytes:
-    if isinstance(image, bytes | bytearray):
+def _read(image: bytes | IO[bytes] | Path, max_bytes: int) -> bytes:
+    if isinstance(image, Path):
+        if image.stat().st_size > max_bytes:
+            raise _too_large(max_bytes)
+        data = image.read_bytes()
+    elif isinstance(image, bytes | bytearray):
         data = bytes(image)
     else:
         size = getattr(image, "size", None)
@@ -123,7 +128,7 @@ def _to_rgb(img: Image.Image) -> Image.Image:
 
 def image_decode(
     *,
-    image: bytes | IO[bytes],
+    image: bytes | IO[bytes] | Path,
     max_bytes: int,
     max_pixels: int,
     long_side: int = ANALYSIS_LONG_SIDE,

@@ -5,6 +5,7 @@ import time
 import uuid
 from collections import OrderedDict
 from datetime import timedelta
+from pathlib import Path
 from typing import IO
 
 import numpy as np
@@ -48,7 +49,7 @@ STUCK_PROCESSING = timedelta(minutes=5)
 MAX_DISPATCHES = 3
 
 
-def _decode(image: bytes | IO[bytes], policy: BiometricPolicy) -> DecodedImage:
+def _decode(image: bytes | IO[bytes] | Path, policy: BiometricPolicy) -> DecodedImage:
     return image_decode(
         image=image,
         max_bytes=policy.max_upload_bytes,
@@ -85,7 +86,7 @@ def _blocked_error(participant: Participant) -> ApplicationError:
 def face_reference_create(
     *,
     participant: Participant,
-    image: bytes | IO[bytes],
+    image: bytes | IO[bytes] | Path,
     source: str,
     actor: AbstractBaseUser | None = None,
 ) -> FaceReference:
@@ -142,7 +143,7 @@ def _duplicate_error(previous: SelfieAttempt) -> ApplicationError:
 
 
 def selfie_submit(
-    *, participant: Participant, image: bytes | IO[bytes]
+    *, participant: Participant, image: bytes | IO[bytes] | Path
 ) -> SelfieAttempt:
     """Check the upload, store it and queue matching. Raises 423 when blocked."""
     started = time.perf_counter()

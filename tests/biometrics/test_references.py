@@ -26,6 +26,7 @@ def test_it_accepts_a_file_object(participant, tmp_path):
             participant=participant, image=fh, source="demo"
         )
     assert reference.pk
+    assert face_reference_create(participant=participant, image=path, source="demo").pk
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,9 @@
 
 import re
 
+import psycopg2
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from biometrics.models import SelfieAttempt
@@ -106,3 +108,46 @@ def test_another_persons_face_ends_blocked(selfie_page, participant_user):
     page.goto("/selfie/capture/")
     assert page.locator("#blocked").is_visible()
     assert page.locator("#video").count() == 0
+
+
+@pytest.mark.services
+def test_the_page_shows_checking_until_the_real_worker_decides(
+    celery_worker, selfie_page, participant_user
+):
+    participant = participant_user.participant
+    face_reference_create(
+        participant=participant, image=images.raw("kit_harington", 1), source="registry"
+    )
+    page = selfie_page(images.photo("kit_harington", 3))
+    # Hold the participant's row lock from another connection: the worker cannot
+    # record its decision until we let go, so the page must show "checking".
+    # (NO KEY: the upload's INSERT may still take its foreign-key share lock.)
+    db = settings.DATABASES["default"]
+    locker = psycopg2.connect(
+        dbname=db["NAME"], user=db["USER"], host=db["HOST"] or "127.0.0.1",
+        port=db["PORT"] or 5432,
+    )  # fmt: skip
+    try:
+        with locker.cursor() as cursor:
+            cursor.execute(
+                "SELECT id FROM participants_participant WHERE id = %s FOR NO KEY UPDATE",
+                [participant.pk],
+            )
+        page.goto("/selfie/capture/")
+        page.wait_for_function("document.getElementById('video').videoWidth > 0")
+        page.click("#shoot")
+        page.wait_for_url(re.compile(r"/selfie/\d+/"))
+        assert page.locator("#result").get_attribute("data-status") in (
+            "queued",
+            "processing",
+        )
+        assert page.get_by_text("Memeriksa foto Anda").is_visible()
+        screenshot(page, "selfie-checking")
+    finally:
+        locker.rollback()
+        locker.close()
+    page.wait_for_function(
+        "document.getElementById('result').dataset.status === 'matched'",
+        timeout=60000,
+    )
+    assert page.get_by_text("Wajah terverifikasi").is_visible()
