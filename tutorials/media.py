@@ -77,8 +77,8 @@ def recording_get(slug: str) -> Recording | None:
     return Recording(**data, steps=steps)
 
 
-def recording_save(recording: Recording) -> Path:
-    folder = recording_dir(recording.slug)
+def recording_save(*, recording: Recording, folder: Path | None = None) -> Path:
+    folder = folder or recording_dir(recording.slug)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "manifest.json"
     tmp = path.with_suffix(".tmp")

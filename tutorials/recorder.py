@@ -106,9 +106,14 @@ def _remux(raw: Path, out: Path) -> None:
 def record_journey(
     browser, *, slug: str, steps: list[Step], run: Run, hold: float
 ) -> Outcome:
-    """Record one journey into the tutorial media root; returns what was done."""
-    folder = media_root() / slug
-    folder.mkdir(parents=True, exist_ok=True)
+    """Record one journey into the tutorial media root; returns what was done.
+
+    Files are written to a fresh folder that replaces the old one at the end, so a
+    page never mixes two recordings and nothing stale stays behind.
+    """
+    folder = media_root() / f".{slug}.new"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
     recorded: list[RecordedStep] = []
     error = ""
     with tempfile.TemporaryDirectory(prefix="jmo-rec-") as tmp:
@@ -146,18 +151,35 @@ def record_journey(
         video = page.video
         context.close()
         if not recorded:
+            shutil.rmtree(folder)
             return Outcome(slug, 0, len(steps), error)
         _remux(Path(video.path()), folder / f"{slug}.webm")
     duration_ms = probe_duration_ms(folder / f"{slug}.webm") or recorded[-1].end_ms
     recorded[-1].end_ms = min(max(recorded[-1].end_ms, duration_ms - 50), duration_ms)
-    _write_recording(slug, recorded, duration_ms, complete=len(recorded) == len(steps))
+    _write_recording(
+        folder, slug, recorded, duration_ms, complete=len(recorded) == len(steps)
+    )
+    _replace(folder, media_root() / slug)
     return Outcome(slug, len(recorded), len(steps), error)
 
 
+def _replace(new: Path, final: Path) -> None:
+    old = final.with_name(f".{final.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if final.exists():
+        final.rename(old)
+    new.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
+
+
 def _write_recording(
-    slug: str, steps: list[RecordedStep], duration_ms: int, *, complete: bool
+    folder: Path,
+    slug: str,
+    steps: list[RecordedStep],
+    duration_ms: int,
+    *,
+    complete: bool,
 ) -> None:
-    folder = media_root() / slug
     captions, transcripts = {}, {}
     for lang in ("id", "en"):
         captions[lang] = f"{slug}.{lang}.vtt"
@@ -168,7 +190,8 @@ def _write_recording(
             "\n".join(f"{i}. {line}" for i, line in enumerate(lines, start=1)) + "\n"
         )
     recording_save(
-        Recording(
+        folder=folder,
+        recording=Recording(
             slug=slug,
             recorded_at=datetime.now(UTC).isoformat(timespec="seconds"),
             duration_ms=duration_ms,
@@ -177,7 +200,7 @@ def _write_recording(
             transcripts=transcripts,
             steps=steps,
             complete=complete,
-        )
+        ),
     )
 
 

@@ -26,7 +26,7 @@ def _fake_recording(root, slug="good-selfie"):
     (folder / f"{slug}-01.jpg").write_bytes(b"jpg")
     (folder / "secret.txt").write_text("not listed")
     recording_save(
-        Recording(
+        recording=Recording(
             slug=slug,
             duration_ms=4200,
             video=f"{slug}.webm",
