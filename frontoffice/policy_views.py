@@ -44,15 +44,29 @@ def policy(request):
         {
             "form": form,
             "history": policy_history(),
-            "preview": preview(
-                threshold=values["match_threshold"],
-                max_attempts=values["max_attempts"],
+            "preview": _percentages(
+                preview(
+                    threshold=values["match_threshold"],
+                    max_attempts=values["max_attempts"],
+                )
             ),
             "documents": DocumentRequirement.objects.filter(active=True),
             "brackets": TaxBracket.objects.all(),
             "yield_rates": YieldRate.objects.order_by("-year")[:5],
         },
     )
+
+
+def _percentages(result: dict) -> dict:
+    """The shares as '6.40%' for the first paint (tradeoff.js writes the same)."""
+    keys = ("genuine_blocked", "impostor_accepted", "lookalike_accepted")
+    return {
+        **result,
+        **{
+            f"{k}_pct": "–" if result[k] is None else f"{result[k] * 100:.2f}%"
+            for k in keys
+        },
+    }
 
 
 @never_cache

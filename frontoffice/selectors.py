@@ -14,6 +14,7 @@ from participants.models import (
     AttemptCounter,
     AuditRecord,
     Block,
+    BlockKind,
     Participant,
 )
 
@@ -44,7 +45,7 @@ class DeskParticipant:
     participant: Participant
     active_blocks: list[Block]
     lifted_blocks: list[Block]
-    counters: dict[str, int]
+    counters: list[tuple[str, int]]
     selfies: list[SelfieAttempt]
     references: list[FaceReference]
     audit: list[AuditRecord]
@@ -58,11 +59,12 @@ def participant_desk_get(*, participant: Participant) -> DeskParticipant:
         participant=participant,
         active_blocks=[b for b in blocks if b.is_active],
         lifted_blocks=[b for b in blocks if not b.is_active][:10],
-        counters=dict(
-            AttemptCounter.objects.filter(participant=participant).values_list(
-                "kind", "attempts_used"
-            )
-        ),
+        counters=[
+            (BlockKind(kind).label, used)
+            for kind, used in AttemptCounter.objects.filter(
+                participant=participant
+            ).values_list("kind", "attempts_used")
+        ],
         selfies=list(SelfieAttempt.objects.for_participant(participant)[:20]),
         references=list(participant.face_references.select_related("created_by")),
         audit=list(

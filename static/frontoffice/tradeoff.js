@@ -28,7 +28,7 @@
     while (chart.firstChild) chart.removeChild(chart.firstChild);
     var rows = data.by_threshold || [];
     if (!rows.length) return;
-    var W = 320, H = 200, L = 34, B = 24, T = 8, R = 8;
+    var W = 320, H = 200, L = 34, B = 24, T = 8, R = 16;
     var x0 = rows[0].threshold, x1 = rows[rows.length - 1].threshold;
     function X(t) { return L + (t - x0) / (x1 - x0) * (W - L - R); }
     function Y(v) { return T + (1 - v) * (H - T - B); }
@@ -38,7 +38,7 @@
       chart.appendChild(el("text", { x: 2, y: Y(v) + 4, class: "tick" }, (v * 100) + "%"));
     });
     [x0, (x0 + x1) / 2, x1].forEach(function (t) {
-      chart.appendChild(el("text", { x: X(t) - 10, y: H - 6, class: "tick" }, t.toFixed(2)));
+      chart.appendChild(el("text", { x: X(t), y: H - 6, class: "tick", "text-anchor": "middle" }, t.toFixed(2)));
     });
     ["genuine_blocked", "impostor_accepted", "lookalike_accepted"].forEach(function (key) {
       var pts = rows.filter(function (r) { return r[key] !== null; })
