@@ -103,3 +103,14 @@ def test_a_forged_claim_type_from_the_form_is_a_message(logged_in):
 def test_staff_cannot_open_participant_pages(client, front_office_user):
     client.force_login(front_office_user)
     assert client.get("/claims/").status_code == 403
+
+
+def test_the_dashboard_card_shows_the_open_claim_or_the_way_to_start(logged_in):
+    from django.template import Context, Template
+
+    _client, participant = logged_in
+    template = Template("{% load claims_tags %}{% claims_card participant %}")
+    assert 'href="/claims/"' in template.render(Context({"participant": participant}))
+    claim = services.claim_start(participant=participant, claim_type="resign")
+    html = template.render(Context({"participant": participant}))
+    assert claim.reference in html and f"/claims/{claim.reference}/continue/" in html
