@@ -8,6 +8,7 @@ look-alike slice: impostor pairs where both people belong to the hard groups.
 
 import csv
 import itertools
+import json
 import re
 import statistics
 import time
@@ -173,4 +174,31 @@ def calibration_run_create(
     if store:
         run.full_clean()
         run.save()
+    return run
+
+
+EXPORT_FIELDS = (
+    "dataset",
+    "people",
+    "photos",
+    "genuine_distances",
+    "impostor_distances",
+    "lookalike_distances",
+    "lookalike_label",
+    "summary",
+    "timings",
+)
+
+
+def calibration_run_export(*, run: CalibrationRun, path: Path) -> None:
+    """Distances and figures only: no photo and no encoding leaves the run."""
+    data = {name: getattr(run, name) for name in EXPORT_FIELDS}
+    path.write_text(json.dumps(data, indent=0) + "\n", encoding="utf-8")
+
+
+def calibration_run_import(*, path: Path) -> CalibrationRun:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    run = CalibrationRun(**{name: data[name] for name in EXPORT_FIELDS if name in data})
+    run.full_clean()
+    run.save()
     return run

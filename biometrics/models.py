@@ -219,13 +219,17 @@ class CalibrationRun(models.Model):
     dataset = models.CharField(max_length=300)
     people = models.PositiveIntegerField(default=0)
     photos = models.PositiveIntegerField(default=0)
-    genuine_distances = models.JSONField(default=list)
-    impostor_distances = models.JSONField(default=list)
+    genuine_distances = models.JSONField(default=list, blank=True)
+    impostor_distances = models.JSONField(default=list, blank=True)
     lookalike_distances = models.JSONField(
-        default=list, help_text="Impostor pairs within the hard (look-alike) slice."
+        default=list,
+        blank=True,
+        help_text="Impostor pairs within the hard (look-alike) slice.",
     )
     lookalike_label = models.CharField(max_length=100, blank=True)
-    summary = models.JSONField(default=list, help_text="One row per threshold.")
+    summary = models.JSONField(
+        default=list, blank=True, help_text="One row per threshold."
+    )
     timings = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -61,3 +61,35 @@ def test_it_reads_the_region_table_of_a_manifest(tmp_path):
 def test_it_refuses_a_missing_folder(tmp_path):
     with pytest.raises(CommandError):
         call_command("evaluate_faces", str(tmp_path / "nope"))
+
+
+def test_the_shipped_dev_calibration_imports_without_photos(db):
+    from django.conf import settings
+
+    out = StringIO()
+    path = settings.BASE_DIR / "biometrics" / "data" / "calibration_dev.json"
+    call_command("evaluate_faces", "--import", str(path), stdout=out)
+    run = CalibrationRun.objects.get()
+    assert (run.people, run.photos) == (22, 80)
+    assert len(run.lookalike_distances) == 392
+    default = tradeoff(threshold=0.47, max_attempts=3)
+    library = tradeoff(threshold=0.6, max_attempts=3)
+    # The chosen default lets far fewer look-alikes in than the library's 0.6.
+    assert default["lookalike_accepted"] < 0.05 < 0.5 < library["lookalike_accepted"]
+    assert default["genuine_blocked"] < 0.01
+    assert "| 0.475 |" in out.getvalue()
+
+
+def test_export_then_import_keeps_the_distances(db, people, tmp_path):
+    export = tmp_path / "run.json"
+    call_command(
+        "evaluate_faces",
+        str(people),
+        "--no-store",
+        "--export",
+        str(export),
+        stdout=StringIO(),
+    )
+    call_command("evaluate_faces", "--import", str(export), stdout=StringIO())
+    run = CalibrationRun.objects.get()
+    assert len(run.impostor_distances) == 12 and run.summary

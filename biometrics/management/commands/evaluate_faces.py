@@ -8,6 +8,8 @@ from biometrics.calibration import (
     DEFAULT_HARD_GROUPS,
     DEFAULT_THRESHOLDS,
     calibration_run_create,
+    calibration_run_export,
+    calibration_run_import,
     load_dataset,
     read_groups,
 )
@@ -25,7 +27,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("directory")
+        parser.add_argument("directory", nargs="?")
         parser.add_argument(
             "--groups",
             help="CSV person,group or a Markdown table with identity and region "
@@ -42,8 +44,23 @@ class Command(BaseCommand):
         )
         parser.add_argument("--attempts", type=int, default=None)
         parser.add_argument("--no-store", action="store_true")
+        parser.add_argument(
+            "--export", help="also write the run's distances to this JSON file"
+        )
+        parser.add_argument(
+            "--import",
+            dest="import_path",
+            help="store a run from a JSON export instead of measuring (no photos "
+            "needed: seeds the demo world with the dev-set calibration)",
+        )
 
     def handle(self, *args, **options):
+        if options["import_path"]:
+            run = calibration_run_import(path=Path(options["import_path"]))
+            self._report(run, None, BiometricPolicy.current().max_attempts)
+            return
+        if not options["directory"]:
+            raise CommandError("give DIR (one folder per person) or --import FILE")
         root = Path(options["directory"])
         if not root.is_dir():
             raise CommandError(f"{root} is not a folder")
@@ -64,6 +81,8 @@ class Command(BaseCommand):
             dataset=dataset,
             store=not options["no_store"],
         )
+        if options["export"]:
+            calibration_run_export(run=run, path=Path(options["export"]))
         self._report(run, groups_path, attempts)
 
     def _groups_path(self, root: Path, given: str | None) -> Path | None:
