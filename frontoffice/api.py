@@ -1,5 +1,6 @@
 """API v1 for the desk and the policy (shared/API.md)."""
 
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from rest_framework import serializers
@@ -13,6 +14,7 @@ from participants.models import Block, YieldRate
 
 from .policy import policy_history, policy_update, policy_values
 from .policy import tradeoff_preview as preview
+from .policy_rows import policy_rows_update
 from .roles import IsFrontOffice, IsPortalAdmin
 from .selectors import block_list
 from .services import desk_unblock
@@ -76,12 +78,12 @@ def _policy_payload() -> dict:
     return {
         **{k: str(v) if k == "match_threshold" else v for k, v in values.items()},
         "document_requirements": list(
-            DocumentRequirement.objects.filter(active=True).values(
-                "claim_type", "kind", "label"
+            DocumentRequirement.objects.values(
+                "id", "claim_type", "kind", "label", "active"
             )
         ),
         "tax_brackets": list(
-            TaxBracket.objects.values("regime", "lower", "upper", "rate_bp")
+            TaxBracket.objects.values("id", "regime", "lower", "upper", "rate_bp")
         ),
         "yield_rates": list(YieldRate.objects.values("year", "rate_bp")),
         "tradeoff": {
@@ -115,14 +117,36 @@ class PolicyApi(APIView):
         return Response(_policy_payload())
 
     def patch(self, request):
-        changes = {k: v for k, v in request.data.items() if k != "reason"}
-        if not changes:
+        data = dict(request.data.items())
+        reason = str(data.pop("reason", ""))[:300]
+        rows = {key: data.pop(key, None) or [] for key in ROW_KEYS}
+        if not data and not any(rows.values()):
             raise ApplicationError(
                 _("Send at least one policy value to change."), code="empty"
             )
-        policy_update(
-            actor=request.user,
-            changes=changes,
-            reason=str(request.data.get("reason", ""))[:300],
-        )
+        with transaction.atomic():
+            if data:
+                policy_update(actor=request.user, changes=data, reason=reason)
+            if any(rows.values()):
+                policy_rows_update(actor=request.user, reason=reason, **_rows(rows))
         return Response(_policy_payload())
+
+
+ROW_KEYS = ("document_requirements", "tax_brackets", "yield_rates")
+
+
+def _rows(rows: dict) -> dict:
+    """[{id, active}], [{id, rate_bp}], [{year, rate_bp}] -> the service's dicts."""
+    try:
+        return {
+            "documents": {
+                int(r["id"]): r["active"] is True for r in rows["document_requirements"]
+            },
+            "brackets": {int(r["id"]): r["rate_bp"] for r in rows["tax_brackets"]},
+            "yield_rates": {r["year"]: r["rate_bp"] for r in rows["yield_rates"]},
+        }
+    except (KeyError, TypeError, ValueError):
+        raise ApplicationError(
+            _("Lists are [{id, active}], [{id, rate_bp}] and [{year, rate_bp}]."),
+            code="invalid_rows",
+        ) from None

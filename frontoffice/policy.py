@@ -154,6 +154,15 @@ def policy_validate(changes: dict[str, Any]) -> dict[str, int | Decimal]:
     return parsed
 
 
+def history_baseline(row: models.Model) -> None:
+    """Rows seeded by a data migration have no history yet: record them as they
+    are before the first change, so that change shows as old → new."""
+    if not row.history.exists():
+        row._history_user = None
+        row._change_reason = "baseline"
+        row.save()
+
+
 @transaction.atomic
 def policy_update(
     *, actor: AbstractBaseUser, changes: dict[str, Any], reason: str = ""
@@ -171,6 +180,7 @@ def policy_update(
         changed = [n for n, v in mine.items() if getattr(row, n) != v]
         if not changed:
             continue
+        history_baseline(row)
         for name in changed:
             old[name] = _json(getattr(row, name))
             setattr(row, name, mine[name])
@@ -215,6 +225,9 @@ def policy_history(*, limit: int = 50) -> list[PolicyChange]:
             _collect(changes, owner, record, previous, editable)
         if records and len(records) <= limit:
             _collect(changes, owner, records[-1], None, editable)
+    from .policy_rows import policy_rows_history
+
+    changes += policy_rows_history(limit=limit)
     changes.sort(key=lambda c: c.when, reverse=True)
     return changes[:limit]
 

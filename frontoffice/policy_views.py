@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -16,6 +17,7 @@ from participants.models import YieldRate
 from .forms import PolicyForm
 from .policy import BY_NAME, policy_history, policy_update, policy_values
 from .policy import tradeoff_preview as preview
+from .policy_rows import policy_rows_update
 from .roles import ADMIN, role_required
 
 
@@ -23,6 +25,8 @@ from .roles import ADMIN, role_required
 @role_required(ADMIN)
 @require_http_methods(["GET", "POST"])
 def policy(request):
+    if request.method == "POST" and request.POST.get("form") == "rows":
+        return _rows_post(request)
     values = policy_values()
     form = PolicyForm(request.POST or None, initial_values=values)
     if request.method == "POST" and form.is_valid():
@@ -50,11 +54,43 @@ def policy(request):
                     max_attempts=values["max_attempts"],
                 )
             ),
-            "documents": DocumentRequirement.objects.filter(active=True),
+            "documents": DocumentRequirement.objects.all(),
             "brackets": TaxBracket.objects.all(),
             "yield_rates": YieldRate.objects.order_by("-year")[:5],
+            "this_year": timezone.localdate().year,
         },
     )
+
+
+def _rows_post(request):
+    """The second form: document lists, tax bracket rates, one year's yield."""
+    post = request.POST
+    documents = {
+        int(pk): f"doc_{pk}" in post for pk in post.getlist("doc_ids") if pk.isdigit()
+    }
+    brackets = {
+        int(key[8:]): value
+        for key, value in post.items()
+        if key.startswith("bracket_") and key[8:].isdigit()
+    }
+    yields = {}
+    if post.get("yield_rate", "").strip():
+        yields[post.get("yield_year", "")] = post["yield_rate"]
+    try:
+        result = policy_rows_update(
+            actor=request.user,
+            documents=documents,
+            brackets=brackets,
+            yield_rates=yields,
+            reason=post.get("rows_reason", ""),
+        )
+    except ApplicationError as exc:
+        for message in exc.extra.get("errors", {}).values() or [exc.message]:
+            messages.error(request, message)
+    else:
+        if result["new"]:
+            messages.success(request, _("Policy saved. It applies from now on."))
+    return redirect("frontoffice:policy")
 
 
 def _percentages(result: dict) -> dict:

@@ -160,3 +160,70 @@ def test_api_patch_validates_saves_and_records_the_user(admin_api, admin_user):
 
 def test_api_patch_with_nothing_is_a_400(admin_api):
     assert admin_api.patch(POLICY, {}, format="json").status_code == 400
+
+
+def test_document_lists_tax_brackets_and_yield_rates_change_with_history(
+    admin, admin_user
+):
+    from claims.models import DocumentRequirement, TaxBracket
+    from participants.models import YieldRate
+
+    doc = DocumentRequirement.objects.filter(active=True).first()
+    bracket = TaxBracket.objects.first()
+    others = DocumentRequirement.objects.exclude(pk=doc.pk).filter(active=True)
+    data = {
+        "form": "rows",
+        "doc_ids": [str(d.pk) for d in [doc, *others]],
+        **{f"doc_{d.pk}": "on" for d in others},  # `doc` unticked: switched off
+        f"bracket_{bracket.pk}": str(bracket.rate_bp + 100),
+        "yield_year": "2026",
+        "yield_rate": "650",
+        "rows_reason": "New regulation",
+    }
+    assert admin.post(reverse("frontoffice:policy"), data).status_code == 302
+    doc.refresh_from_db()
+    assert doc.active is False
+    assert TaxBracket.objects.get(pk=bracket.pk).rate_bp == bracket.rate_bp + 100
+    assert YieldRate.objects.get(year=2026).rate_bp == 650
+    audit = AuditRecord.objects.get(action="policy_change")
+    assert audit.new_value[f"document:{doc.claim_type}/{doc.kind}"] is False
+    assert audit.new_value["yield:2026"] == 650 and audit.actor == admin_user
+    page = admin.get(reverse("frontoffice:policy")).content.decode()
+    history = page[page.index('id="policy-history"') :]
+    assert f"{doc.claim_type}/{doc.kind}: active" in history
+    assert "2026: rate_bp" in history
+    assert DocumentRequirement.history.filter(history_user=admin_user).exists()
+
+
+def test_row_policies_refuse_insane_rates(admin_api):
+    from claims.models import TaxBracket
+
+    bracket = TaxBracket.objects.first()
+    response = admin_api.patch(
+        POLICY,
+        {
+            "tax_brackets": [{"id": bracket.pk, "rate_bp": 9000}],
+            "yield_rates": [{"year": 2026, "rate_bp": -1}],
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {
+        f"tax_brackets.{bracket.pk}",
+        "yield_rates.2026",
+    }
+    response = admin_api.patch(
+        POLICY,
+        {"tax_brackets": [{"id": bracket.pk, "rate_bp": 600}], "reason": "api"},
+        format="json",
+    )
+    assert response.status_code == 200
+    row = next(b for b in response.json()["tax_brackets"] if b["id"] == bracket.pk)
+    assert row["rate_bp"] == 600
+
+
+def test_the_first_change_of_a_seeded_policy_row_shows_old_and_new(admin_api):
+    ClaimPolicy.history.all().delete()  # as seeded by a data migration
+    body = admin_api.patch(POLICY, {"online_cap": 20_000_000}, format="json").json()
+    change = next(c for c in body["history"] if c["field"] == "online_cap")
+    assert (change["old"], change["new"]) == ("15000000", "20000000")
