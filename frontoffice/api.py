@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -12,7 +13,7 @@ from jmo_portal.api import Pagination
 from jmo_portal.exceptions import ApplicationError
 from participants.models import Block, YieldRate
 
-from .policy import policy_history, policy_update, policy_values
+from .policy import FIELDS, policy_history, policy_update, policy_values
 from .policy import tradeoff_preview as preview
 from .policy_rows import policy_rows_update
 from .roles import IsFrontOffice, IsPortalAdmin
@@ -20,27 +21,44 @@ from .selectors import block_list
 from .services import desk_unblock
 
 
-class _ParticipantSerializer(serializers.Serializer):
+class DeskParticipantSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     full_name = serializers.CharField()
     nik_masked = serializers.CharField()
     kpj = serializers.CharField()
 
 
-class _BlockSerializer(serializers.Serializer):
+class DeskBlockSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.CharField()
     kind_display = serializers.CharField(source="get_kind_display")
     reason = serializers.CharField()
     created_at = serializers.DateTimeField()
     lifted_at = serializers.DateTimeField()
-    participant = _ParticipantSerializer()
+    participant = DeskParticipantSerializer()
 
 
 class BlockListApi(APIView):
     permission_classes = [IsFrontOffice]
-    OutputSerializer = _BlockSerializer
+    OutputSerializer = DeskBlockSerializer
 
+    @extend_schema(
+        operation_id="desk_blocks_list",
+        parameters=[
+            inline_serializer(
+                "DeskBlockQuery", {"q": serializers.CharField(required=False)}
+            )
+        ],
+        responses=inline_serializer(
+            "DeskBlockPage",
+            {
+                "count": serializers.IntegerField(),
+                "next": serializers.URLField(allow_null=True),
+                "previous": serializers.URLField(allow_null=True),
+                "results": DeskBlockSerializer(many=True),
+            },
+        ),
+    )
     def get(self, request):
         paginator = Pagination()
         page = paginator.paginate_queryset(
@@ -53,12 +71,23 @@ class BlockListApi(APIView):
 
 class BlockUnblockApi(APIView):
     permission_classes = [IsFrontOffice]
-    OutputSerializer = _BlockSerializer
+    OutputSerializer = DeskBlockSerializer
 
     class InputSerializer(serializers.Serializer):
         reason = serializers.CharField(allow_blank=True, max_length=500)
         identity_checked = serializers.BooleanField()
 
+    @extend_schema(
+        operation_id="desk_block_unblock",
+        request=inline_serializer(
+            "DeskUnblockInput",
+            {
+                "reason": serializers.CharField(),
+                "identity_checked": serializers.BooleanField(),
+            },
+        ),
+        responses={200: DeskBlockSerializer, 400: None, 404: None, 409: None},
+    )
     def post(self, request, pk: int):
         block = get_object_or_404(Block.objects.select_related("participant"), pk=pk)
         data = self.InputSerializer(data=request.data)
@@ -108,14 +137,61 @@ def _policy_payload() -> dict:
     }
 
 
+def _number_fields(required: bool) -> dict:
+    return {
+        f.name: (
+            serializers.DecimalField(max_digits=4, decimal_places=3, required=required)
+            if f.decimals
+            else serializers.IntegerField(required=required)
+        )
+        for f in FIELDS
+    }
+
+
+_LIST = serializers.ListField(child=serializers.DictField())
+POLICY_SCHEMA = inline_serializer(
+    "Policy",
+    {
+        **_number_fields(True),
+        "document_requirements": _LIST,
+        "tax_brackets": _LIST,
+        "yield_rates": _LIST,
+        "tradeoff": serializers.DictField(),
+        "history": _LIST,
+    },
+)
+POLICY_PATCH_SCHEMA = inline_serializer(
+    "PolicyPatch",
+    {
+        **_number_fields(False),
+        "reason": serializers.CharField(required=False),
+        "document_requirements": serializers.ListField(
+            child=serializers.DictField(), required=False
+        ),
+        "tax_brackets": serializers.ListField(
+            child=serializers.DictField(), required=False
+        ),
+        "yield_rates": serializers.ListField(
+            child=serializers.DictField(), required=False
+        ),
+    },
+)
+
+
 class PolicyApi(APIView):
     """GET the editable policy numbers; PATCH any of them (validated, audited)."""
 
     permission_classes = [IsPortalAdmin]
 
+    @extend_schema(operation_id="policy_get", responses=POLICY_SCHEMA)
     def get(self, request):
         return Response(_policy_payload())
 
+    @extend_schema(
+        operation_id="policy_patch",
+        request=POLICY_PATCH_SCHEMA,
+        responses={200: POLICY_SCHEMA, 400: None},
+    )
     def patch(self, request):
         data = dict(request.data.items())
         reason = str(data.pop("reason", ""))[:300]

@@ -105,6 +105,14 @@ def audit_list(*, action: str = "", q: str = "") -> QuerySet[AuditRecord]:
     return records
 
 
+def audit_actions() -> list[str]:
+    return list(
+        AuditRecord.objects.order_by("action")
+        .values_list("action", flat=True)
+        .distinct()
+    )
+
+
 def visit_stats(*, days: int = 14, branch: str = "") -> list[dict]:
     """Tickets per day and reason for the last `days` days (newest first)."""
     since = timezone.localdate() - dt.timedelta(days=days - 1)

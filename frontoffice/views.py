@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -17,7 +17,12 @@ from participants.models import Block, Participant
 from . import roles
 from .forms import SearchForm, UnblockForm
 from .roles import ADMIN, CLAIMS_OFFICER, FRONT_OFFICE, role_required
-from .selectors import audit_list, participant_desk_get, participant_search
+from .selectors import (
+    audit_actions,
+    audit_list,
+    participant_desk_get,
+    participant_search,
+)
 from .services import desk_unblock
 
 
@@ -107,5 +112,5 @@ def audit(request):
     return render(
         request,
         "frontoffice/audit.html",
-        {"page": page, "action": action, "q": q, "admin_url": reverse("admin:index")},
+        {"page": page, "action": action, "q": q, "actions": audit_actions()},
     )

@@ -89,3 +89,10 @@ def test_token_login_works_for_staff(front_office_user, kpj_block):
     ).json()["token"]
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert client.get(BLOCKS).json()["count"] == 1
+
+
+def test_the_desk_and_policy_endpoints_are_in_the_openapi_schema(client, db):
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    assert "get" in schema["paths"]["/api/v1/desk/blocks/"]
+    assert "post" in schema["paths"]["/api/v1/desk/blocks/{id}/unblock/"]
+    assert {"get", "patch"} <= set(schema["paths"]["/api/v1/policy/"])

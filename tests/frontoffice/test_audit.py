@@ -1,0 +1,47 @@
+"""The audit log: admins read it; nobody edits or deletes it through the app."""
+
+from django.urls import reverse
+
+from participants.models import AuditRecord
+from participants.services.audit import audit_record
+
+
+def test_admins_read_every_kind_of_record_with_the_nik_masked(
+    admin, admin_user, participant
+):
+    audit_record(
+        actor=admin_user,
+        action="unblock_kpj",
+        participant=participant,
+        reason="e-KTP seen",
+    )
+    audit_record(
+        actor=admin_user,
+        action="policy_change",
+        old_value={"max_attempts": 3},
+        new_value={"max_attempts": 5},
+    )
+    html = admin.get(reverse("frontoffice:audit")).content.decode()
+    assert "unblock_kpj" in html and "policy_change" in html
+    assert "e-KTP seen" in html and "max_attempts" in html
+    assert participant.nik not in html
+    filtered = admin.get(reverse("frontoffice:audit"), {"action": "policy_change"})
+    assert "unblock_kpj" not in _rows(filtered)
+    by_kpj = admin.get(reverse("frontoffice:audit"), {"q": participant.kpj})
+    assert "policy_change" not in _rows(by_kpj) and "unblock_kpj" in _rows(by_kpj)
+
+
+def _rows(response) -> str:
+    html = response.content.decode()
+    return html[html.index('<table class="card audit">') :]
+
+
+def test_the_django_admin_cannot_change_or_delete_a_record(admin, admin_user):
+    record = audit_record(actor=admin_user, action="policy_change")
+    change = reverse("admin:participants_auditrecord_change", args=[record.pk])
+    delete = reverse("admin:participants_auditrecord_delete", args=[record.pk])
+    page = admin.get(change)
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+    assert admin.post(change, {"action": "tampered"}).status_code == 403
+    assert admin.post(delete, {"post": "yes"}).status_code == 403
+    assert AuditRecord.objects.get(pk=record.pk).action == "policy_change"
