@@ -3,16 +3,12 @@
 from .lifecycle import (
     TRANSITIONS,
     claim_approve,
-    claim_bank_account_set,
     claim_cancel,
-    claim_document_add,
-    claim_kpj_check,
     claim_reject,
     claim_start,
     claim_submit,
     claim_transition,
     documents_missing,
-    kpj_state,
     submit_problems,
 )
 from .payout import (
@@ -23,6 +19,12 @@ from .payout import (
     payout_poll,
     payout_send,
     payout_sweep,
+)
+from .steps import (
+    claim_bank_account_set,
+    claim_document_add,
+    claim_kpj_check,
+    kpj_state,
 )
 
 __all__ = [
