@@ -4,8 +4,10 @@ from typing import IO
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from biometrics.models import FaceReferenceSource
 from biometrics.services import face_reference_create
@@ -13,6 +15,7 @@ from claims.models import Claim, ClaimStatus
 from claims.selectors import claim_quote
 from claims.services.lifecycle import claim_approve, claim_reject
 from jmo_portal.exceptions import ApplicationError
+from notifications.services import notification_send
 from participants.models import Block
 from participants.services.audit import audit_record
 from participants.services.guards import block_lift
@@ -63,7 +66,28 @@ def desk_unblock(
                 source=FaceReferenceSource.DESK,
                 actor=actor,
             )
-        return block_lift(block=block, actor=actor, reason=reason)
+        block = block_lift(block=block, actor=actor, reason=reason)
+        _notify_unblocked(block)
+    return block
+
+
+def _notify_unblocked(block: Block) -> None:
+    participant = block.participant
+    claim = Claim.objects.active().filter(participant=participant).first()
+    link = reverse("claims:continue", args=[claim.reference]) if claim else ""
+    with override(participant.language or "id"):
+        notification_send(
+            participant=participant,
+            key=f"unblocked-{block.pk}",
+            kind="unblocked",
+            title=_("Unblocked at the desk"),
+            body=_(
+                "%(what)s was unblocked by a front-office officer. You can "
+                "continue your claim online where you left it."
+            )
+            % {"what": block.get_kind_display()},
+            link=link,
+        )
 
 
 def ticket_take(*, branch: str, reason: str) -> WalkInTicket:

@@ -3,6 +3,7 @@
 from django.urls import reverse
 
 from biometrics.models import FaceReference, SelfieAttempt
+from notifications.models import Notification
 from participants.models import AuditRecord, Block, BlockKind
 from participants.services.guards import attempt_state
 from tests.biometrics import images
@@ -90,6 +91,8 @@ def test_unblock_lifts_the_block_resets_the_count_and_audits(
     record = AuditRecord.objects.get(action="unblock_kpj")
     assert record.actor == front_office_user
     assert record.reason == "e-KTP checked at the desk"
+    note = Notification.objects.get(key=f"unblocked-{kpj_block.pk}")
+    assert note.participant == participant and "daring" in note.body
 
 
 def test_a_desk_photo_becomes_the_new_reference_and_is_audited(
