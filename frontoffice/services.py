@@ -97,7 +97,7 @@ def ticket_take(*, branch: str, reason: str) -> WalkInTicket:
     day = timezone.localdate()
     prefix = REASON_PREFIX[reason]
     # Two kiosks may press at once: the unique constraint decides, we retry.
-    for _attempt in range(10):
+    for _attempt in range(50):
         last = (
             WalkInTicket.objects.filter(branch=branch, day=day, prefix=prefix)
             .order_by("-number")

@@ -1,13 +1,17 @@
 """Walk-in queue numbers: kiosk, call next, served, stats."""
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 import time_machine
+from django.db import connection
 from django.urls import reverse
 
 from frontoffice.models import TicketStatus, WalkInTicket
 from frontoffice.selectors import visit_stats
 from frontoffice.services import ticket_call_next, ticket_take
+from tests.conftest import require_services
 
 
 def test_the_kiosk_prints_numbers_per_reason_and_day(client, db):
@@ -53,3 +57,19 @@ def test_stats_count_visits_per_day_by_reason(officer, db):
     assert today["by_reason"] == [2, 1, 1] and today["total"] == 4
     page = officer.get(reverse("frontoffice:stats")).content.decode()
     assert "<strong>4</strong>" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_kiosks_pressing_at_once_never_share_a_number():
+    require_services(postgres=True)
+
+    def press(n: int) -> list[str]:
+        try:
+            return [ticket_take(branch="pusat", reason="kpj").label for _ in range(n)]
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        labels = [x for batch in pool.map(press, [8, 8, 8, 8]) for x in batch]
+    assert len(labels) == 32
+    assert sorted(labels) == [f"B-{i:03d}" for i in range(1, 33)]
