@@ -13,7 +13,7 @@ from biometrics.models import FaceReferenceSource
 from biometrics.services import face_reference_create
 from claims.models import Claim, ClaimStatus
 from claims.selectors import claim_quote
-from claims.services.lifecycle import claim_approve, claim_reject
+from claims.services import claim_approve, claim_reject
 from jmo_portal.exceptions import ApplicationError
 from notifications.services import notification_send
 from participants.models import Block
