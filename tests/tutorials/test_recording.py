@@ -35,7 +35,7 @@ def test_the_recorder_makes_a_playable_video_with_timed_captions(
     assert 1.0 < video["duration"] < 30
     assert abs(video["duration"] * 1000 - recording.duration_ms) < 100
 
-    for lang, expected in [("id", "blokir"), ("en", "branch")]:
+    for lang, expected in [("id", "kantor cabang"), ("en", "branch office")]:
         vtt = (folder / recording.captions[lang]).read_text()
         assert vtt.startswith("WEBVTT")
         assert expected in vtt
