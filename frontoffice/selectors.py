@@ -45,7 +45,7 @@ class DeskParticipant:
     participant: Participant
     active_blocks: list[Block]
     lifted_blocks: list[Block]
-    counters: list[tuple[str, int]]
+    counters: list[tuple[str, int, dt.datetime]]
     selfies: list[SelfieAttempt]
     references: list[FaceReference]
     audit: list[AuditRecord]
@@ -60,10 +60,10 @@ def participant_desk_get(*, participant: Participant) -> DeskParticipant:
         active_blocks=[b for b in blocks if b.is_active],
         lifted_blocks=[b for b in blocks if not b.is_active][:10],
         counters=[
-            (BlockKind(kind).label, used)
-            for kind, used in AttemptCounter.objects.filter(
+            (BlockKind(kind).label, used, updated)
+            for kind, used, updated in AttemptCounter.objects.filter(
                 participant=participant
-            ).values_list("kind", "attempts_used")
+            ).values_list("kind", "attempts_used", "updated_at")
         ],
         selfies=list(SelfieAttempt.objects.for_participant(participant)[:20]),
         references=list(participant.face_references.select_related("created_by")),
