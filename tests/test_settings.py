@@ -34,6 +34,8 @@ def test_production_settings_pass_the_deploy_checklist():
 
 
 def test_production_refuses_to_start_without_a_secret_key():
-    result = _manage("check", DJANGO_DEBUG="False", DJANGO_ALLOWED_HOSTS="jmo.example.id")
+    result = _manage(
+        "check", DJANGO_DEBUG="False", DJANGO_ALLOWED_HOSTS="jmo.example.id"
+    )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY is required" in result.stderr
