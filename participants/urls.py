@@ -1,10 +1,11 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import dashboard_views, views
 
 app_name = "participants"
 urlpatterns = [
+    # Accounts: login, activation, password reset (views.py)
     path(
         "login/",
         auth_views.LoginView.as_view(template_name="participants/login.html"),
@@ -12,5 +13,7 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("activate/", views.activate, name="activate"),
-    path("dashboard/", views.dashboard, name="dashboard"),
+    # The participant's own pages (dashboard_views.py)
+    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path("profile/", dashboard_views.profile, name="profile"),
 ]
