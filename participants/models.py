@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -202,6 +204,34 @@ class AccountPolicy(models.Model):
     def current(cls) -> "AccountPolicy":
         policy, _created = cls.objects.get_or_create(pk=1)
         return policy
+
+
+class ActivationRequest(models.Model):
+    """One activation in progress after the registry match (email code, password).
+
+    The browser session holds only this row's id: no NIK in the session or URL.
+    The email code is stored as a keyed hash, never in clear.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="activation_requests"
+    )
+    email = models.EmailField(blank=True)
+    code_hash = models.CharField(max_length=128, blank=True)
+    code_sent_at = models.DateTimeField(null=True, blank=True)
+    code_expires_at = models.DateTimeField(null=True, blank=True)
+    code_attempts = models.PositiveSmallIntegerField(default=0)
+    codes_sent = models.PositiveSmallIntegerField(default=0)
+    email_verified_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Activation {self.pk} of {self.participant_id}"
 
 
 class BlockKind(models.TextChoices):

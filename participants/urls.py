@@ -1,18 +1,59 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import path, reverse_lazy
 
 from . import dashboard_views, views
+from .forms import EmailLoginForm
 
 app_name = "participants"
 urlpatterns = [
     # Accounts: login, activation, password reset (views.py)
     path(
         "login/",
-        auth_views.LoginView.as_view(template_name="participants/login.html"),
+        auth_views.LoginView.as_view(
+            template_name="participants/login.html",
+            authentication_form=EmailLoginForm,
+            redirect_authenticated_user=True,
+        ),
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("activate/", views.activate, name="activate"),
+    path("activate/email/", views.activate_email, name="activate_email"),
+    path("activate/code/", views.activate_code, name="activate_code"),
+    path("activate/code/new/", views.activate_code_resend, name="activate_code_resend"),
+    path("activate/password/", views.activate_password, name="activate_password"),
+    path(
+        "password-reset/",
+        auth_views.PasswordResetView.as_view(
+            template_name="participants/password_reset_form.html",
+            email_template_name="participants/email/password_reset.txt",
+            subject_template_name="participants/email/password_reset_subject.txt",
+            success_url=reverse_lazy("participants:password_reset_done"),
+        ),
+        name="password_reset",
+    ),
+    path(
+        "password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(
+            template_name="participants/password_reset_done.html"
+        ),
+        name="password_reset_done",
+    ),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="participants/password_reset_confirm.html",
+            success_url=reverse_lazy("participants:password_reset_complete"),
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password-reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="participants/password_reset_complete.html"
+        ),
+        name="password_reset_complete",
+    ),
     # The participant's own pages (dashboard_views.py)
     path("dashboard/", dashboard_views.dashboard, name="dashboard"),
     path("profile/", dashboard_views.profile, name="profile"),

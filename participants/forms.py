@@ -1,0 +1,159 @@
+"""Account forms: parse and validate only; the services do the rest."""
+
+import datetime as dt
+import re
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .validators import validate_kpj, validate_nik
+
+# 08 + operator prefix + subscriber number: 10 to 13 digits in all.
+_PHONE_RE = re.compile(r"^08[1-9]\d{7,10}$")
+
+
+def _digits(value: str) -> str:
+    """People type NIK and KPJ with spaces or dots; keep only what was meant."""
+    return re.sub(r"[\s.\-]", "", value or "")
+
+
+def normalize_phone(value: str) -> str:
+    """'+62 812-3456-7890' or '0812 3456 7890' -> '081234567890'."""
+    phone = re.sub(r"[\s\-().]", "", value or "")
+    if phone.startswith("+62"):
+        phone = "0" + phone[3:]
+    elif phone.startswith("62"):
+        phone = "0" + phone[2:]
+    if not _PHONE_RE.match(phone):
+        raise ValidationError(
+            _("Enter an Indonesian mobile number, for example 081234567890."),
+            code="phone",
+        )
+    return phone
+
+
+class ActivationMatchForm(forms.Form):
+    nik = forms.CharField(
+        label=_("NIK (16 digits on your KTP)"),
+        max_length=24,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", "autofocus": True}
+        ),
+    )
+    kpj = forms.CharField(
+        label=_("KPJ number (11 digits on your KPJ card)"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    full_name = forms.CharField(
+        label=_("Full name as on your KTP"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    birth_date = forms.DateField(
+        label=_("Birth date"),
+        input_formats=["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def clean_nik(self) -> str:
+        nik = _digits(self.cleaned_data["nik"])
+        validate_nik(nik)
+        return nik
+
+    def clean_kpj(self) -> str:
+        kpj = _digits(self.cleaned_data["kpj"])
+        validate_kpj(kpj)
+        return kpj
+
+    def clean_birth_date(self) -> dt.date:
+        born = self.cleaned_data["birth_date"]
+        if born > timezone.localdate():
+            raise ValidationError(
+                _("Birth date cannot be in the future."), code="future"
+            )
+        return born
+
+
+class ActivationEmailForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email"),
+        help_text=_("We send a 6-digit code to this address. You log in with it."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+class ActivationCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("6-digit code from the email"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "autofocus": True,
+            }
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = _digits(self.cleaned_data["code"])
+        if not (code.isdigit() and len(code) == 6):
+            raise ValidationError(_("The code has 6 digits."), code="code_format")
+        return code
+
+
+class ActivationPasswordForm(forms.Form):
+    phone = forms.CharField(
+        label=_("Mobile phone number"),
+        max_length=20,
+        help_text=_("For example 081234567890 or +6281234567890."),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        help_text=_("At least 8 characters; not only numbers, not a common word."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean_phone(self) -> str:
+        return normalize_phone(self.cleaned_data["phone"])
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        one, two = cleaned.get("password1"), cleaned.get("password2")
+        if one and two and one != two:
+            self.add_error("password2", _("The two passwords are not the same."))
+        return cleaned
+
+
+class EmailLoginForm(AuthenticationForm):
+    """Participants log in with their email as the username."""
+
+    username = forms.CharField(
+        label=_("Email"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "The email or password is wrong. Check both and try again, or reset "
+            "your password."
+        ),
+    }
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"].strip()
+        # Participant usernames are stored lowercased (account_create); staff
+        # usernames are left as typed.
+        return username.lower() if "@" in username else username

@@ -1,0 +1,271 @@
+"""Account activation like JMO: registry match, email one-time code, password.
+
+Step 1 (`activation_start`) compares NIK + KPJ + full name + birth date with the
+registry; wrong combinations count per NIK through the shared guards and lock at
+the policy limit. Step 2 sends and checks a 6-digit code. Step 3
+(`activation_complete`) creates the login through `account_create`.
+
+Failure counters are written outside any enclosing transaction on purpose: the
+ApplicationError raised afterwards must not roll the count back.
+"""
+
+import datetime as dt
+import secrets
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
+
+from jmo_portal.exceptions import ApplicationError
+from participants.models import (
+    AccountPolicy,
+    ActivationRequest,
+    BlockKind,
+    Participant,
+)
+
+from .accounts import account_create
+from .guards import attempt_register_failure, attempt_reset, block_active
+
+CODE_DIGITS = 6
+MAX_CODE_TRIES = 5
+MAX_CODES_PER_REQUEST = 5
+# Steps 2 and 3 must be finished within this time after the registry match.
+REQUEST_VALID = dt.timedelta(hours=1)
+_HASH_SALT = "participants.activation.code"
+
+
+@dataclass(frozen=True)
+class ActivationStart:
+    """Step 1 passed: either a request to continue with, or an active account."""
+
+    activation: ActivationRequest | None
+    already_active: bool = False
+
+
+def normalize_name(name: str) -> str:
+    return " ".join((name or "").split()).casefold()
+
+
+def locked_error() -> ApplicationError:
+    return ApplicationError(
+        _(
+            "Activation for this NIK is locked after too many wrong attempts. "
+            "Please visit the front-office desk of a BPJS Ketenagakerjaan branch "
+            "with your KTP to unlock it."
+        ),
+        code="activation_locked",
+        status=423,
+        extra={"attempts_left": 0},
+    )
+
+
+def no_match_error(attempts_left: int | None) -> ApplicationError:
+    """The one message for every mismatch: it never says which field was wrong."""
+    return ApplicationError(
+        _(
+            "The data does not match our membership records. Check your NIK, KPJ "
+            "number, full name and birth date exactly as on your KTP and KPJ card."
+        ),
+        code="no_match",
+        extra={"attempts_left": attempts_left},
+    )
+
+
+def activation_start(
+    *, nik: str, kpj: str, full_name: str, birth_date: dt.date
+) -> ActivationStart:
+    """Match the typed data with the registry; count a wrong combination per NIK.
+
+    The block is checked before anything else is compared, so a locked NIK cannot
+    be probed further. An unknown NIK raises the same `no_match` error with
+    `attempts_left=None` (there is nothing to count on).
+    """
+    participant = Participant.objects.filter(nik=nik).first()
+    if participant is None:
+        raise no_match_error(None)
+    if block_active(participant=participant, kind=BlockKind.ACTIVATION):
+        raise locked_error()
+    matches = (
+        secrets.compare_digest(kpj, participant.kpj)
+        and normalize_name(full_name) == normalize_name(participant.full_name)
+        and birth_date == participant.birth_date
+    )
+    if not matches:
+        state = attempt_register_failure(
+            participant=participant,
+            kind=BlockKind.ACTIVATION,
+            max_attempts=AccountPolicy.current().activation_max_attempts,
+            reason=_("Too many wrong NIK/KPJ/name/birth date combinations"),
+        )
+        if state.blocked:
+            raise locked_error()
+        raise no_match_error(state.attempts_left)
+    with transaction.atomic():
+        attempt_reset(participant=participant, kind=BlockKind.ACTIVATION)
+        if participant.user_id is not None:
+            return ActivationStart(activation=None, already_active=True)
+        activation = ActivationRequest(participant=participant, email=participant.email)
+        activation.full_clean()
+        activation.save()
+    return ActivationStart(activation=activation)
+
+
+def activation_get(*, request_id: str | None) -> ActivationRequest | None:
+    """The open request behind a session id; None when unknown, done or too old."""
+    try:
+        pk = uuid.UUID(str(request_id))
+    except ValueError:
+        return None
+    activation = (
+        ActivationRequest.objects.select_related("participant")
+        .filter(pk=pk, completed_at__isnull=True)
+        .first()
+    )
+    if activation is None or timezone.now() - activation.created_at > REQUEST_VALID:
+        return None
+    return activation
+
+
+def _code_hash(activation: ActivationRequest, code: str) -> str:
+    return salted_hmac(
+        _HASH_SALT, f"{activation.pk}:{code}", algorithm="sha256"
+    ).hexdigest()
+
+
+def activation_code_send(
+    *, activation: ActivationRequest, email: str
+) -> ActivationRequest:
+    """Generate a new one-time code for `email`, store its hash and mail it."""
+    User = get_user_model()
+    email = User.objects.normalize_email(email).strip().lower()
+    code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+    with transaction.atomic():
+        activation = ActivationRequest.objects.select_for_update().get(pk=activation.pk)
+        if activation.completed_at is not None:
+            raise ApplicationError(
+                _("This activation is already finished: log in instead."),
+                code="already_active",
+                status=409,
+            )
+        if User.objects.filter(username__iexact=email).exists():
+            raise ApplicationError(
+                _("This email is already used by another account."),
+                code="email_taken",
+            )
+        if activation.codes_sent >= MAX_CODES_PER_REQUEST:
+            raise ApplicationError(
+                _("Too many codes were requested. Please start the activation again."),
+                code="too_many_codes",
+            )
+        now = timezone.now()
+        minutes = AccountPolicy.current().otp_valid_minutes
+        activation.email = email
+        activation.code_hash = _code_hash(activation, code)
+        activation.code_sent_at = now
+        activation.code_expires_at = now + dt.timedelta(minutes=minutes)
+        activation.code_attempts = 0
+        activation.codes_sent += 1
+        # A new address (or a new code) must be confirmed again.
+        activation.email_verified_at = None
+        activation.full_clean()
+        activation.save()
+    # The mail goes out after the row is saved, outside the transaction.
+    context = {"code": code, "minutes": minutes}
+    send_mail(
+        subject=render_to_string(
+            "participants/email/activation_code_subject.txt", context
+        ).strip(),
+        message=render_to_string("participants/email/activation_code.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[email],
+    )
+    return activation
+
+
+def activation_code_verify(
+    *, activation: ActivationRequest, code: str
+) -> ActivationRequest:
+    """Check the emailed code: at most MAX_CODE_TRIES per code, within its validity."""
+    code = "".join((code or "").split())
+    with transaction.atomic():
+        activation = ActivationRequest.objects.select_for_update().get(pk=activation.pk)
+        error = _code_problem(activation, code)
+        if error is None:
+            activation.email_verified_at = timezone.now()
+            activation.save(update_fields=["email_verified_at"])
+    # Raised after the commit so that a wrong try stays counted.
+    if error is not None:
+        raise error
+    return activation
+
+
+def _code_problem(activation: ActivationRequest, code: str) -> ApplicationError | None:
+    """What is wrong with `code` (counting a wrong try on the locked row), or None."""
+    if not activation.code_hash:
+        return ApplicationError(_("Request a code first."), code="code_missing")
+    if activation.code_attempts >= MAX_CODE_TRIES:
+        return _code_exhausted()
+    if timezone.now() >= activation.code_expires_at:
+        minutes = AccountPolicy.current().otp_valid_minutes
+        return ApplicationError(
+            _("This code has expired. Send a new code and use it within %(n)s minutes.")
+            % {"n": minutes},
+            code="code_expired",
+        )
+    if constant_time_compare(_code_hash(activation, code), activation.code_hash):
+        return None
+    activation.code_attempts += 1
+    activation.save(update_fields=["code_attempts"])
+    left = MAX_CODE_TRIES - activation.code_attempts
+    if left <= 0:
+        return _code_exhausted()
+    return ApplicationError(
+        _("The code is wrong. Tries left for this code: %(n)s.") % {"n": left},
+        code="code_wrong",
+        extra={"tries_left": left},
+    )
+
+
+def _code_exhausted() -> ApplicationError:
+    return ApplicationError(
+        _("Too many wrong codes. Send a new code to try again."),
+        code="code_exhausted",
+        extra={"tries_left": 0},
+    )
+
+
+@transaction.atomic
+def activation_complete(
+    *, activation: ActivationRequest, phone: str, password: str
+) -> AbstractBaseUser:
+    """Create the login with the verified email; a second submit creates nothing."""
+    # The row lock makes a double submit wait, then find the request completed.
+    activation = ActivationRequest.objects.select_for_update().get(pk=activation.pk)
+    if activation.completed_at is not None:
+        raise ApplicationError(
+            _("This membership already has an account: log in instead."),
+            code="already_active",
+            status=409,
+        )
+    if activation.email_verified_at is None:
+        raise ApplicationError(
+            _("Confirm your email with the code first."), code="email_unverified"
+        )
+    user = account_create(
+        participant=activation.participant,
+        email=activation.email,
+        password=password,
+        phone=phone,
+    )
+    activation.completed_at = timezone.now()
+    activation.save(update_fields=["completed_at"])
+    return user
