@@ -1,11 +1,9 @@
-"""Processes for the payout fault tests and the benchmark: simulator and workers."""
+"""The bank simulator in its own process, for the payout tests and benchmarks."""
 
 import os
-import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import requests
@@ -62,57 +60,3 @@ class BankSimulator:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
-
-
-class Worker:
-    """A `celery worker` process that can be killed with SIGKILL and started again."""
-
-    def __init__(self, env: dict, log: Path, name: str = "w1", concurrency: int = 1):
-        self.env, self.log, self.name = env, Path(log), name
-        self.concurrency = concurrency
-        self.proc: subprocess.Popen | None = None
-        self.kills = 0
-
-    def start(self, wait: bool = True) -> None:
-        pool = ["--pool=solo"] if self.concurrency == 1 else [
-            "--pool=threads", f"--concurrency={self.concurrency}"]  # fmt: skip
-        self.mark = self.log.stat().st_size if self.log.exists() else 0
-        out = self.log.open("a")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "jmo_portal", "worker", *pool,
-             "--loglevel=INFO", "--without-gossip", "--without-mingle",
-             "--without-heartbeat", "-n", f"{self.name}-{time.time_ns()}@%h"],
-            cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        out.close()
-        if wait:
-            self.wait_ready()
-
-    def wait_ready(self, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while True:
-            text = self.log.read_text(errors="replace")[self.mark :]
-            if "ready." in text:
-                return
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"worker did not start:\n{text[-3000:]}")
-            time.sleep(0.1)
-
-    @property
-    def running(self) -> bool:
-        return self.proc is not None and self.proc.poll() is None
-
-    def kill(self) -> None:
-        """SIGKILL: no cleanup, unacknowledged messages stay with the broker."""
-        if self.running:
-            os.kill(self.proc.pid, signal.SIGKILL)
-            self.proc.wait()
-            self.kills += 1
-
-    def stop(self) -> None:
-        if self.running:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.kill()

@@ -10,8 +10,9 @@ import pytest
 from django.conf import settings
 
 from claims import services
-from claims.bank.harness import BankSimulator, Worker
+from claims.bank.harness import BankSimulator
 from claims.models import Claim, ClaimStatus, Payout
+from jmo_portal.processes import Worker
 from participants.models import Participant
 from tests.claims.helpers import make_participant, ready_claim
 from tests.conftest import require_services, wait_for

@@ -7,8 +7,6 @@ checks the simulator's own store: every claim transferred once, none lost.
 
 import os
 import random
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -19,7 +17,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from django.core.management.base import BaseCommand, CommandError
 
-ROOT = Path(__file__).resolve().parents[3]
+from jmo_portal.processes import scratch_database_run
 
 
 class _Server(ThreadingMixIn, WSGIServer):
@@ -54,56 +52,26 @@ class Command(BaseCommand):
 
     # --- outer: a fresh database, then this command again inside it --------------
     def _outer(self, options):
-        import psycopg2
-        from psycopg2 import sql
-
-        url = options["postgres"]
-        server, dbname = url.rsplit("/", 1)
-        try:
-            conn = psycopg2.connect(f"{server}/postgres")
-        except psycopg2.OperationalError as exc:
-            raise CommandError(f"bench_payout needs PostgreSQL: {exc}") from exc
-        conn.autocommit = True
-        with conn.cursor() as cur:
-            cur.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(dbname))
-            )
-            cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "jmo_portal.settings",
-            "DATABASE_URL": url,
-            "CELERY_BROKER_URL": options["broker"],
-            "EMAIL_URL": "dummymail://",
-            "LOG_LEVEL": "WARNING",
-        }
-        manage = [sys.executable, "manage.py"]
-        try:
-            subprocess.run(
-                [*manage, "migrate", "-v", "0"], cwd=ROOT, env=env, check=True
-            )
-            argv = [*manage, "bench_payout", "--inner"] + [
-                f"--{k}={options[k]}" for k in ("claims", "workers", "concurrency", "seed", "timeout")
-            ] + (["--chaos"] if options["chaos"] else [])  # fmt: skip
-            result = subprocess.run(argv, cwd=ROOT, env=env)
-        finally:
-            with conn.cursor() as cur:
-                cur.execute(
-                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                        sql.Identifier(dbname)
-                    )
-                )
-            conn.close()
-        if result.returncode:
+        argv = [
+            f"--{k}={options[k]}"
+            for k in ("claims", "workers", "concurrency", "seed", "timeout")
+        ] + (["--chaos"] if options["chaos"] else [])
+        if scratch_database_run(
+            command="bench_payout",
+            argv=argv,
+            postgres=options["postgres"],
+            broker=options["broker"],
+        ):
             raise CommandError("benchmark failed")
 
     # --- inner: seed, drain, check -------------------------------------------------
     def _run(self, options):
         from django.core.wsgi import get_wsgi_application
 
-        from claims.bank.harness import BankSimulator, Worker
+        from claims.bank.harness import BankSimulator
         from claims.models import Claim, ClaimStatus
         from jmo_portal.celery import app
+        from jmo_portal.processes import Worker
 
         n, rng = options["claims"], random.Random(options["seed"])
         tmp = Path(tempfile.mkdtemp(prefix="bench-payout-"))

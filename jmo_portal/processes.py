@@ -1,0 +1,108 @@
+"""Processes for benchmarks and integration tests: Celery workers and scratch databases.
+
+A `Worker` is a real `celery worker` process that can be SIGKILLed and started
+again; `scratch_database_run` runs a management command inside a fresh,
+migrated PostgreSQL database and drops it afterwards.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def scratch_database_run(
+    *, command: str, argv: list[str], postgres: str, broker: str
+) -> int:
+    """Create `postgres` (a URL ending in the database name), migrate it, run
+    `manage.py COMMAND --inner ARGV` there with Celery on `broker`, then drop it."""
+    import psycopg2
+    from django.core.management.base import CommandError
+    from psycopg2 import sql
+
+    server, dbname = postgres.rsplit("/", 1)
+    try:
+        conn = psycopg2.connect(f"{server}/postgres")
+    except psycopg2.OperationalError as exc:
+        raise CommandError(f"{command} needs PostgreSQL: {exc}") from exc
+    conn.autocommit = True
+    name = sql.Identifier(dbname)
+    with conn.cursor() as cur:
+        cur.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(name))
+        cur.execute(sql.SQL("CREATE DATABASE {}").format(name))
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "jmo_portal.settings",
+        "DATABASE_URL": postgres,
+        "CELERY_BROKER_URL": broker,
+        "EMAIL_URL": "dummymail://",
+        "LOG_LEVEL": "WARNING",
+    }
+    manage = [sys.executable, "manage.py"]
+    try:
+        subprocess.run([*manage, "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
+        return subprocess.run(
+            [*manage, command, "--inner", *argv], cwd=ROOT, env=env
+        ).returncode
+    finally:
+        with conn.cursor() as cur:
+            cur.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+        conn.close()
+
+
+class Worker:
+    """A `celery worker` process that can be killed with SIGKILL and started again."""
+
+    def __init__(self, env: dict, log: Path, name: str = "w1", concurrency: int = 1):
+        self.env, self.log, self.name = env, Path(log), name
+        self.concurrency = concurrency
+        self.proc: subprocess.Popen | None = None
+        self.kills = 0
+
+    def start(self, wait: bool = True) -> None:
+        pool = ["--pool=solo"] if self.concurrency == 1 else [
+            "--pool=threads", f"--concurrency={self.concurrency}"]  # fmt: skip
+        self.mark = self.log.stat().st_size if self.log.exists() else 0
+        out = self.log.open("a")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "jmo_portal", "worker", *pool,
+             "--loglevel=INFO", "--without-gossip", "--without-mingle",
+             "--without-heartbeat", "-n", f"{self.name}-{time.time_ns()}@%h"],
+            cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        out.close()
+        if wait:
+            self.wait_ready()
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            text = self.log.read_text(errors="replace")[self.mark :]
+            if "ready." in text:
+                return
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"worker did not start:\n{text[-3000:]}")
+            time.sleep(0.1)
+
+    @property
+    def running(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def kill(self) -> None:
+        """SIGKILL: no cleanup, unacknowledged messages stay with the broker."""
+        if self.running:
+            os.kill(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+            self.kills += 1
+
+    def stop(self) -> None:
+        if self.running:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.kill()
