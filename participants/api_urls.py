@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import api
 
 app_name = "participants_api"
-urlpatterns: list = []
+urlpatterns = [
+    path("me/", api.MeGetApi.as_view(), name="me"),
+    path("balance/", api.BalanceGetApi.as_view(), name="balance"),
+    path("contributions/", api.ContributionListApi.as_view(), name="contributions"),
+]

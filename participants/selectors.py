@@ -1,0 +1,119 @@
+"""Reads for the participant's own pages and API: balance, membership, history.
+
+Every read here is bounded by the participant, never by the length of their
+history: the balance is the maintained row, the chart reads at most one row per
+year, and the history is read a page at a time through the (participant, -period)
+index.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+
+from .models import Contribution, Employer, Employment, Participant, YearlyBalance
+
+CONTRIBUTIONS_PER_PAGE = 12
+# Thirty years of contributions plus the current year.
+CHART_MAX_YEARS = 31
+NOTIFICATIONS_ON_DASHBOARD = 5
+
+
+@dataclass(frozen=True)
+class Balance:
+    balance: int
+    contributions_total: int
+    yield_total: int
+    paid_out_total: int
+    as_of: dt.date | None
+
+
+@dataclass(frozen=True)
+class Membership:
+    active: bool
+    employer: Employer | None
+    start: dt.date | None
+    end: dt.date | None
+
+
+def participant_for_user(user) -> Participant | None:
+    """The registry member behind a login, or None (staff, anonymous)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    # The reverse one-to-one accessor caches the row on the user, so the page
+    # header's `user.participant` does not query again.
+    return getattr(user, "participant", None)
+
+
+def balance_get(*, participant: Participant) -> Balance:
+    """The maintained ledger balance: read from the participant row, never summed."""
+    return Balance(
+        balance=participant.balance,
+        contributions_total=participant.contributions_total,
+        yield_total=participant.yield_total,
+        paid_out_total=participant.paid_out_total,
+        as_of=participant.balance_as_of,
+    )
+
+
+def membership_get(*, participant: Participant) -> Membership:
+    """Active while the latest employment has no end date (JHT_RULES.md)."""
+    latest = (
+        Employment.objects.filter(participant=participant)
+        .select_related("employer")
+        .order_by("-start", "-pk")
+        .first()
+    )
+    if latest is None:
+        return Membership(active=False, employer=None, start=None, end=None)
+    return Membership(
+        active=latest.end is None,
+        employer=latest.employer,
+        start=latest.start,
+        end=latest.end,
+    )
+
+
+def contribution_list(*, participant: Participant) -> QuerySet[Contribution]:
+    """Monthly contributions, newest first, with the employer in the same query."""
+    return (
+        Contribution.objects.filter(participant=participant)
+        .select_related("employer")
+        .order_by("-period")
+    )
+
+
+def contribution_page(*, participant: Participant, page: str | int | None) -> Page:
+    """One page of the history; a bad or out-of-range page number gives a real page.
+
+    The paginator's COUNT stays on the participant's index entries (at most one
+    per month of membership), so it does not grow with the table.
+    """
+    paginator = Paginator(
+        contribution_list(participant=participant), CONTRIBUTIONS_PER_PAGE
+    )
+    return paginator.get_page(page)
+
+
+def yearly_balance_points(*, participant: Participant) -> list[tuple[int, int]]:
+    """(year, closing balance) for the chart, oldest first, at most 31 years."""
+    rows = (
+        YearlyBalance.objects.filter(participant=participant)
+        .order_by("-year")
+        .values_list("year", "closing_balance")[:CHART_MAX_YEARS]
+    )
+    return sorted(rows)
+
+
+def notification_list(
+    *, participant: Participant, limit: int = NOTIFICATIONS_ON_DASHBOARD
+) -> list:
+    """The latest few inbox messages, newest first."""
+    from notifications.models import Notification
+
+    return list(
+        Notification.objects.filter(participant=participant)
+        .order_by("-created_at")
+        .only("title", "body", "link", "created_at", "read_at")[:limit]
+    )
