@@ -1,0 +1,36 @@
+"""manage.py create_staff USERNAME --role ROLE [--password PASSWORD]."""
+
+from django.core.management.base import BaseCommand, CommandError, no_translations
+
+from jmo_portal.exceptions import ApplicationError
+from participants.services.staff import STAFF_ROLES, staff_create
+
+
+class Command(BaseCommand):
+    help = (
+        "Create a staff login in a role group (admin is also a superuser); "
+        "re-running moves the user to the given role. Without --password a "
+        "password is generated and printed once."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("username")
+        parser.add_argument("--role", required=True, choices=STAFF_ROLES)
+        parser.add_argument("--password")
+
+    @no_translations
+    def handle(self, *args, **options) -> None:
+        try:
+            result = staff_create(
+                username=options["username"],
+                role=options["role"],
+                password=options["password"],
+            )
+        except ApplicationError as exc:
+            raise CommandError(exc.message) from exc
+        verb = "created" if result.created else "updated"
+        self.stdout.write(
+            f"{verb} staff user {result.user.username} ({options['role']})"
+        )
+        if result.generated_password:
+            self.stdout.write(f"password (shown once): {result.generated_password}")

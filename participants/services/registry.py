@@ -1,0 +1,443 @@
+"""The membership registry: CSV imports and the yearly yield run.
+
+Every imported row is its own transaction: a bad row saves nothing (no employer,
+employment, contribution or face reference) and the other rows still load.
+Messages never carry a NIK: it is the row's line number that points at the row.
+"""
+
+import csv
+import datetime as dt
+import hashlib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from jmo_portal.exceptions import ApplicationError
+from participants.models import (
+    AccountPolicy,
+    Contribution,
+    Employer,
+    Employment,
+    Participant,
+    YieldRate,
+)
+from participants.validators import validate_kpj, validate_nik, validate_nik_matches
+
+from .ledger import ContributionLine, contributions_record, yield_post
+
+MEMBER_COLUMNS = (
+    "nik",
+    "kpj",
+    "full_name",
+    "birth_date",
+    "gender",
+    "email",
+    "phone",
+    "employer",
+    "membership_start",
+    "membership_end",
+    "monthly_wage",
+    "photo",
+)
+CONTRIBUTION_COLUMNS = ("kpj", "period", "employer", "wage")
+
+
+class Outcome(StrEnum):
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    nik: str
+    kpj: str
+    full_name: str
+    birth_date: dt.date
+    gender: str
+    email: str
+    phone: str
+    employer: str
+    membership_start: dt.date
+    membership_end: dt.date | None
+    monthly_wage: int
+    photo: Path | None
+
+
+def csv_rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict]]:
+    """(line number, values) per data row; the header must name every column."""
+    if not path.is_file():
+        raise ApplicationError(f"{path}: no such file", code="no_file")
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        header = [name.strip().lower() for name in reader.fieldnames or []]
+        missing = [name for name in columns if name not in header]
+        if missing:
+            raise ApplicationError(
+                f"{path}: missing columns: {', '.join(missing)}", code="columns"
+            )
+        reader.fieldnames = header
+        for values in reader:
+            yield reader.line_num, values
+
+
+def _messages(exc: ValidationError) -> str:
+    if hasattr(exc, "error_dict"):
+        return "; ".join(
+            f"{field}: {' '.join(errors)}" for field, errors in exc.message_dict.items()
+        )
+    return " ".join(exc.messages)
+
+
+def _date(
+    values: Mapping, field: str, errors: list[str], today: dt.date
+) -> dt.date | None:
+    """An ISO date, not after today."""
+    raw = values[field]
+    try:
+        day = dt.date.fromisoformat(raw)
+    except ValueError:
+        errors.append(f"{field}: {raw!r} is not a date (YYYY-MM-DD)")
+        return None
+    if day > today:
+        errors.append(f"{field}: cannot be in the future")
+        return None
+    return day
+
+
+def _amount(values: Mapping, field: str, errors: list[str]) -> int | None:
+    raw = values[field]
+    if not raw.isdigit() or int(raw) <= 0:
+        errors.append(
+            f"{field}: must be a positive whole number of rupiah, without separators"
+        )
+        return None
+    return int(raw)
+
+
+def _check(validator, value: str, field: str, errors: list[str]) -> bool:
+    try:
+        validator(value)
+    except ValidationError as exc:
+        errors.append(f"{field}: {' '.join(exc.messages)}")
+        return False
+    return True
+
+
+def _photo(name: str, photos_dir: Path | None, errors: list[str]) -> Path | None:
+    if not name:
+        return None
+    if photos_dir is None:
+        errors.append("photo: give the photo folder with --photos")
+        return None
+    path = (photos_dir / name).resolve()
+    # A file name, not a path that climbs out of the photo folder.
+    if path.parent != photos_dir.resolve() or not path.is_file():
+        errors.append(f"photo: {name!r} is not a file in {photos_dir}")
+        return None
+    return path
+
+
+def member_row_parse(
+    values: Mapping, *, photos_dir: Path | None, today: dt.date
+) -> MemberRow:
+    """Validate one registry row; every problem of the row in one message."""
+    if None in values:
+        raise ApplicationError("more values than columns", code="invalid_row")
+    values = {name: (values.get(name) or "").strip() for name in MEMBER_COLUMNS}
+    errors: list[str] = []
+    nik_ok = _check(validate_nik, values["nik"], "nik", errors)
+    _check(validate_kpj, values["kpj"], "kpj", errors)
+    full_name = " ".join(values["full_name"].split())
+    if not full_name or len(full_name) > 200:
+        errors.append("full_name: required, at most 200 characters")
+    birth_date = _date(values, "birth_date", errors, today)
+    gender = values["gender"].upper()
+    if gender not in ("M", "F"):
+        errors.append("gender: must be M or F")
+    elif nik_ok and birth_date:
+        try:
+            validate_nik_matches(values["nik"], birth_date, gender)
+        except ValidationError as exc:
+            errors.append(_messages(exc))
+    email = values["email"].lower()
+    if email:
+        _check(validate_email, email, "email", errors)
+    if len(values["phone"]) > 20:
+        errors.append("phone: at most 20 characters")
+    if not values["employer"]:
+        errors.append("employer: required")
+    start = _date(values, "membership_start", errors, today)
+    end = None
+    if values["membership_end"]:
+        end = _date(values, "membership_end", errors, today)
+    if start and end and end < start:
+        errors.append("membership_end: before membership_start")
+    wage = _amount(values, "monthly_wage", errors)
+    photo = _photo(values["photo"], photos_dir, errors)
+    if errors:
+        raise ApplicationError("; ".join(errors), code="invalid_row")
+    return MemberRow(
+        nik=values["nik"],
+        kpj=values["kpj"],
+        full_name=full_name,
+        birth_date=birth_date,
+        gender=gender,
+        email=email,
+        phone=values["phone"],
+        employer=" ".join(values["employer"].split()),
+        membership_start=start,
+        membership_end=end,
+        monthly_wage=wage,
+        photo=photo,
+    )
+
+
+def months(first: dt.date, last: dt.date) -> list[dt.date]:
+    """The first day of every month from `first` to `last`, both included."""
+    period, stop, out = first.replace(day=1), last.replace(day=1), []
+    while period <= stop:
+        out.append(period)
+        period = (period + dt.timedelta(days=32)).replace(day=1)
+    return out
+
+
+def employer_get_or_create(*, name: str) -> Employer:
+    """The employer with this code or name; a new one gets a code from its name."""
+    name = " ".join(name.split())
+    employer = Employer.objects.filter(code=name).first()
+    employer = employer or Employer.objects.filter(name__iexact=name).first()
+    if employer is None:
+        digest = hashlib.sha1(name.casefold().encode()).hexdigest()[:12]
+        employer = Employer(code=f"REG-{digest.upper()}", name=name)
+        employer.full_clean()
+        employer.save()
+    return employer
+
+
+def participant_register(
+    *,
+    nik: str,
+    kpj: str,
+    full_name: str,
+    birth_date: dt.date,
+    gender: str,
+    email: str = "",
+    phone: str = "",
+    membership_start: dt.date | None = None,
+) -> Participant:
+    """Add a member to the registry (no login yet: that is activation)."""
+    participant = Participant(
+        nik=nik,
+        kpj=kpj,
+        full_name=full_name,
+        birth_date=birth_date,
+        gender=gender,
+        email=email,
+        phone=phone,
+        membership_start=membership_start,
+    )
+    participant.full_clean()
+    participant.save()
+    return participant
+
+
+def employment_record(
+    *, participant: Participant, employer: Employer, start: dt.date, end: dt.date | None
+) -> bool:
+    """Record a job (one per employer and start date); True when anything changed."""
+    employment = Employment.objects.filter(
+        participant=participant, employer=employer, start=start
+    ).first()
+    if employment is not None and (employment.end == end or end is None):
+        return False
+    employment = employment or Employment(
+        participant=participant, employer=employer, start=start
+    )
+    employment.end = end
+    employment.full_clean()
+    employment.save()
+    if participant.membership_start is None or start < participant.membership_start:
+        participant.membership_start = start
+        participant.save(update_fields=["membership_start"])
+    return True
+
+
+def _same_member(participant: Participant, row: MemberRow) -> None:
+    if participant.nik != row.nik or participant.kpj != row.kpj:
+        raise ApplicationError(
+            "nik/kpj: this NIK or KPJ is registered to another member",
+            code="conflict",
+        )
+    differs = []
+    if participant.full_name.casefold() != row.full_name.casefold():
+        differs.append("full_name")
+    if participant.birth_date != row.birth_date:
+        differs.append("birth_date")
+    if participant.gender != row.gender:
+        differs.append("gender")
+    if differs:
+        raise ApplicationError(
+            f"{', '.join(differs)}: differs from the registered member with this NIK",
+            code="conflict",
+        )
+
+
+def _member_save(row: MemberRow, today: dt.date) -> Outcome:
+    from biometrics.services import face_reference_create
+
+    matches = list(
+        Participant.objects.select_for_update().filter(Q(nik=row.nik) | Q(kpj=row.kpj))
+    )
+    if len(matches) > 1:
+        raise ApplicationError(
+            "nik/kpj: the NIK and the KPJ belong to two different members",
+            code="conflict",
+        )
+    created = not matches
+    if created:
+        participant = participant_register(
+            nik=row.nik,
+            kpj=row.kpj,
+            full_name=row.full_name,
+            birth_date=row.birth_date,
+            gender=row.gender,
+            email=row.email,
+            phone=row.phone,
+            membership_start=row.membership_start,
+        )
+    else:
+        participant = matches[0]
+        _same_member(participant, row)
+    employer = employer_get_or_create(name=row.employer)
+    changed = employment_record(
+        participant=participant,
+        employer=employer,
+        start=row.membership_start,
+        end=row.membership_end,
+    )
+    lines = [
+        ContributionLine(employer, period, row.monthly_wage)
+        for period in months(row.membership_start, row.membership_end or today)
+    ]
+    changed |= bool(contributions_record(participant=participant, lines=lines))
+    if row.photo and not participant.face_references.exists():
+        # Last, so a failure before it never leaves a stored photo behind.
+        face_reference_create(
+            participant=participant, image=row.photo, source="registry"
+        )
+        changed = True
+    if created:
+        return Outcome.CREATED
+    return Outcome.UPDATED if changed else Outcome.UNCHANGED
+
+
+def member_import_row(*, values: Mapping, photos_dir: Path | None = None) -> Outcome:
+    """Validate and load one registry row in one transaction (ApplicationError if bad)."""
+    today = timezone.localdate()
+    row = member_row_parse(values, photos_dir=photos_dir, today=today)
+    try:
+        # The face reference is analysed inside the row's transaction: the
+        # registry photo is part of the row, and an import is a batch job.
+        with transaction.atomic():
+            return _member_save(row, today)
+    except ValidationError as exc:
+        raise ApplicationError(_messages(exc), code="invalid_row") from exc
+    except IntegrityError as exc:
+        raise ApplicationError(
+            "conflicts with a record saved at the same time; run the import again",
+            code="conflict",
+        ) from exc
+
+
+def _period(raw: str, errors: list[str]) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(raw if len(raw) > 7 else f"{raw}-01")
+    except ValueError:
+        errors.append(f"period: {raw!r} is not a month (YYYY-MM)")
+        return None
+
+
+@transaction.atomic
+def contribution_import_row(*, values: Mapping) -> Outcome:
+    """Load one monthly contribution; a month already recorded is left as it is."""
+    if None in values:
+        raise ApplicationError("more values than columns", code="invalid_row")
+    values = {name: (values.get(name) or "").strip() for name in CONTRIBUTION_COLUMNS}
+    errors: list[str] = []
+    _check(validate_kpj, values["kpj"], "kpj", errors)
+    period = _period(values["period"], errors)
+    if period and period.replace(day=1) > timezone.localdate().replace(day=1):
+        errors.append("period: cannot be in the future")
+    if not values["employer"]:
+        errors.append("employer: required")
+    wage = _amount(values, "wage", errors)
+    participant = Participant.objects.filter(kpj=values["kpj"]).first()
+    if not errors and participant is None:
+        errors.append("kpj: no registered member has this KPJ number")
+    if errors:
+        raise ApplicationError("; ".join(errors), code="invalid_row")
+    period = period.replace(day=1)
+    name = " ".join(values["employer"].split())
+    existing = (
+        Contribution.objects.filter(participant=participant, period=period)
+        .select_related("employer")
+        .first()
+    )
+    if existing is not None:
+        same_employer = name in (existing.employer.code, existing.employer.name) or (
+            existing.employer.name.casefold() == name.casefold()
+        )
+        if existing.wage == wage and same_employer:
+            return Outcome.UNCHANGED
+        raise ApplicationError(
+            f"period: {period:%Y-%m} is already recorded with another employer or "
+            "wage (corrections are not imported)",
+            code="conflict",
+        )
+    employer = employer_get_or_create(name=name)
+    contributions_record(
+        participant=participant, lines=[ContributionLine(employer, period, wage)]
+    )
+    return Outcome.CREATED
+
+
+def yield_rate_for(*, year: int) -> int:
+    """The year's rate in basis points: its YieldRate row, else the policy default."""
+    rate = YieldRate.objects.filter(year=year).values_list("rate_bp", flat=True)
+    return rate.first() or AccountPolicy.current().default_yield_rate_bp
+
+
+@dataclass(frozen=True)
+class YieldRun:
+    year: int
+    rate_bp: int
+    credited: int
+    already: int
+
+
+def yield_post_year(*, year: int) -> YieldRun:
+    """Credit `year`'s yield to every member with a balance by then (once each)."""
+    if year >= timezone.localdate().year:
+        raise ApplicationError(
+            f"{year} has not ended yet: the yield is credited after the year ends",
+            code="year",
+        )
+    rate_bp = yield_rate_for(year=year)
+    members = Participant.objects.filter(
+        pk__in=Participant.objects.filter(yearly_balances__year__lte=year).values("pk")
+    ).order_by("pk")
+    credited = already = 0
+    for participant in members.iterator():
+        if yield_post(participant=participant, year=year, rate_bp=rate_bp) is None:
+            already += 1
+        else:
+            credited += 1
+    return YieldRun(year=year, rate_bp=rate_bp, credited=credited, already=already)

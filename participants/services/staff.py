@@ -1,0 +1,66 @@
+"""Staff logins: one role group each (frontoffice.roles); admins are superusers."""
+
+import secrets
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from frontoffice.roles import ADMIN, CLAIMS_OFFICER, FRONT_OFFICE
+from jmo_portal.exceptions import ApplicationError
+from participants.models import Participant
+
+from .audit import audit_record
+
+STAFF_ROLES = (FRONT_OFFICE, CLAIMS_OFFICER, ADMIN)
+
+
+@dataclass(frozen=True)
+class StaffResult:
+    user: AbstractBaseUser
+    created: bool
+    generated_password: str | None
+
+
+@transaction.atomic
+def staff_create(
+    *, username: str, role: str, password: str | None = None
+) -> StaffResult:
+    """Create a staff login in one role group, or move an existing one to `role`."""
+    if role not in STAFF_ROLES:
+        raise ApplicationError(f"unknown role {role!r}", code="role")
+    User = get_user_model()
+    user = User.objects.select_for_update().filter(username=username).first()
+    if user is not None and Participant.objects.filter(user=user).exists():
+        raise ApplicationError(f"{username} is a participant's login", code="taken")
+    created = user is None
+    user = user or User(username=username)
+    generated = None
+    if created and password is None:
+        generated = password = secrets.token_urlsafe(12)
+    if password is not None:
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise ApplicationError(" ".join(exc.messages), code="password") from exc
+        user.set_password(password)
+    old_roles = [] if created else list(user.groups.values_list("name", flat=True))
+    old_roles = sorted(set(old_roles) & set(STAFF_ROLES))
+    user.is_staff = True
+    user.is_active = True
+    user.is_superuser = role == ADMIN
+    user.full_clean()
+    user.save()
+    user.groups.remove(*Group.objects.filter(name__in=STAFF_ROLES).exclude(name=role))
+    user.groups.add(Group.objects.get_or_create(name=role)[0])
+    if old_roles != [role]:
+        audit_record(
+            actor=None,
+            action="staff_role_set",
+            old_value={"username": username, "roles": old_roles},
+            new_value={"username": username, "roles": [role]},
+        )
+    return StaffResult(user=user, created=created, generated_password=generated)
