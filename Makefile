@@ -78,7 +78,9 @@ bench-selfie: install
 bench-payout: install
 	$(PY) manage.py bench_payout
 
+# Stores the run as the calibration the policy page's trade-off preview reads.
 evaluate-faces: install
+	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py evaluate_faces ../shared/faces/dev
 
 # Refresh one app's catalogue (its Python files and templates/<app>/):
