@@ -1,8 +1,5 @@
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -11,25 +8,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from jmo_portal.exceptions import ApplicationError
+from participants.decorators import participant_required
 
 from .models import FaceReference, SelfieAttempt
 from .selectors import biometric_status, guidance_item_list, selfie_attempt_get
 from .services import selfie_submit
 
 STAFF_GROUPS = ("front_office", "admin")
-
-
-def participant_required(view):
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        participant = getattr(request.user, "participant", None)
-        if participant is None:
-            raise PermissionDenied
-        request.participant = participant
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _is_biometric_staff(user) -> bool:

@@ -7,7 +7,6 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -18,24 +17,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from jmo_portal.exceptions import ApplicationError
+from participants.decorators import participant_required
 
 from . import selectors, services
 from .forms import BankAccountForm, DocumentForm, KpjForm
 from .models import Channel, ClaimDocument, ClaimStatus
 from .services.identity import selfie_passed
-
-
-def participant_required(view):
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        participant = getattr(request.user, "participant", None)
-        if participant is None:
-            raise PermissionDenied
-        request.participant = participant
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def own_claim(view):

@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "notifications"
-urlpatterns: list = []
+urlpatterns = [
+    path("messages/", views.inbox, name="inbox"),
+    path("messages/<int:pk>/open/", views.notification_open, name="open"),
+]

@@ -2,30 +2,24 @@
 
 from functools import wraps
 
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 
 from . import selectors
 from .chart import balance_chart_svg, full_rupiah
+from .decorators import participant_required
 
 
-def participant_required(view):
-    """Log in first; staff go to their desk; any other login sees why not (403)."""
+def _staff_to_desk(view):
+    """Staff open the desk, not a participant page (before `participant_required`)."""
 
-    @login_required
-    @never_cache
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        participant = selectors.participant_for_user(request.user)
-        if participant is None:
-            if request.user.is_staff:
-                return redirect("frontoffice:index")
-            return render(request, "participants/not_a_participant.html", status=403)
-        request.participant = participant
+        user = request.user
+        if user.is_authenticated and user.is_staff and not hasattr(user, "participant"):
+            return redirect("frontoffice:index")
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -55,6 +49,7 @@ def _chart(points: list[tuple[int, int]]) -> str:
     return mark_safe(svg)
 
 
+@_staff_to_desk
 @participant_required
 def dashboard(request):
     participant = request.participant
@@ -78,6 +73,7 @@ def dashboard(request):
     )
 
 
+@_staff_to_desk
 @participant_required
 def profile(request):
     participant = request.participant

@@ -110,10 +110,6 @@ def notification_list(
     *, participant: Participant, limit: int = NOTIFICATIONS_ON_DASHBOARD
 ) -> list:
     """The latest few inbox messages, newest first."""
-    from notifications.models import Notification
+    from notifications.selectors import notification_list
 
-    return list(
-        Notification.objects.filter(participant=participant)
-        .order_by("-created_at")
-        .only("title", "body", "link", "created_at", "read_at")[:limit]
-    )
+    return list(notification_list(participant=participant)[:limit])

@@ -138,7 +138,9 @@ def test_it_shows_the_claims_card_the_help_link_and_notifications(client, member
     assert "data-help-link" in html and "check-balance" in html
     unread = re.search(r'<li class="notification unread">.*?</li>', html, re.S)
     assert unread and "Saldo diperbarui" in unread.group(0)
-    assert re.search(r'<li class="notification">\s*<strong>Sudah dibaca', html)
+    read = re.search(r'<li class="notification">.*?</li>', html, re.S)
+    assert read and "Sudah dibaca" in read.group(0)
+    assert 'href="/messages/"' in html  # the whole inbox
 
 
 def test_another_participants_data_never_appears(

@@ -1,0 +1,10 @@
+from django.db.models import QuerySet
+
+from participants.models import Participant
+
+from .models import Notification
+
+
+def notification_list(*, participant: Participant) -> QuerySet[Notification]:
+    """The participant's inbox, newest first."""
+    return Notification.objects.filter(participant=participant).order_by("-created_at")
