@@ -15,6 +15,17 @@ from .audit import audit_record
 PARTICIPANT_GROUP = "participant"
 
 
+def email_available(email: str) -> str:
+    """The normalized login email; refused when another account already uses it."""
+    User = get_user_model()
+    email = User.objects.normalize_email(email).strip().lower()
+    if User.objects.filter(username__iexact=email).exists():
+        raise ApplicationError(
+            _("This email is already used by another account."), code="email_taken"
+        )
+    return email
+
+
 @transaction.atomic
 def account_create(
     *,
@@ -28,17 +39,13 @@ def account_create(
     """Create the login of a registry member (once); `assisted` audits a desk activation."""
     User = get_user_model()
     participant = Participant.objects.select_for_update().get(pk=participant.pk)
-    email = User.objects.normalize_email(email).strip().lower()
     if participant.user_id is not None:
         raise ApplicationError(
             _("This membership already has an account: log in instead."),
             code="already_active",
             status=409,
         )
-    if User.objects.filter(username__iexact=email).exists():
-        raise ApplicationError(
-            _("This email is already used by another account."), code="email_taken"
-        )
+    email = email_available(email)
     user = User(username=email, email=email)
     try:
         validate_password(password, user)

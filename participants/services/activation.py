@@ -15,7 +15,6 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import send_mail
 from django.db import transaction
@@ -32,7 +31,7 @@ from participants.models import (
     Participant,
 )
 
-from .accounts import account_create
+from .accounts import account_create, email_available
 from .guards import attempt_register_failure, attempt_reset, block_active
 
 CODE_DIGITS = 6
@@ -145,8 +144,6 @@ def activation_code_send(
     *, activation: ActivationRequest, email: str
 ) -> ActivationRequest:
     """Generate a new one-time code for `email`, store its hash and mail it."""
-    User = get_user_model()
-    email = User.objects.normalize_email(email).strip().lower()
     code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
     with transaction.atomic():
         activation = ActivationRequest.objects.select_for_update().get(pk=activation.pk)
@@ -156,11 +153,7 @@ def activation_code_send(
                 code="already_active",
                 status=409,
             )
-        if User.objects.filter(username__iexact=email).exists():
-            raise ApplicationError(
-                _("This email is already used by another account."),
-                code="email_taken",
-            )
+        email = email_available(email)
         if activation.codes_sent >= MAX_CODES_PER_REQUEST:
             raise ApplicationError(
                 _("Too many codes were requested. Please start the activation again."),
