@@ -253,3 +253,31 @@ def test_django_admin_is_closed_to_participants(clients):
     assert clients["admin"].get(url).status_code == 200
     record_url = reverse("admin:participants_auditrecord_add")
     assert clients["admin"].get(record_url).status_code == 403
+
+
+# The participant's own pages and API: each member sees only their own record.
+TO_LOGIN = "to the participant login"
+PARTICIPANT_OWN = {
+    "participants_api:me": [401, 200, 200, 403, 403, 403],
+    "participants_api:balance": [401, 200, 200, 403, 403, 403],
+    "participants_api:contributions": [401, 200, 200, 403, 403, 403],
+    "participants:dashboard": [TO_LOGIN, 200, 200, 302, 302, 302],  # staff: desk
+    "participants:profile": [TO_LOGIN, 200, 200, 302, 302, 302],
+    "notifications:inbox": [TO_LOGIN, 200, 200, 403, 403, 403],
+}
+
+
+@pytest.mark.parametrize("name", PARTICIPANT_OWN)
+def test_participant_pages_and_api_give_the_expected_status(name, world, clients):
+    url = reverse(name)
+    for who, expected in zip(CAST, PARTICIPANT_OWN[name], strict=True):
+        response = clients[who].get(url)
+        if expected == TO_LOGIN:
+            assert response.status_code == 302, (who, url)
+            assert response["Location"].startswith(reverse("participants:login"))
+        else:
+            assert response.status_code == expected, (who, url, response.status_code)
+        if who != "participant":
+            owner = world["participant"]
+            assert owner.full_name.encode() not in response.content, (who, url)
+            assert owner.kpj.encode() not in response.content, (who, url)
