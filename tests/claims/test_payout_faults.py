@@ -2,6 +2,8 @@
 
 import os
 import random
+import socket
+import subprocess
 import time
 from collections import Counter
 from contextlib import contextmanager
@@ -109,11 +111,44 @@ def test_killed_workers_and_a_flaky_bank_pay_every_claim_exactly_once(
     )
 
 
+class PrivateRedis:
+    """A redis-server of this test's own, on a free port, to stop and start again."""
+
+    def __init__(self, tmp_path):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.dir = tmp_path
+        self.proc = None
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
+             "--save", "", "--appendonly", "no", "--dir", str(self.dir)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        wait_for(self._answers, timeout=10, interval=0.1)
+
+    def _answers(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                return True
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+            self.proc = None
+
+
 @contextmanager
-def broker_down(app):
-    """Point the producer at a closed port (the shared Redis keeps running)."""
+def broker_at(app, url: str):
+    """Send this process's tasks to `url` for the duration."""
     previous = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    app.conf.broker_url = url
     app._pool = None
     app.amqp._producer_pool = None
     try:
@@ -124,32 +159,42 @@ def broker_down(app):
         app.amqp._producer_pool = None
 
 
-def test_a_claim_submitted_while_the_broker_is_down_is_paid_after_it_returns(
+def test_a_claim_submitted_while_redis_is_stopped_is_paid_after_it_returns(
     broker, tmp_path, settings
 ):
     sim = BankSimulator(tmp_path / "bank.sqlite3", flags={"settle_delay_ms": 0})
     settings.BANK_API_URL = sim.url
+    redis = PrivateRedis(tmp_path)
     participant = make_participant()
     claim = ready_claim(participant)
     try:
-        with broker_down(broker):
+        with broker_at(broker, redis.url):
+            redis.start()
+            redis.stop()  # Redis goes down before the participant submits
+            assert not redis._answers()
             services.claim_submit(claim=claim)  # the dispatch after commit fails
-        claim.refresh_from_db()
-        assert claim.status == ClaimStatus.APPROVED
-        assert claim.payouts.get().status == "queued"
-        assert sim.transfers() == []
-        worker = Worker(_worker_env(sim.url, "http://127.0.0.1:9"), tmp_path / "w.log")
-        worker.start()
-        try:
+            claim.refresh_from_db()
+            assert claim.status == ClaimStatus.APPROVED
+            assert claim.payouts.get().status == "queued"
+            assert sim.transfers() == []
 
-            def paid() -> bool:
-                services.payout_sweep(stale_seconds=0)
-                claim.refresh_from_db()
-                return claim.status == ClaimStatus.PAID
+            redis.start()  # Redis is back, empty: the message was lost with it
+            env = _worker_env(sim.url, "http://127.0.0.1:9")
+            worker = Worker(
+                {**env, "TEST_CELERY_BROKER_URL": redis.url}, tmp_path / "w.log"
+            )
+            worker.start()
+            try:
 
-            wait_for(paid, timeout=30, interval=0.5)
-        finally:
-            worker.stop()
+                def paid() -> bool:
+                    services.payout_sweep(stale_seconds=0)  # what beat runs
+                    claim.refresh_from_db()
+                    return claim.status == ClaimStatus.PAID
+
+                wait_for(paid, timeout=30, interval=0.5)
+            finally:
+                worker.stop()
         assert [t["external_id"] for t in sim.transfers()] == [claim.reference]
     finally:
+        redis.stop()
         sim.stop()
