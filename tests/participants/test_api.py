@@ -133,3 +133,26 @@ def test_a_plain_login_without_membership_gets_403(db):
     client = APIClient()
     client.force_authenticate(UserFactory(username="someone@example.id"))
     assert client.get("/api/v1/me/").status_code == 403
+
+
+def test_a_participant_gets_a_token_with_email_and_password(
+    api_client, participant_user
+):
+    response = api_client.post(
+        "/api/v1/auth/token/",
+        {"username": participant_user.username, "password": "Rahasia-123"},
+        format="json",
+    )
+    assert response.status_code == 200
+    client = APIClient(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
+    assert client.get("/api/v1/me/").json()["full_name"] == (
+        participant_user.participant.full_name
+    )
+    wrong = api_client.post(
+        "/api/v1/auth/token/",
+        {"username": participant_user.username, "password": "salah"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert wrong.status_code == 400
+    assert wrong.json()["code"] == "invalid" and wrong.json()["detail"]
