@@ -74,8 +74,10 @@ class BlockUnblockApi(APIView):
     OutputSerializer = DeskBlockSerializer
 
     class InputSerializer(serializers.Serializer):
-        reason = serializers.CharField(allow_blank=True, max_length=500)
-        identity_checked = serializers.BooleanField()
+        # Both optional here: the service refuses a missing one with its own
+        # message (in the request's language), not a generic field error.
+        reason = serializers.CharField(allow_blank=True, max_length=500, default="")
+        identity_checked = serializers.BooleanField(default=False)
 
     @extend_schema(
         operation_id="desk_block_unblock",
@@ -193,6 +195,10 @@ class PolicyApi(APIView):
         responses={200: POLICY_SCHEMA, 400: None},
     )
     def patch(self, request):
+        if not isinstance(request.data, dict):
+            raise ApplicationError(
+                _("Send a JSON object of policy values."), code="not_an_object"
+            )
         data = dict(request.data.items())
         reason = str(data.pop("reason", ""))[:300]
         rows = {key: data.pop(key, None) or [] for key in ROW_KEYS}

@@ -74,6 +74,7 @@ class ClaimApproval(models.Model):
 class VisitReason(models.TextChoices):
     BIOMETRIC = "biometric", _("Face verification unblock")
     KPJ = "kpj", _("KPJ number unblock")
+    ACTIVATION = "activation", _("Account activation unblock")
     OTHER = "other", _("Other")
 
 
@@ -82,6 +83,7 @@ REASON_PREFIX = {
     VisitReason.BIOMETRIC: "A",
     VisitReason.KPJ: "B",
     VisitReason.OTHER: "C",
+    VisitReason.ACTIVATION: "D",
 }
 
 

@@ -1,6 +1,7 @@
 """API v1: /desk/blocks/, /desk/blocks/{id}/unblock/ (shared/API.md)."""
 
 import pytest
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from participants.models import AuditRecord, BlockKind
@@ -96,3 +97,25 @@ def test_the_desk_and_policy_endpoints_are_in_the_openapi_schema(client, db):
     assert "get" in schema["paths"]["/api/v1/desk/blocks/"]
     assert "post" in schema["paths"]["/api/v1/desk/blocks/{id}/unblock/"]
     assert {"get", "patch"} <= set(schema["paths"]["/api/v1/policy/"])
+
+
+@pytest.mark.parametrize(
+    ("payload", "code"),
+    [
+        ({"reason": "seen"}, "identity_not_checked"),
+        ({"identity_checked": True}, "reason"),
+    ],
+)
+def test_a_missing_field_gets_the_clear_error_in_the_requests_language(
+    fo_api, kpj_block, payload, code
+):
+    url = f"{BLOCKS}{kpj_block.pk}/unblock/"
+    with translation.override("id"):  # keep the request's language in this test
+        english = fo_api.post(url, payload, format="json", HTTP_ACCEPT_LANGUAGE="en")
+        indonesian = fo_api.post(url, payload, format="json", HTTP_ACCEPT_LANGUAGE="id")
+    assert (english.status_code, indonesian.status_code) == (400, 400)
+    assert english.json()["code"] == indonesian.json()["code"] == code
+    assert english.json()["detail"] != indonesian.json()["detail"]
+    assert "Some fields" not in indonesian.json()["detail"]
+    kpj_block.refresh_from_db()
+    assert kpj_block.is_active

@@ -1,6 +1,8 @@
 """The desk pages: search, a participant's blocks and history, unblock."""
 
+import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from biometrics.models import FaceReference, SelfieAttempt
 from notifications.models import Notification
@@ -158,3 +160,44 @@ def test_a_claims_officer_is_sent_to_the_claims_queue(claims_officer_user):
     response = login(claims_officer_user).get(reverse("frontoffice:index"))
     assert response.status_code == 302
     assert response["Location"] == reverse("frontoffice:claims")
+
+
+def _png(width: int, height: int) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("L", (width, height), 128).save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "says"),
+    [
+        (lambda: b"GIF89a not really a photo", "not a photo"),
+        (lambda: _png(9000, 9000), "too many pixels"),
+    ],
+)
+def test_the_desk_photo_goes_through_the_selfies_safe_decoding(
+    officer, obama, data, says
+):
+    block = make_block(obama, BlockKind.BIOMETRIC)
+    with translation.override("id"):  # the request's "en" must not leak on
+        response = officer.post(
+            reverse("frontoffice:unblock", args=[block.pk]),
+            {
+                "ektp_seen": "on",
+                "ektp_matches": "on",
+                "face_matches": "on",
+                "reason": "Face re-taken",
+                "photo": _upload(data()),
+            },
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+    assert response.status_code == 200
+    assert says in response.content.decode()
+    block.refresh_from_db()
+    assert block.is_active
+    assert not FaceReference.objects.filter(source="desk").exists()
+    assert not AuditRecord.objects.exists()

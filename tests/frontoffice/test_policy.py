@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from biometrics.models import BiometricPolicy, CalibrationRun
@@ -227,3 +228,19 @@ def test_the_first_change_of_a_seeded_policy_row_shows_old_and_new(admin_api):
     body = admin_api.patch(POLICY, {"online_cap": 20_000_000}, format="json").json()
     change = next(c for c in body["history"] if c["field"] == "online_cap")
     assert (change["old"], change["new"]) == ("15000000", "20000000")
+
+
+@pytest.mark.parametrize("body", [[{"max_attempts": 5}], "max_attempts=5", 5])
+def test_api_patch_with_a_body_that_is_not_an_object_is_a_clear_400(admin_api, body):
+    details = {}
+    with translation.override("id"):  # keep the request's language in this test
+        for lang in ("en", "id"):
+            response = admin_api.patch(
+                POLICY, body, format="json", HTTP_ACCEPT_LANGUAGE=lang
+            )
+            assert response.status_code == 400
+            assert response.json()["code"] == "not_an_object"
+            details[lang] = response.json()["detail"]
+    assert "JSON object" in details["en"] and "objek JSON" in details["id"]
+    assert BiometricPolicy.current().max_attempts == 3
+    assert not AuditRecord.objects.exists()

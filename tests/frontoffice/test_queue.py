@@ -21,9 +21,13 @@ def test_the_kiosk_prints_numbers_per_reason_and_day(client, db):
     client.post(url, {"reason": "biometric"})
     kpj = client.post(url, {"reason": "kpj"})
     assert "B-001" in kpj.content.decode()
-    assert [t.label for t in WalkInTicket.objects.all()] == ["A-001", "A-002", "B-001"]
+    # A locked activation (the third kind of block) has its own letter.
+    activation = client.post(url, {"reason": "activation"})
+    assert "D-001" in activation.content.decode()
+    labels = [t.label for t in WalkInTicket.objects.all()]
+    assert labels == ["A-001", "A-002", "B-001", "D-001"]
     assert client.post(url, {"reason": "nonsense"}).status_code == 200
-    assert WalkInTicket.objects.count() == 3
+    assert WalkInTicket.objects.count() == 4
 
 
 def test_numbers_start_again_the_next_day_and_per_branch(db):
@@ -51,12 +55,13 @@ def test_call_next_takes_the_oldest_waiting_once(officer, front_office_user, db)
 
 
 def test_stats_count_visits_per_day_by_reason(officer, db):
-    for reason in ["biometric", "biometric", "kpj", "other"]:
+    for reason in ["biometric", "biometric", "kpj", "activation", "other"]:
         ticket_take(branch="pusat", reason=reason)
     today = visit_stats(days=14)[0]
-    assert today["by_reason"] == [2, 1, 1] and today["total"] == 4
+    assert today["by_reason"] == [2, 1, 1, 1] and today["total"] == 5
     page = officer.get(reverse("frontoffice:stats")).content.decode()
-    assert "<strong>4</strong>" in page
+    assert "<strong>5</strong>" in page
+    assert "Account activation unblock" in page or "Buka blokir aktivasi akun" in page
 
 
 @pytest.mark.django_db(transaction=True)

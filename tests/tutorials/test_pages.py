@@ -87,6 +87,19 @@ def test_the_faq_search_matches_the_current_language(client, content):
     assert "No answer matches" in english.content.decode()
 
 
+def test_the_faq_search_finds_english_words_on_the_english_page(client, content):
+    # override: the request's activated language must not leak into later tests
+    with translation.override("en"):
+        english = client.get(
+            reverse("tutorials:faq"),
+            {"q": "reference letter"},
+            HTTP_ACCEPT_LANGUAGE="en",
+        ).content.decode()
+    assert "Do I need a paklaring (employer reference letter)?" in english
+    assert "Apakah saya perlu surat paklaring?" not in english
+    assert "What is JHT?" not in english
+
+
 def test_help_link_points_to_the_matching_tutorial(content):
     html = Template('{% load tutorial_help %}{% help_link "good-selfie" %}').render(
         Context()
