@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 BANK_PORT ?= 8765
 
-.PHONY: makemessages install system-deps messages run test lint check ci worker beat up bench bench-dashboard bench-selfie bench-payout evaluate-faces
+.PHONY: makemessages makemessages-project install system-deps messages run test lint check ci worker beat up bench bench-dashboard bench-selfie bench-payout evaluate-faces
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -89,3 +89,11 @@ makemessages: $(STAMP)
 	mkdir -p $(APP)/locale && cd $(APP) && ln -sfn ../templates/$(APP) _templates && \
 	DJANGO_SETTINGS_MODULE=jmo_portal.settings PYTHONPATH=$(CURDIR) ../$(VENV)/bin/django-admin makemessages -l id --symlinks --no-obsolete; \
 	rm -f _templates
+
+# Refresh the project-wide catalogue (jmo_portal/ and the templates at the top of
+# templates/), kept in locale/ (LOCALE_PATHS).
+makemessages-project: $(STAMP)
+	PYTHONPATH=$(CURDIR) DJANGO_SETTINGS_MODULE=jmo_portal.settings $(VENV)/bin/django-admin \
+	  makemessages -l id --no-obsolete --ignore=manage.py \
+	  $(foreach d,.venv tests demo static var media $(wildcard */apps.py),--ignore=$(patsubst %/apps.py,%,$(d))) \
+	  $(foreach d,$(wildcard templates/*/),--ignore=$(patsubst %/,%,$(d)))
