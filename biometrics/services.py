@@ -160,16 +160,19 @@ def selfie_submit(
             status=409,
         )
     decoded = _decode(image, policy)
-    # Any earlier attempt with the same pixels, except one that failed on our side.
-    previous = (
-        SelfieAttempt.objects.for_participant(participant)
-        .filter(image_sha256=decoded.sha256)
-        .exclude(status=SelfieStatus.ERROR)
-        .first()
-    )
-    if previous is not None:
-        raise _duplicate_error(previous)
     with transaction.atomic():
+        # Under the participant's row lock: a double tap sends the same photo
+        # twice at once, and only the first may be stored (and counted).
+        Participant.objects.select_for_update().filter(pk=participant.pk).first()
+        # Any earlier attempt with the same pixels, except one that failed on our side.
+        previous = (
+            SelfieAttempt.objects.for_participant(participant)
+            .filter(image_sha256=decoded.sha256)
+            .exclude(status=SelfieStatus.ERROR)
+            .first()
+        )
+        if previous is not None:
+            raise _duplicate_error(previous)
         attempt = SelfieAttempt(
             participant=participant,
             image_sha256=decoded.sha256,

@@ -53,3 +53,35 @@ def test_parallel_failures_never_count_past_the_limit(participant_user):
     assert AttemptCounter.objects.get(participant=participant).attempts_used == 3
     assert not SelfieAttempt.objects.filter(status=SelfieStatus.MATCHED).exists()
     assert Notification.objects.filter(kind="biometric_blocked").count() == 1
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_a_double_tap_sending_one_photo_twice_at_once_counts_once(participant_user):
+    require_services(postgres=True)
+    participant = participant_user.participant
+    face_reference_create(
+        participant=participant, image=images.raw("obama", 1), source="registry"
+    )
+    same = images.raw("biden", 2)
+    barrier = threading.Barrier(6)
+    outcomes: list[str] = []
+
+    def upload() -> None:
+        try:
+            barrier.wait()
+            selfie_submit(participant=participant, image=same)
+            outcomes.append("accepted")
+        except ApplicationError as exc:
+            outcomes.append(exc.code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=upload) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert sorted(outcomes) == ["accepted"] + ["same_image"] * 5
+    assert SelfieAttempt.objects.filter(participant=participant).count() == 1
+    assert AttemptCounter.objects.get(participant=participant).attempts_used == 1

@@ -86,6 +86,23 @@ def test_failures_up_to_the_limit_block_and_notify_once(send, participant):
     assert (exc.value.status, exc.value.code) == (423, "blocked")
 
 
+def test_each_failure_and_the_block_reach_the_inbox_and_the_email(
+    send, participant, mailoutbox
+):
+    for person in ["biden", "kit_harington", "rose_leslie"]:
+        send(images.raw(person, 1))
+    kinds = list(
+        Notification.objects.filter(participant=participant)
+        .order_by("pk")
+        .values_list("kind", flat=True)
+    )
+    assert kinds == ["biometric_not_matched"] * 3 + ["biometric_blocked"]
+    assert not Notification.objects.filter(delivered_at__isnull=True).exists()
+    assert [m.to for m in mailoutbox] == [[participant.email]] * 4
+    block = Notification.objects.get(kind="biometric_blocked")
+    assert mailoutbox[-1].subject == block.title and "e-KTP" in mailoutbox[-1].body
+
+
 def test_raising_the_limit_later_does_not_unblock(send, participant, front_office_user):
     for person in ["biden", "kit_harington", "rose_leslie"]:
         send(images.raw(person, 1))
