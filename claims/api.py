@@ -144,10 +144,9 @@ class ClaimKpjCheckApi(APIView):
     def post(self, request, reference):
         claim = _claim(request, reference)
         data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.claim_kpj_check(
-            claim=claim, kpj_number=data.validated_data["kpj_number"]
-        )
+        # A missing or oversized number is a format error with attempts_left too.
+        kpj_number = data.validated_data["kpj_number"] if data.is_valid() else ""
+        services.claim_kpj_check(claim=claim, kpj_number=kpj_number)
         return _out(claim)
 
 

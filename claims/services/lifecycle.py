@@ -27,7 +27,7 @@ from claims.selectors import (
 from jmo_portal.exceptions import ApplicationError
 from participants.models import Participant
 
-from .identity import selfie_passed
+from .identity import biometric_blocked, selfie_passed
 from .notify import claim_notify
 
 S = ClaimStatus
@@ -176,7 +176,16 @@ def submit_problems(*, claim: Claim) -> list[str]:
         problems.append(_("Your bank account is not checked yet."))
     if documents_missing(claim=claim):
         problems.append(_("Some documents are missing."))
-    if not selfie_passed(claim=claim):
+    if biometric_blocked(claim=claim):
+        # Failed selfies after the pass: someone may be claiming in their name.
+        problems.append(
+            _(
+                "Face verification is blocked after too many failed attempts. Please "
+                "visit a BPJS Ketenagakerjaan front-office desk with your e-KTP to "
+                "unblock it."
+            )
+        )
+    elif not selfie_passed(claim=claim):
         problems.append(_("Your selfie is not verified yet."))
     return problems
 

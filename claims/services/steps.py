@@ -48,11 +48,17 @@ def claim_kpj_check(*, claim: Claim, kpj_number: str) -> Claim:
     """Re-enter the KPJ number; wrong entries count and lock at the policy limit."""
     _require_draft(claim)
     participant = claim.participant
-    if kpj_state(participant=participant).blocked:
+    state = kpj_state(participant=participant)
+    if state.blocked:
         raise _kpj_locked()
     entered = "".join(ch for ch in (kpj_number or "") if not ch.isspace())
     if not (entered.isdigit() and len(entered) == 11):
-        raise ApplicationError(_("A KPJ number has 11 digits."), code="kpj_format")
+        # Not counted, but the answer still says how many tries are left (API.md).
+        raise ApplicationError(
+            _("A KPJ number has 11 digits."),
+            code="kpj_format",
+            extra={"attempts_left": state.attempts_left},
+        )
     if not secrets.compare_digest(entered, participant.kpj):
         state = attempt_register_failure(
             participant=participant,

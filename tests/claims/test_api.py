@@ -76,6 +76,27 @@ def test_the_kpj_lock_answers_423(participant):
     assert locked.status_code == 423 and locked.json()["code"] == "kpj_locked"
 
 
+def test_a_malformed_kpj_is_a_400_with_attempts_left_in_the_request_language(
+    participant,
+):
+    api = api_for(participant)
+    ref = api.post("/api/v1/claims/", {"claim_type": "resign"}).json()["reference"]
+    url = f"/api/v1/claims/{ref}/kpj-check/"
+    api.post(url, {"kpj_number": "99999999999"})  # one wrong number: 2 left
+    english = api.post(url, {"kpj_number": "12ab"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert english.status_code == 400
+    assert english.json() == {
+        "detail": "A KPJ number has 11 digits.",
+        "code": "kpj_format",
+        "attempts_left": 2,
+    }
+    missing = api.post(url, {}, format="json", HTTP_ACCEPT_LANGUAGE="id")
+    assert missing.status_code == 400
+    assert missing.json()["detail"] == "Nomor KPJ terdiri dari 11 angka."
+    assert missing.json()["attempts_left"] == 2
+    assert Claim.objects.get(reference=ref).kpj_verified_at is None
+
+
 def test_another_participants_claim_is_a_404_and_unchanged(participant):
     owner_api = api_for(participant)
     ref = owner_api.post("/api/v1/claims/", {"claim_type": "resign"}).json()[

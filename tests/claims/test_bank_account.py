@@ -86,6 +86,27 @@ def test_npwp_is_asked_when_the_balance_is_above_50_million(bank):
     assert claim.npwp == "123456789012345"
 
 
+def test_npwp_is_asked_after_a_partial_claim_even_below_50_million(
+    bank, django_capture_on_commit_callbacks
+):
+    from tests.claims.helpers import ready_claim
+
+    participant = make_participant(balance=12_000_000)
+    partial = ready_claim(participant, claim_type="partial_10")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.claim_submit(claim=partial)
+    partial.refresh_from_db()
+    assert partial.status == "paid"
+    claim = services.claim_start(participant=participant, claim_type="resign")
+    services.claim_kpj_check(claim=claim, kpj_number=participant.kpj)
+    with pytest.raises(ApplicationError) as exc:
+        _set(claim)
+    assert exc.value.code == "npwp_required"
+    assert Claim.objects.get(pk=claim.pk).bank_verified_at is None
+    _set(claim, npwp="123456789012345")
+    assert Claim.objects.get(pk=claim.pk).bank_verified_at is not None
+
+
 def test_the_bank_step_needs_the_kpj_step_first(bank):
     participant = make_participant()
     claim = services.claim_start(participant=participant, claim_type="resign")

@@ -220,6 +220,25 @@ def test_submit_needs_a_fresh_selfie(bank):
     assert selfie_passed(claim=claim)
 
 
+def test_a_biometric_block_after_the_pass_stops_the_submission(bank):
+    from biometrics.models import BiometricPolicy
+    from participants.services.guards import attempt_register_failure
+
+    participant = make_participant()
+    claim = ready_claim(participant)  # selfie passed after the start
+    for _ in range(BiometricPolicy.current().max_attempts):
+        attempt_register_failure(
+            participant=participant, kind="biometric", max_attempts=3, reason="test"
+        )
+    with pytest.raises(ApplicationError) as exc:
+        services.claim_submit(claim=claim)
+    assert exc.value.code == "not_ready"
+    assert "e-KTP" in exc.value.message
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.DRAFT and claim.submitted_at is None
+    assert list(claim.events.values_list("to_status", flat=True)) == ["draft"]
+
+
 def test_partial_claim_is_once_only_and_pays_ten_percent(
     bank, django_capture_on_commit_callbacks
 ):
