@@ -199,7 +199,13 @@ class SelfieAttempt(models.Model):
             models.CheckConstraint(
                 condition=Q(counted=False) | Q(status="not_matched"),
                 name="only_not_matched_is_counted",
-            )
+            ),
+            # The same photo is checked once (a retry after our own error aside).
+            models.UniqueConstraint(
+                fields=["participant", "image_sha256"],
+                condition=~Q(status="error"),
+                name="one_live_attempt_per_photo",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -11,7 +11,7 @@ from typing import IO
 import numpy as np
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -160,34 +160,46 @@ def selfie_submit(
             status=409,
         )
     decoded = _decode(image, policy)
-    with transaction.atomic():
-        # Under the participant's row lock: a double tap sends the same photo
-        # twice at once, and only the first may be stored (and counted).
-        Participant.objects.select_for_update().filter(pk=participant.pk).first()
-        # Any earlier attempt with the same pixels, except one that failed on our side.
-        previous = (
-            SelfieAttempt.objects.for_participant(participant)
-            .filter(image_sha256=decoded.sha256)
-            .exclude(status=SelfieStatus.ERROR)
-            .first()
-        )
-        if previous is not None:
-            raise _duplicate_error(previous)
-        attempt = SelfieAttempt(
-            participant=participant,
-            image_sha256=decoded.sha256,
-            width=decoded.width,
-            height=decoded.height,
-            timings={
-                **decoded.timings,
-                "upload": round((time.perf_counter() - started) * 1000, 1),
-            },
-        )
-        attempt.image.save(f"{uuid.uuid4().hex}.jpg", ContentFile(decoded.jpeg), False)
-        attempt.full_clean()
-        attempt.save()
-        _dispatch_on_commit(attempt.pk)
+    previous = _same_photo(participant, decoded.sha256)
+    if previous is not None:
+        raise _duplicate_error(previous)
+    attempt = SelfieAttempt(
+        participant=participant,
+        image_sha256=decoded.sha256,
+        width=decoded.width,
+        height=decoded.height,
+        timings={
+            **decoded.timings,
+            "upload": round((time.perf_counter() - started) * 1000, 1),
+        },
+    )
+    try:
+        with transaction.atomic():
+            attempt.image.save(
+                f"{uuid.uuid4().hex}.jpg", ContentFile(decoded.jpeg), False
+            )
+            # The unique index decides races, not a check here (see below).
+            attempt.full_clean(validate_constraints=False)
+            attempt.save()
+            _dispatch_on_commit(attempt.pk)
+    except IntegrityError:
+        # A double tap sent the same photo twice at once: the partial unique
+        # index lets only the first in, so it is stored and counted once.
+        attempt.image.delete(save=False)
+        raise _duplicate_error(
+            _same_photo(participant, decoded.sha256) or attempt
+        ) from None
     return attempt
+
+
+def _same_photo(participant: Participant, sha256: str) -> SelfieAttempt | None:
+    """An earlier attempt with the same pixels, except one that failed on our side."""
+    return (
+        SelfieAttempt.objects.for_participant(participant)
+        .filter(image_sha256=sha256)
+        .exclude(status=SelfieStatus.ERROR)
+        .first()
+    )
 
 
 def _dispatch_on_commit(attempt_id: int) -> None:

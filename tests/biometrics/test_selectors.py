@@ -1,4 +1,5 @@
 import datetime as dt
+import uuid
 
 import pytest
 from django.utils import timezone
@@ -11,7 +12,10 @@ from participants.services.guards import attempt_register_failure
 
 def _attempt(participant, status, **fields):
     return SelfieAttempt.objects.create(
-        participant=participant, status=status, image_sha256="x" * 64, **fields
+        participant=participant,
+        status=status,
+        image_sha256=uuid.uuid4().hex,  # one photo is one attempt (unique index)
+        **fields,
     )
 
 
