@@ -119,6 +119,7 @@ def test_blocked_page_says_why_and_where_to_go(client_p, participant):
     assert 'id="blocked"' in html
     assert "e-KTP" in html
     assert tutorial_url("when-blocked") in html
+    assert 'class="card blocked-help"' in html  # the desks' addresses and hours
     assert 'id="video"' not in html
 
 

@@ -114,3 +114,21 @@ def test_the_dashboard_card_shows_the_open_claim_or_the_way_to_start(logged_in):
     claim = services.claim_start(participant=participant, claim_type="resign")
     html = template.render(Context({"participant": participant}))
     assert claim.reference in html and f"/claims/{claim.reference}/continue/" in html
+
+
+def test_a_locked_kpj_page_says_where_the_desk_is_and_when_it_opens(logged_in):
+    from tutorials.models import Branch
+
+    client, participant = logged_in
+    branch = Branch.objects.create(
+        name="Kantor Cabang Uji", address="Jl. Uji 1", hours_id="Senin 08.00",
+        hours_en="Monday 08:00", position=0,
+    )  # fmt: skip
+    client.post("/claims/start/", {"claim_type": "resign"})
+    claim = Claim.objects.get(participant=participant)
+    for _ in range(3):
+        client.post(f"/claims/{claim.reference}/kpj/", {"kpj_number": "99999999999"})
+    html = client.get(f"/claims/{claim.reference}/kpj/").content.decode()
+    assert 'id="kpj-locked"' in html
+    assert branch.name in html and branch.address in html and "Senin 08.00" in html
+    assert "when-blocked" in html  # the tutorial for blocked participants
