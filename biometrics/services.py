@@ -89,8 +89,12 @@ def face_reference_create(
     image: bytes | IO[bytes] | Path,
     source: str,
     actor: AbstractBaseUser | None = None,
+    reason: str = "",
 ) -> FaceReference:
-    """Decode a photo safely, require exactly one face and store its encoding."""
+    """Decode a photo safely, require exactly one face and store its encoding.
+
+    A desk reference is audited with the reason and the references before it.
+    """
     if source not in FaceReferenceSource.values:
         raise ApplicationError(_("Unknown reference source."), code="invalid_source")
     policy = BiometricPolicy.current()
@@ -122,10 +126,17 @@ def face_reference_create(
         reference.full_clean()
         reference.save()
         if source == FaceReferenceSource.DESK:
+            before = FaceReference.objects.filter(participant=participant).exclude(
+                pk=reference.pk
+            )
             audit_record(
                 actor=actor,
                 action="face_reference_create",
                 participant=participant,
+                reason=reason,
+                old_value={
+                    "reference_ids": sorted(before.values_list("pk", flat=True))
+                },
                 new_value={"reference_id": reference.pk, "source": source},
             )
     return reference

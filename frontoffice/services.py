@@ -65,6 +65,7 @@ def desk_unblock(
                 image=photo,
                 source=FaceReferenceSource.DESK,
                 actor=actor,
+                reason=reason,
             )
         block = block_lift(block=block, actor=actor, reason=reason)
         _notify_unblocked(block)

@@ -116,7 +116,11 @@ def test_a_desk_photo_becomes_the_new_reference_and_is_audited(
     assert response.status_code == 302
     reference = FaceReference.objects.get(participant=obama, source="desk")
     assert reference.created_by == front_office_user
-    assert AuditRecord.objects.filter(action="face_reference_create").exists()
+    record = AuditRecord.objects.get(action="face_reference_create")
+    previous = FaceReference.objects.filter(participant=obama).exclude(pk=reference.pk)
+    assert record.reason == "Face re-taken"
+    assert record.old_value == {"reference_ids": sorted(r.pk for r in previous)}
+    assert record.new_value["reference_id"] == reference.pk
     assert AuditRecord.objects.filter(action="unblock_biometric").exists()
 
 
