@@ -15,6 +15,7 @@ from participants.models import (
     AuditRecord,
     Block,
     BlockKind,
+    FailedAttempt,
     Participant,
 )
 
@@ -46,6 +47,7 @@ class DeskParticipant:
     active_blocks: list[Block]
     lifted_blocks: list[Block]
     counters: list[tuple[str, int, dt.datetime]]
+    failed_entries: list[FailedAttempt]
     selfies: list[SelfieAttempt]
     references: list[FaceReference]
     audit: list[AuditRecord]
@@ -65,6 +67,10 @@ def participant_desk_get(*, participant: Participant) -> DeskParticipant:
                 participant=participant
             ).values_list("kind", "attempts_used", "updated_at")
         ],
+        # Selfies have their own, richer history below.
+        failed_entries=list(
+            participant.failed_attempts.exclude(kind=BlockKind.BIOMETRIC)[:20]
+        ),
         selfies=list(SelfieAttempt.objects.for_participant(participant)[:20]),
         references=list(participant.face_references.select_related("created_by")),
         audit=list(

@@ -258,6 +258,24 @@ class AttemptCounter(models.Model):
         ]
 
 
+class FailedAttempt(models.Model):
+    """One counted failure (wrong KPJ entry, wrong activation data, unmatched selfie).
+
+    The desk's history of what led to a block; what was typed is not kept.
+    """
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="failed_attempts"
+    )
+    kind = models.CharField(max_length=16, choices=BlockKind.choices)
+    caused_block = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["participant", "-created_at"])]
+
+
 class BlockQuerySet(models.QuerySet):
     def active(self) -> "BlockQuerySet":
         return self.filter(lifted_at__isnull=True)

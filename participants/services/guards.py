@@ -10,7 +10,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from participants.models import AttemptCounter, Block, Participant
+from participants.models import AttemptCounter, Block, FailedAttempt, Participant
 
 from .audit import audit_record
 
@@ -68,6 +68,9 @@ def attempt_register_failure(
             block = Block.objects.create(
                 participant=participant, kind=kind, reason=reason
             )
+        FailedAttempt.objects.create(
+            participant=participant, kind=kind, caused_block=block is not None
+        )
     return AttemptState(counter.attempts_used, max_attempts, block)
 
 

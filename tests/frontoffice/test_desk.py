@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from biometrics.models import FaceReference, SelfieAttempt
+from jmo_portal.exceptions import ApplicationError
 from notifications.models import Notification
 from participants.models import AuditRecord, Block, BlockKind
 from participants.services.guards import attempt_state
@@ -205,3 +206,21 @@ def test_the_desk_photo_goes_through_the_selfies_safe_decoding(
     assert block.is_active
     assert not FaceReference.objects.filter(source="desk").exists()
     assert not AuditRecord.objects.exists()
+
+
+def test_participant_page_lists_each_wrong_kpj_entry_that_led_to_the_lock(officer):
+    from claims.services import claim_kpj_check, claim_start
+    from tests.claims.helpers import make_participant
+
+    participant = make_participant()
+    claim = claim_start(participant=participant, claim_type="resign")
+    for _ in range(3):
+        with pytest.raises(ApplicationError):
+            claim_kpj_check(claim=claim, kpj_number="99999999999")
+    page = officer.get(reverse("frontoffice:participant", args=[participant.pk]))
+    section = (
+        page.content.decode().split('id="failed-entries"')[1].split("</section>")[0]
+    )
+    assert section.count("<tr><td>") == 3
+    assert section.count("tag danger") == 1  # the third one locked the KPJ
+    assert "99999999999" not in section  # what was typed is not kept
