@@ -58,20 +58,21 @@ def balance_get(*, participant: Participant) -> Balance:
 
 
 def membership_get(*, participant: Participant) -> Membership:
-    """Active while the latest employment has no end date (JHT_RULES.md)."""
-    latest = (
+    """Active while an employer still reports the participant (JHT_RULES.md): any
+    employment without an end date, as claims eligibility decides it too."""
+    jobs = list(
         Employment.objects.filter(participant=participant)
         .select_related("employer")
         .order_by("-start", "-pk")
-        .first()
     )
-    if latest is None:
+    if not jobs:
         return Membership(active=False, employer=None, start=None, end=None)
+    current = next((job for job in jobs if job.end is None), jobs[0])
     return Membership(
-        active=latest.end is None,
-        employer=latest.employer,
-        start=latest.start,
-        end=latest.end,
+        active=current.end is None,
+        employer=current.employer,
+        start=current.start,
+        end=current.end,
     )
 
 

@@ -198,3 +198,18 @@ def test_the_profile_shows_the_full_nik_to_its_owner_only(
     html = client.get("/profile/").content.decode()
     assert member.nik not in html
     assert other_participant_user.participant.nik in html
+
+
+def test_membership_stays_active_while_an_older_employment_is_still_open(
+    client, member
+):
+    EmploymentFactory(
+        participant=member, employer=EmployerFactory(name="PT Tetap"),
+        start=dt.date(2010, 1, 1), end=None,
+    )  # fmt: skip
+    EmploymentFactory(
+        participant=member, employer=EmployerFactory(name="PT Sampingan"),
+        start=dt.date(2020, 1, 1), end=dt.date(2021, 12, 31),
+    )  # fmt: skip
+    html = client.get("/dashboard/").content.decode()
+    assert "status-pill active" in html and "PT Tetap" in html
