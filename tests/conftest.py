@@ -1,8 +1,6 @@
 """Shared fixtures: the cast for permission tests, API clients, a real Celery worker."""
 
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -11,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from rest_framework.test import APIClient
 
+from jmo_portal.processes import Worker
 from tests.factories import ParticipantFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,6 +83,22 @@ def participant_api(participant_user):
     return client
 
 
+def worker_env(**extra: str) -> dict:
+    """The environment of a worker process that shares the test database and media."""
+    db = settings.DATABASES["default"]
+    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "jmo_portal.settings_test",
+        "DATABASE_URL": url,
+        "TEST_DATABASE_NAME": db["NAME"],
+        "TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "TEST_CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "PYTHONUNBUFFERED": "1",
+        **extra,
+    }
+
+
 @pytest.fixture
 def celery_worker(transactional_db):
     """A real `celery worker` process on Redis, sharing the test database and media.
@@ -93,49 +108,17 @@ def celery_worker(transactional_db):
     require_services(postgres=True, redis=True)
     from jmo_portal.celery import app
 
-    db = settings.DATABASES["default"]
-    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "jmo_portal.settings_test",
-        "DATABASE_URL": url,
-        "TEST_DATABASE_NAME": db["NAME"],
-        "TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "TEST_CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-        "PYTHONUNBUFFERED": "1",
-    }
     app.control.purge()
     log = Path(settings.MEDIA_ROOT) / f"worker-{time.time_ns()}.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable, "-m", "celery", "-A", "jmo_portal", "worker",
-                "--pool=solo", "--loglevel=INFO", "--without-gossip", "--without-mingle",
-                "--without-heartbeat",
-            ],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    deadline = time.monotonic() + 60
-    while "ready." not in log.read_text():
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise RuntimeError(
-                f"celery worker did not start:\n{log.read_text()[-3000:]}"
-            )
-        time.sleep(0.2)
+    worker = Worker(worker_env(), log)
+    worker.start()
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = False
-    proc.log_path = log
     try:
-        yield proc
+        yield worker.proc
     finally:
         app.conf.task_always_eager = previous
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        worker.stop()
 
 
 def wait_for(predicate, timeout: float = 30.0, interval: float = 0.2):

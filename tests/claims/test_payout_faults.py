@@ -9,7 +9,6 @@ from collections import Counter
 from contextlib import contextmanager
 
 import pytest
-from django.conf import settings
 
 from claims import services
 from claims.bank.harness import BankSimulator
@@ -17,27 +16,16 @@ from claims.models import Claim, ClaimStatus, Payout
 from jmo_portal.processes import Worker
 from participants.models import Participant
 from tests.claims.helpers import make_participant, ready_claim
-from tests.conftest import require_services, wait_for
+from tests.conftest import require_services, wait_for, worker_env
 
 CLAIMS = int(os.environ.get("PAYOUT_FAULT_CLAIMS", "200"))
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 
-def _worker_env(bank_url: str, site_url: str) -> dict:
-    db = settings.DATABASES["default"]
-    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "jmo_portal.settings_test",
-        "DATABASE_URL": url,
-        "TEST_DATABASE_NAME": db["NAME"],
-        "TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "TEST_CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-        "BANK_API_URL": bank_url,
-        "SITE_URL": site_url,
-        "BANK_TIMEOUT_SECONDS": "0.6",
-        "PYTHONUNBUFFERED": "1",
-    }
+def _worker_env(bank_url: str, site_url: str, **extra: str) -> dict:
+    return worker_env(
+        BANK_API_URL=bank_url, SITE_URL=site_url, BANK_TIMEOUT_SECONDS="0.6", **extra
+    )
 
 
 @pytest.fixture
@@ -179,10 +167,10 @@ def test_a_claim_submitted_while_redis_is_stopped_is_paid_after_it_returns(
             assert sim.transfers() == []
 
             redis.start()  # Redis is back, empty: the message was lost with it
-            env = _worker_env(sim.url, "http://127.0.0.1:9")
-            worker = Worker(
-                {**env, "TEST_CELERY_BROKER_URL": redis.url}, tmp_path / "w.log"
+            env = _worker_env(
+                sim.url, "http://127.0.0.1:9", TEST_CELERY_BROKER_URL=redis.url
             )
+            worker = Worker(env, tmp_path / "w.log")
             worker.start()
             try:
 
