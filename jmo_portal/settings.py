@@ -97,6 +97,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # web request write at the same moment.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The login throttle keeps its counts here: Redis in the full stack, so that every
+# web process sees them; process memory in development.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
 AUTH_PASSWORD_VALIDATORS = [
     {

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .services import login_throttle
 from .validators import validate_kpj, validate_nik
 
 # 08 + operator prefix + subscriber number: 10 to 13 digits in all.
@@ -157,3 +158,24 @@ class EmailLoginForm(AuthenticationForm):
         # Participant usernames are stored lowercased (account_create); staff
         # usernames are left as typed.
         return username.lower() if "@" in username else username
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        if username and login_throttle.login_paused(username=username):
+            raise ValidationError(
+                _(
+                    "Too many wrong passwords for this email. Wait %(minutes)s "
+                    "minutes and try again, or reset your password now."
+                ),
+                code="login_paused",
+                params={"minutes": login_throttle.LOGIN_PAUSE_SECONDS // 60},
+            )
+        try:
+            cleaned = super().clean()
+        except ValidationError:
+            if username:
+                login_throttle.login_failure_record(username=username)
+            raise
+        if username:
+            login_throttle.login_failures_reset(username=username)
+        return cleaned

@@ -46,6 +46,14 @@ def _staff_user(username: str, role: str):
     return user
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (login throttle counts)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def participant_user(db):
     return _participant_user()

@@ -39,3 +39,44 @@ def test_a_wrong_password_gets_a_clear_error(client, participant_user):
     assert response.status_code == 200
     assert "The email or password is wrong." in response.content.decode()
     assert not response.context["user"].is_authenticated
+
+
+def test_many_wrong_passwords_pause_the_login_for_a_while_not_for_good(
+    client, participant_user
+):
+    import time_machine
+
+    from participants.services.login_throttle import (
+        LOGIN_MAX_FAILURES,
+        LOGIN_PAUSE_SECONDS,
+    )
+
+    wrong = {"username": participant_user.email, "password": "salah"}
+    right = {"username": participant_user.email.upper(), "password": "Rahasia-123"}
+    with time_machine.travel("2026-12-01 09:00", tick=False) as clock:
+        for _ in range(LOGIN_MAX_FAILURES):
+            client.post(LOGIN, wrong)
+        paused = client.post(LOGIN, right)  # even the right password waits
+        assert paused.status_code == 200
+        assert "Too many wrong passwords" in paused.content.decode()
+        assert reverse("participants:password_reset") in paused.content.decode()
+        assert "_auth_user_id" not in client.session
+
+        clock.shift(LOGIN_PAUSE_SECONDS + 1)
+        response = client.post(LOGIN, right)
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(participant_user.pk)
+
+
+def test_a_successful_login_clears_the_count(client, participant_user):
+    from participants.services.login_throttle import LOGIN_MAX_FAILURES
+
+    wrong = {"username": participant_user.email, "password": "salah"}
+    right = {"username": participant_user.email, "password": "Rahasia-123"}
+    for _ in range(LOGIN_MAX_FAILURES - 1):
+        client.post(LOGIN, wrong)
+    assert client.post(LOGIN, right).status_code == 302
+    client.logout()
+    for _ in range(LOGIN_MAX_FAILURES - 1):
+        client.post(LOGIN, wrong)
+    assert client.post(LOGIN, right).status_code == 302
