@@ -16,17 +16,9 @@ from tests.conftest import require_services
 PARALLEL = 20
 
 
-@pytest.mark.services
-@pytest.mark.django_db(transaction=True)
-def test_parallel_failures_never_count_past_the_limit(participant_user):
-    require_services(postgres=True)
-    participant = participant_user.participant
-    face_reference_create(
-        participant=participant, image=images.raw("obama", 1), source="registry"
-    )
-    # Twenty different photos of someone else (a crop each, so none is a duplicate).
-    uploads = [images.variant("biden", 2, i * 2) for i in range(PARALLEL)]
-    barrier = threading.Barrier(PARALLEL)
+def _submit_at_once(participant, uploads: list[bytes]) -> list[str]:
+    """Submit every upload from its own thread at the same instant; the outcomes."""
+    barrier = threading.Barrier(len(uploads))
     outcomes: list[str] = []
 
     def upload(data: bytes) -> None:
@@ -45,6 +37,20 @@ def test_parallel_failures_never_count_past_the_limit(participant_user):
         thread.start()
     for thread in threads:
         thread.join(timeout=120)
+    return outcomes
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_parallel_failures_never_count_past_the_limit(participant_user):
+    require_services(postgres=True)
+    participant = participant_user.participant
+    face_reference_create(
+        participant=participant, image=images.raw("obama", 1), source="registry"
+    )
+    # Twenty different photos of someone else (a crop each, so none is a duplicate).
+    uploads = [images.variant("biden", 2, i * 2) for i in range(PARALLEL)]
+    outcomes = _submit_at_once(participant, uploads)
     assert len(outcomes) == PARALLEL
     assert set(outcomes) <= {"accepted", "blocked"}
     counted = SelfieAttempt.objects.filter(participant=participant, counted=True)
@@ -63,25 +69,7 @@ def test_a_double_tap_sending_one_photo_twice_at_once_counts_once(participant_us
     face_reference_create(
         participant=participant, image=images.raw("obama", 1), source="registry"
     )
-    same = images.raw("biden", 2)
-    barrier = threading.Barrier(6)
-    outcomes: list[str] = []
-
-    def upload() -> None:
-        try:
-            barrier.wait()
-            selfie_submit(participant=participant, image=same)
-            outcomes.append("accepted")
-        except ApplicationError as exc:
-            outcomes.append(exc.code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=upload) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    outcomes = _submit_at_once(participant, [images.raw("biden", 2)] * 6)
     assert sorted(outcomes) == ["accepted"] + ["same_image"] * 5
     assert SelfieAttempt.objects.filter(participant=participant).count() == 1
     assert AttemptCounter.objects.get(participant=participant).attempts_used == 1

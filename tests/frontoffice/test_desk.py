@@ -12,6 +12,9 @@ from participants.services.guards import attempt_state
 from tests.biometrics import images
 from tests.frontoffice.conftest import make_block
 
+# The in-person identity checklist, every box ticked.
+CHECKLIST = {"ektp_seen": "on", "ektp_matches": "on", "face_matches": "on"}
+
 
 def test_search_by_kpj_finds_the_participant_with_the_nik_masked(
     officer, participant, kpj_block
@@ -66,7 +69,7 @@ def test_unblock_needs_every_checklist_box_and_a_reason(officer, kpj_block):
     assert response.status_code == 200
     response = officer.post(
         url,
-        {"ektp_seen": "on", "ektp_matches": "on", "face_matches": "on", "reason": " "},
+        {**CHECKLIST, "reason": " "},
     )
     assert response.status_code == 200
     kpj_block.refresh_from_db()
@@ -80,9 +83,7 @@ def test_unblock_lifts_the_block_resets_the_count_and_audits(
     response = officer.post(
         reverse("frontoffice:unblock", args=[kpj_block.pk]),
         {
-            "ektp_seen": "on",
-            "ektp_matches": "on",
-            "face_matches": "on",
+            **CHECKLIST,
             "reason": "e-KTP checked at the desk",
         },
     )
@@ -107,9 +108,7 @@ def test_a_desk_photo_becomes_the_new_reference_and_is_audited(
         response = officer.post(
             reverse("frontoffice:unblock", args=[block.pk]),
             {
-                "ektp_seen": "on",
-                "ektp_matches": "on",
-                "face_matches": "on",
+                **CHECKLIST,
                 "reason": "Face re-taken",
                 "photo": fh,
             },
@@ -130,9 +129,7 @@ def test_a_photo_without_a_face_keeps_the_block_and_says_why(officer, obama):
     response = officer.post(
         reverse("frontoffice:unblock", args=[block.pk]),
         {
-            "ektp_seen": "on",
-            "ektp_matches": "on",
-            "face_matches": "on",
+            **CHECKLIST,
             "reason": "Face re-taken",
             "photo": _upload(images.no_face()),
         },
@@ -192,9 +189,7 @@ def test_the_desk_photo_goes_through_the_selfies_safe_decoding(
         response = officer.post(
             reverse("frontoffice:unblock", args=[block.pk]),
             {
-                "ektp_seen": "on",
-                "ektp_matches": "on",
-                "face_matches": "on",
+                **CHECKLIST,
                 "reason": "Face re-taken",
                 "photo": _upload(data()),
             },

@@ -66,3 +66,14 @@ def test_opening_needs_a_post_and_a_participant_login(
     assert note.read_at is None
     client.force_login(front_office_user)
     assert client.get("/messages/").status_code == 403
+
+
+def test_a_long_inbox_is_paged(client, participant_user):
+    for i in range(25):
+        _note(participant_user, f"n{i}")
+    client.force_login(participant_user)
+    first = client.get("/messages/").content.decode()
+    assert first.count('<li class="notification') == 20
+    assert 'href="?page=2"' in first and 'aria-label="Halaman pesan"' in first
+    second = client.get("/messages/?page=2").content.decode()
+    assert second.count('<li class="notification') == 5
