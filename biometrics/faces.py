@@ -15,6 +15,10 @@ from PIL import Image, ImageFile
 
 _lock = threading.Lock()
 _module: Any = None
+# dlib's detector and encoder are one object per process and not thread-safe: two
+# threads inside them at once abort the process (seen with parallel selfies). A
+# threads worker pool then matches one selfie at a time; prefork pools are unaffected.
+_dlib_lock = threading.Lock()
 
 # A second face counts when it is at least this share of the largest face's height
 # (a small face far in the background does not make a selfie unusable).
@@ -25,8 +29,14 @@ DETECT_UPSAMPLE = 1
 
 def _detect(fr: Any, rgb: np.ndarray) -> list:
     """HOG detection; upsample (4x the work) only when no face >= ~80 px was found."""
-    rects = list(fr.api.face_detector(rgb, 0))
-    return rects or list(fr.api.face_detector(rgb, DETECT_UPSAMPLE))
+    with _dlib_lock:
+        rects = list(fr.api.face_detector(rgb, 0))
+        return rects or list(fr.api.face_detector(rgb, DETECT_UPSAMPLE))
+
+
+def _encode(fr: Any, rgb: np.ndarray, box: tuple) -> np.ndarray:
+    with _dlib_lock:
+        return fr.face_encodings(rgb, [box], num_jitters=1)[0]
 
 
 def _fr() -> Any:
@@ -46,7 +56,8 @@ def warm() -> None:
     """Load the detector and the encoder now (worker start, benchmarks)."""
     fr = _fr()
     blank = np.zeros((64, 64, 3), dtype=np.uint8)
-    fr.api.face_detector(blank, 0)
+    with _dlib_lock:
+        fr.api.face_detector(blank, 0)
 
 
 @dataclass
@@ -187,7 +198,7 @@ def face_analyse(
     if result.findings:
         return result
     started = time.perf_counter()
-    result.encoding = fr.face_encodings(rgb, [result.box], num_jitters=1)[0]
+    result.encoding = _encode(fr, rgb, result.box)
     result.timings["encode"] = round((time.perf_counter() - started) * 1000, 1)
     return result
 
@@ -212,4 +223,4 @@ def largest_face_encoding(rgb: np.ndarray) -> np.ndarray | None:
         min(face.bottom(), height - 1),
         max(face.left(), 0),
     )
-    return fr.face_encodings(rgb, [box], num_jitters=1)[0]
+    return _encode(fr, rgb, box)
