@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from jmo_portal import metrics
+from jmo_portal.dispatch import dispatch_on_commit
 from jmo_portal.exceptions import ApplicationError
 from notifications.services import notification_send
 from participants.models import BlockKind, Participant
@@ -216,7 +218,7 @@ def _same_photo(participant: Participant, sha256: str) -> SelfieAttempt | None:
 def _dispatch_on_commit(attempt_id: int) -> None:
     from .tasks import selfie_process as selfie_process_task
 
-    transaction.on_commit(lambda: selfie_process_task.delay(attempt_id))
+    dispatch_on_commit(selfie_process_task, attempt_id)
 
 
 def _claim(attempt_id: int) -> int | None:
@@ -341,6 +343,9 @@ def _finish(
                 _notify_block(participant=participant, block_id=state.block.pk)
     attempt.full_clean()
     attempt.save()
+    metrics.SELFIE_DECISION_SECONDS.observe(
+        (timezone.now() - attempt.created_at).total_seconds()
+    )
     return attempt
 
 
@@ -420,6 +425,7 @@ def selfie_sweep() -> int:
     )
     for attempt_id in ids:
         _dispatch_on_commit(attempt_id)
+    metrics.SWEEP_REDISPATCHES.labels(kind="selfie").inc(len(ids))
     return len(ids)
 
 

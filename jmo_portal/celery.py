@@ -2,6 +2,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import after_setup_logger, after_setup_task_logger
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jmo_portal.settings")
 
@@ -38,3 +39,12 @@ app.conf.beat_schedule = {
         "schedule": crontab(month_of_year=1, day_of_month=1, hour=1, minute=0),
     },
 }
+
+
+@after_setup_logger.connect
+@after_setup_task_logger.connect
+def _portal_log_format(logger, **_kwargs) -> None:
+    # Worker logs: masked NIKs, the request id, JSON when LOG_JSON is on.
+    from jmo_portal.logging import celery_handlers_configure
+
+    celery_handlers_configure(logger)

@@ -16,3 +16,25 @@ class RedactPersonalData(logging.Filter):
         record.msg = redact(message)
         record.args = None
         return True
+
+
+def json_formatter() -> logging.Formatter:
+    """One JSON object per line: time, level, logger, message, request_id."""
+    from pythonjsonlogger.json import JsonFormatter
+
+    return JsonFormatter(
+        "%(asctime)s %(levelname)s %(name)s %(message)s %(correlation_id)s",
+        rename_fields={"levelname": "level", "correlation_id": "request_id"},
+    )
+
+
+def celery_handlers_configure(logger: logging.Logger) -> None:
+    """Give the handlers Celery set up in a worker the portal's filters and format."""
+    from django.conf import settings
+    from django_guid.log_filters import CorrelationId
+
+    for handler in logger.handlers:
+        handler.addFilter(RedactPersonalData())
+        handler.addFilter(CorrelationId())
+        if settings.LOG_JSON:
+            handler.setFormatter(json_formatter())

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from django_guid.integrations import CeleryIntegration
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -47,6 +48,9 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "simple_history",
+    "health_check",
+    "django_prometheus",
+    "django_guid",
     "participants",
     "notifications",
     "biometrics",
@@ -56,6 +60,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # A request id for every log line of the request and of the tasks it queues.
+    "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -66,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "jmo_portal.urls"
@@ -170,7 +178,20 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 90
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 300}
+# When Redis goes away the worker reconnects (forever) instead of exiting, notices
+# a dead connection within health_check_interval, and gives the unacknowledged
+# (acks_late) tasks back to be redelivered.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 300,
+    "health_check_interval": 10,
+    "socket_connect_timeout": 3,
+    "socket_timeout": 15,
+    "socket_keepalive": True,
+    "retry_on_timeout": True,
+}
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TIMEZONE = TIME_ZONE
 
 BANK_API_URL = env.str("BANK_API_URL", default="http://127.0.0.1:8765")
@@ -197,15 +218,39 @@ if not DEBUG:
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
+# Logs: one JSON object a line (python-json-logger) when LOG_JSON is on (default
+# with DEBUG off), with the request id (django-guid) that follows the work into the
+# Celery tasks it queues; long digit runs (NIK, KPJ, accounts) are always masked.
+LOG_JSON = env.bool("LOG_JSON", default=not DEBUG)
+LOG_FILTERS = ["redact", "request_id"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "jmo_portal.logging.RedactPersonalData"}},
+    "filters": {
+        "redact": {"()": "jmo_portal.logging.RedactPersonalData"},
+        "request_id": {"()": "django_guid.log_filters.CorrelationId"},
+    },
+    "formatters": {
+        "json": {"()": "jmo_portal.logging.json_formatter"},
+        "text": {"format": "%(levelname)s %(name)s [%(correlation_id)s] %(message)s"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["redact"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": LOG_FILTERS,
+            "formatter": "json" if LOG_JSON else "text",
+        },
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django_guid": {"level": "WARNING"},
     },
 }
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "INTEGRATIONS": [CeleryIntegration(log_parent=False)],
+}
+
+# Prometheus: /metrics/ answers staff users and these addresses (the scraper).
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1/32", "::1"])

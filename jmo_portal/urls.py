@@ -4,6 +4,8 @@ from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 
+from jmo_portal.ops import HealthView, metrics_view
+
 # Each app keeps its pages in urls.py and its API v1 in api_urls.py.
 APPS = [
     "participants",
@@ -18,6 +20,8 @@ urlpatterns = [
     path("", include("tutorials.home_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("health/", HealthView.as_view(), name="health"),
+    path("metrics/", metrics_view, name="metrics"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"

@@ -1,11 +1,11 @@
 import datetime as dt
 
 from django.core.mail import send_mail
-from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import override
 
+from jmo_portal.dispatch import dispatch_on_commit
 from participants.models import Participant
 
 from .models import Notification
@@ -44,11 +44,8 @@ def notification_send(
     if created and channel != Notification.Channel.INBOX:
         from .tasks import notification_deliver as notification_deliver_task
 
-        # robust: a broker outage must not fail the caller's request; the row stays
-        # undelivered and notification_sweep sends it later.
-        transaction.on_commit(
-            lambda: notification_deliver_task.delay(notification.pk), robust=True
-        )
+        # A broker outage leaves the row undelivered for notification_sweep.
+        dispatch_on_commit(notification_deliver_task, notification.pk)
     return notification
 
 

@@ -11,9 +11,12 @@ def notification_deliver(notification_id: int) -> bool:
 @shared_task
 def notification_sweep() -> int:
     """Re-dispatch notifications whose delivery message was lost."""
+    from jmo_portal import metrics
+    from jmo_portal.dispatch import dispatch
+
     from .services import notifications_undelivered
 
     ids = notifications_undelivered()
-    for pk in ids:
-        notification_deliver.delay(pk)
+    sent = sum(dispatch(notification_deliver, pk) for pk in ids)
+    metrics.SWEEP_REDISPATCHES.labels(kind="notification").inc(sent)
     return len(ids)

@@ -19,6 +19,8 @@ from django.utils import timezone
 
 from claims.bank import client as bank
 from claims.models import Claim, ClaimPolicy, ClaimStatus, Payout, PayoutStatus
+from jmo_portal import metrics
+from jmo_portal.dispatch import dispatch, dispatch_on_commit
 from participants.services.ledger import ledger_debit
 
 from .lifecycle import claim_transition
@@ -51,7 +53,9 @@ def payout_create(*, claim: Claim, account_changed: bool = False) -> Payout:
         account_holder=claim.account_holder,
         not_before=not_before,
     )
-    transaction.on_commit(lambda: payout_dispatch(payout_id=payout.pk))
+    from claims.tasks import payout_send as payout_send_task
+
+    dispatch_on_commit(payout_send_task, payout.pk)
     return payout
 
 
@@ -60,14 +64,7 @@ def payout_dispatch(*, payout_id: int, poll: bool = False) -> bool:
     from claims.tasks import payout_poll as payout_poll_task
     from claims.tasks import payout_send as payout_send_task
 
-    task = payout_poll_task if poll else payout_send_task
-    try:
-        task.apply_async((payout_id,), retry=False)
-    except Exception:  # broker down: the row stays for payout_sweep
-        logger.warning("payout %s not dispatched (broker error); left for the sweep",
-                       payout_id, exc_info=True)  # fmt: skip
-        return False
-    return True
+    return dispatch(payout_poll_task if poll else payout_send_task, payout_id)
 
 
 def _callback_url() -> str:
@@ -210,4 +207,5 @@ def payout_sweep(*, stale_seconds: int = 60, limit: int = 500) -> dict:
     )
     sent = sum(payout_dispatch(payout_id=pk) for pk in to_send)
     polled = sum(payout_dispatch(payout_id=pk, poll=True) for pk in to_poll)
+    metrics.SWEEP_REDISPATCHES.labels(kind="payout").inc(sent + polled)
     return {"send": len(to_send), "poll": len(to_poll), "dispatched": sent + polled}
