@@ -129,6 +129,38 @@ def celery_worker(transactional_db):
         worker.stop()
 
 
+@pytest.fixture
+def broker():
+    """Tasks go through Redis (not eagerly) while the test runs."""
+    require_services(postgres=True, redis=True)
+    from jmo_portal.celery import app
+
+    app.control.purge()
+    app.conf.task_always_eager = False
+    yield app
+    app.conf.task_always_eager = True
+    app.control.purge()
+
+
+@pytest.fixture
+def redis_down(broker, tmp_path):
+    """A private Redis that has been stopped; this process's tasks go to it.
+
+    Start it again with `.start()` (it comes back empty, as after a crash).
+    """
+    from tests.faults import PrivateRedis, broker_at
+
+    redis = PrivateRedis(tmp_path)
+    with broker_at(broker, redis.url):
+        redis.start()
+        redis.stop()
+        assert not redis.answers()
+        try:
+            yield redis
+        finally:
+            redis.stop()
+
+
 def wait_for(predicate, timeout: float = 30.0, interval: float = 0.2):
     """Poll until `predicate()` is truthy; return its value or fail with a message."""
     deadline = time.monotonic() + timeout

@@ -2,11 +2,8 @@
 
 import os
 import random
-import socket
-import subprocess
 import time
 from collections import Counter
-from contextlib import contextmanager
 
 import pytest
 
@@ -16,7 +13,7 @@ from claims.models import Claim, ClaimStatus, Payout
 from jmo_portal.processes import Worker
 from participants.models import Participant
 from tests.claims.helpers import make_participant, ready_claim
-from tests.conftest import require_services, wait_for, worker_env
+from tests.conftest import wait_for, worker_env
 
 CLAIMS = int(os.environ.get("PAYOUT_FAULT_CLAIMS", "200"))
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -26,19 +23,6 @@ def _worker_env(bank_url: str, site_url: str, **extra: str) -> dict:
     return worker_env(
         BANK_API_URL=bank_url, SITE_URL=site_url, BANK_TIMEOUT_SECONDS="0.6", **extra
     )
-
-
-@pytest.fixture
-def broker():
-    """Tasks go through Redis (not eagerly) while the test runs."""
-    require_services(postgres=True, redis=True)
-    from jmo_portal.celery import app
-
-    app.control.purge()
-    app.conf.task_always_eager = False
-    yield app
-    app.conf.task_always_eager = True
-    app.control.purge()
 
 
 def test_killed_workers_and_a_flaky_bank_pay_every_claim_exactly_once(
@@ -99,90 +83,36 @@ def test_killed_workers_and_a_flaky_bank_pay_every_claim_exactly_once(
     )
 
 
-class PrivateRedis:
-    """A redis-server of this test's own, on a free port, to stop and start again."""
-
-    def __init__(self, tmp_path):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.dir = tmp_path
-        self.proc = None
-
-    def start(self) -> None:
-        self.proc = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
-             "--save", "", "--appendonly", "no", "--dir", str(self.dir)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        wait_for(self._answers, timeout=10, interval=0.1)
-
-    def _answers(self) -> bool:
-        try:
-            with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                return True
-        except OSError:
-            return False
-
-    def stop(self) -> None:
-        if self.proc is not None:
-            self.proc.terminate()
-            self.proc.wait(timeout=10)
-            self.proc = None
-
-
-@contextmanager
-def broker_at(app, url: str):
-    """Send this process's tasks to `url` for the duration."""
-    previous = app.conf.broker_url
-    app.conf.broker_url = url
-    app._pool = None
-    app.amqp._producer_pool = None
-    try:
-        yield
-    finally:
-        app.conf.broker_url = previous
-        app._pool = None
-        app.amqp._producer_pool = None
-
-
 def test_a_claim_submitted_while_redis_is_stopped_is_paid_after_it_returns(
-    broker, tmp_path, settings
+    redis_down, tmp_path, settings
 ):
     sim = BankSimulator(tmp_path / "bank.sqlite3", flags={"settle_delay_ms": 0})
     settings.BANK_API_URL = sim.url
-    redis = PrivateRedis(tmp_path)
     participant = make_participant()
     claim = ready_claim(participant)
     try:
-        with broker_at(broker, redis.url):
-            redis.start()
-            redis.stop()  # Redis goes down before the participant submits
-            assert not redis._answers()
-            services.claim_submit(claim=claim)  # the dispatch after commit fails
-            claim.refresh_from_db()
-            assert claim.status == ClaimStatus.APPROVED
-            assert claim.payouts.get().status == "queued"
-            assert sim.transfers() == []
+        services.claim_submit(claim=claim)  # the dispatch after commit fails
+        claim.refresh_from_db()
+        assert claim.status == ClaimStatus.APPROVED
+        assert claim.payouts.get().status == "queued"
+        assert sim.transfers() == []
 
-            redis.start()  # Redis is back, empty: the message was lost with it
-            env = _worker_env(
-                sim.url, "http://127.0.0.1:9", TEST_CELERY_BROKER_URL=redis.url
-            )
-            worker = Worker(env, tmp_path / "w.log")
-            worker.start()
-            try:
+        redis_down.start()  # Redis is back, empty: the message was lost with it
+        env = _worker_env(
+            sim.url, "http://127.0.0.1:9", TEST_CELERY_BROKER_URL=redis_down.url
+        )
+        worker = Worker(env, tmp_path / "w.log")
+        worker.start()
+        try:
 
-                def paid() -> bool:
-                    services.payout_sweep(stale_seconds=0)  # what beat runs
-                    claim.refresh_from_db()
-                    return claim.status == ClaimStatus.PAID
+            def paid() -> bool:
+                services.payout_sweep(stale_seconds=0)  # what beat runs
+                claim.refresh_from_db()
+                return claim.status == ClaimStatus.PAID
 
-                wait_for(paid, timeout=30, interval=0.5)
-            finally:
-                worker.stop()
+            wait_for(paid, timeout=30, interval=0.5)
+        finally:
+            worker.stop()
         assert [t["external_id"] for t in sim.transfers()] == [claim.reference]
     finally:
-        redis.stop()
         sim.stop()
