@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 BANK_PORT ?= 8765
 
-.PHONY: makemessages makemessages-project install system-deps messages run test lint check ci worker beat up bench bench-dashboard bench-selfie bench-payout evaluate-faces
+.PHONY: stack makemessages makemessages-project install system-deps messages run test lint check ci worker beat up bench bench-dashboard bench-selfie bench-payout evaluate-faces
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -66,6 +66,22 @@ beat: install
 
 up:
 	docker compose up --build
+
+# The deployed shape without Docker: gunicorn, worker, beat and the bank simulator
+# under supervisord (restarts whatever exits) on PostgreSQL and Redis.
+STACK_DIR ?= $(CURDIR)/var/stack
+stack: install
+	mkdir -p $(STACK_DIR) && rm -rf $(STACK_DIR)/prometheus && mkdir $(STACK_DIR)/prometheus
+	export DATABASE_URL="$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/jmo}" \
+	  CELERY_BROKER_URL="$${CELERY_BROKER_URL:-redis://127.0.0.1:6379/0}" \
+	  CACHE_URL="$${CACHE_URL:-redis://127.0.0.1:6379/1}" \
+	  BANK_API_URL=http://127.0.0.1:$(BANK_PORT) SITE_URL=http://127.0.0.1:$(PORT) \
+	  PROMETHEUS_MULTIPROC_DIR=$(STACK_DIR)/prometheus LOG_JSON=1 \
+	  STACK_DIR=$(STACK_DIR) ROOT=$(CURDIR) VENV=$(CURDIR)/$(VENV) \
+	  PORT=$(PORT) BANK_PORT=$(BANK_PORT) && \
+	$(PY) manage.py migrate --noinput && $(PY) manage.py seed_demo && \
+	echo "http://127.0.0.1:$(PORT)/ (health: /health/, metrics: /metrics/); logs in $(STACK_DIR)" && \
+	exec $(VENV)/bin/supervisord -c deploy/supervisord.conf
 
 bench: bench-dashboard bench-selfie bench-payout
 

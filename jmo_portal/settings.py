@@ -253,4 +253,8 @@ DJANGO_GUID = {
 }
 
 # Prometheus: /metrics/ answers staff users and these addresses (the scraper).
+# With several processes (gunicorn workers, the Celery worker) each writes its
+# counters under PROMETHEUS_MULTIPROC_DIR and the scrape adds them up.
+if env.str("PROMETHEUS_MULTIPROC_DIR", default=""):
+    Path(env.str("PROMETHEUS_MULTIPROC_DIR")).mkdir(parents=True, exist_ok=True)
 METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1/32", "::1"])
