@@ -1,0 +1,169 @@
+"""`make stack`'s shape under faults: real processes under supervisord, Redis restarted.
+
+gunicorn, the Celery worker, beat and the bank simulator run under supervisord
+(deploy/supervisord.conf) on the test database and a Redis of the test's own. Redis
+is stopped for 20 s and comes back empty while the worker runs: a claim submitted
+during the outage is paid and a selfie sent afterwards is decided within 2 minutes,
+whether the worker survived or supervisord restarted it.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from rest_framework.authtoken.models import Token
+
+from biometrics.services import face_reference_create
+from claims.models import Claim, ClaimStatus
+from tests.biometrics import images
+from tests.claims.helpers import make_participant, ready_claim
+from tests.conftest import ROOT, require_services, wait_for, worker_env
+from tests.faults import PrivateRedis
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+OUTAGE_SECONDS = 20
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Stack:
+    """supervisord with deploy/supervisord.conf, pointed at the test's services."""
+
+    def __init__(self, tmp_path: Path, broker_url: str, media_root: str):
+        self.dir = tmp_path / "stack"
+        self.dir.mkdir()
+        port, bank_port = _free_port(), _free_port()
+        self.url = f"http://127.0.0.1:{port}"
+        self.bank_url = f"http://127.0.0.1:{bank_port}"
+        env = worker_env(
+            DJANGO_SETTINGS_MODULE="jmo_portal.settings",
+            CELERY_BROKER_URL=broker_url,
+            CACHE_URL="locmemcache://",
+            MEDIA_ROOT=str(media_root),
+            BANK_API_URL=self.bank_url,
+            SITE_URL=self.url,
+            EMAIL_URL="dummymail://",
+            LOG_JSON="1",
+            PROMETHEUS_MULTIPROC_DIR=str(self.dir / "prometheus"),
+            STACK_DIR=str(self.dir),
+            ROOT=str(ROOT),
+            VENV=str(Path(sys.executable).parent.parent),
+            PORT=str(port),
+            BANK_PORT=str(bank_port),
+        )
+        self.env = env
+        self.proc = subprocess.Popen(
+            [Path(sys.executable).parent / "supervisord", "-c",
+             str(ROOT / "deploy" / "supervisord.conf")],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+
+    def healthy(self) -> bool:
+        try:
+            return requests.get(f"{self.url}/health/?format=json", timeout=5).ok
+        except requests.RequestException:
+            return False
+
+    def worker_pids(self) -> set[str]:
+        out = self.ctl("pid", "worker")
+        return {out.strip()} if out.strip().isdigit() else set()
+
+    def ctl(self, *args: str) -> str:
+        return subprocess.run(
+            [Path(sys.executable).parent / "supervisorctl", "-c",
+             str(ROOT / "deploy" / "supervisord.conf"), *args],
+            env=self.env, capture_output=True, text=True, timeout=30,
+        ).stdout  # fmt: skip
+
+    def log(self, name: str) -> str:
+        path = self.dir / f"{name}.log"
+        return path.read_text(errors="replace")[-4000:] if path.exists() else ""
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def test_the_stack_pays_and_decides_after_redis_restarts_empty(tmp_path, settings):
+    require_services(postgres=True, redis=True)
+    redis = PrivateRedis(tmp_path)
+    redis.start()
+    stack = Stack(tmp_path, redis.url, settings.MEDIA_ROOT)
+    settings.BANK_API_URL = stack.bank_url  # the account check in ready_claim
+    try:
+        wait_for(stack.healthy, timeout=120, interval=1)
+        wait_for(lambda: "ready." in stack.log("worker"), timeout=120, interval=1)
+        worker_before = stack.worker_pids()
+        payer = make_participant()
+        claim = ready_claim(payer)
+        selfie_taker = make_participant(face=False)
+        face_reference_create(
+            participant=selfie_taker, image=images.raw("obama", 1), source="registry"
+        )
+
+        def api(participant):
+            token = Token.objects.get_or_create(user=participant.user)[0]
+            return {"Authorization": f"Token {token.key}"}
+
+        redis.stop()
+        outage_started = time.monotonic()
+        response = requests.post(
+            f"{stack.url}/api/v1/claims/{claim.reference}/submit/",
+            headers=api(payer), timeout=30,
+        )  # fmt: skip
+        assert response.status_code == 200, response.text[:500]
+        time.sleep(max(0.0, OUTAGE_SECONDS - (time.monotonic() - outage_started)))
+        redis.start()  # empty: every queued message is gone
+        restarted = time.monotonic()
+
+        response = requests.post(
+            f"{stack.url}/api/v1/biometrics/selfies/",
+            files={"image": ("s.jpg", images.raw("obama", 2), "image/jpeg")},
+            headers=api(selfie_taker), timeout=30,
+        )  # fmt: skip
+        assert response.status_code == 202, response.text[:500]
+        selfie = f"{stack.url}/api/v1/biometrics/selfies/{response.json()['id']}/"
+
+        def done() -> bool:
+            status = requests.get(selfie, headers=api(selfie_taker), timeout=10)
+            paid = Claim.objects.get(pk=claim.pk).status == ClaimStatus.PAID
+            return paid and status.json()["status"] == "matched"
+
+        deadline = restarted + 120
+        while not done():
+            assert time.monotonic() < deadline, (
+                f"not done 2 minutes after Redis came back\nworker:\n"
+                f"{stack.log('worker')}\nbeat:\n{stack.log('beat')}"
+            )
+            time.sleep(1)
+        print(
+            f"paid and decided {time.monotonic() - restarted:.0f}s after the restart;"
+            f" worker {'survived' if stack.worker_pids() == worker_before else 'restarted'}"
+        )
+        assert stack.healthy()
+    finally:
+        stack.stop()
+        redis.stop()
+
+
+def test_the_compose_file_gives_every_service_a_restart_policy_and_a_health_check():
+    import yaml
+
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    for name, service in compose["services"].items():  # `<<: *app` merged
+        assert service.get("restart") == "unless-stopped", name
+        assert service.get("healthcheck", {}).get("test"), name
+    assert set(compose["services"]) >= {"db", "redis", "web", "worker", "beat", "bank"}
+    assert os.path.exists(ROOT / "deploy" / "supervisord.conf")
