@@ -301,9 +301,19 @@ class Payout(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.CharField(max_length=300, blank=True)
     not_before = models.DateTimeField(null=True, blank=True)
+    # Times a beat sweep sent or polled it again; officers are alerted once at N.
+    sweeps = models.PositiveIntegerField(default=0)
+    alerted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     settled_at = models.DateTimeField(null=True, blank=True)
+
+    # What the participant reads (in their language) when the bank refuses.
+    FAILURE_REASONS = {
+        "ACCOUNT_CLOSED": _("the account is closed"),
+        "NAME_MISMATCH": _("the account holder's name does not match yours"),
+        "INVALID_ACCOUNT": _("the account number does not exist at this bank"),
+    }
 
     class Meta:
         ordering = ["-created_at"]
@@ -321,3 +331,9 @@ class Payout(models.Model):
 
     def __str__(self) -> str:
         return f"{self.idempotency_key} {self.status}"
+
+    @property
+    def failure_reason(self):
+        return self.FAILURE_REASONS.get(
+            self.failure_code, _("the bank refused the transfer")
+        )

@@ -197,6 +197,8 @@ CELERY_TIMEZONE = TIME_ZONE
 BANK_API_URL = env.str("BANK_API_URL", default="http://127.0.0.1:8765")
 BANK_API_KEY = _secret("BANK_API_KEY", default="dev-bank-key")
 BANK_CALLBACK_TOKEN = _secret("BANK_CALLBACK_TOKEN", default="dev-callback-token")
+# Officers are alerted about a payout still not settled after this many sweeps.
+PAYOUT_ALERT_AFTER_SWEEPS = env.int("PAYOUT_ALERT_AFTER_SWEEPS", default=10)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 if not DEBUG:

@@ -20,6 +20,7 @@ import requests
 CLOSED_ACCOUNT = "9000000001"  # inquiry: 404 closed; transfer: FAILED
 NAME_MISMATCH_ACCOUNT = "9000000002"  # inquiry: someone else's name
 CLOSED_AFTER_CHECK = "9000000003"  # inquiry fine; transfer FAILED (closed since)
+INVALID_ACCOUNT = "9000000004"  # inquiry fine; transfer FAILED (no such account)
 OTHER_HOLDER = "SITI RAHAYU WULANDARI"
 
 DEFAULT_FLAGS = {
@@ -102,6 +103,17 @@ def _public(row: sqlite3.Row) -> dict:
     return {k: row[k] for k in PUBLIC_FIELDS}
 
 
+# What makes a transfer the same transfer: a key reused for another is refused.
+SAME_TRANSFER = (
+    "external_id", "amount", "bank_code", "account_holder_name", "account_number",
+)  # fmt: skip
+
+
+def _same_or_none(row: sqlite3.Row, payload: dict) -> dict | None:
+    same = all(str(row[f]) == str(payload.get(f)) for f in SAME_TRANSFER)
+    return _public(row) if same else None
+
+
 def _chance(flags: dict, key: str) -> bool:
     return random.random() < float(flags.get(key, 0))
 
@@ -120,6 +132,8 @@ class Bank:
             return "FAILED", "ACCOUNT_CLOSED"
         if number == NAME_MISMATCH_ACCOUNT:
             return "FAILED", "NAME_MISMATCH"
+        if number == INVALID_ACCOUNT:
+            return "FAILED", "INVALID_ACCOUNT"
         account = self._account(payload["bank_code"], number)
         if account and account["closed"]:
             return "FAILED", "ACCOUNT_CLOSED"
@@ -127,8 +141,11 @@ class Bank:
             return "FAILED", "TRANSFER_REJECTED"
         return "COMPLETED", ""
 
-    def create(self, key: str, payload: dict) -> tuple[dict, bool]:
-        """Record the transfer once per key; a repeated key returns the first one."""
+    def create(self, key: str, payload: dict) -> tuple[dict | None, bool]:
+        """Record the transfer once per key; a repeated key returns the first one.
+
+        (None, False) when the key was used for a different transfer (a 409).
+        """
         flags = self.store.flags()
         now = time.time()
         delay = int(flags["settle_delay_ms"]) / 1000
@@ -137,14 +154,14 @@ class Bank:
                 "SELECT * FROM disbursements WHERE idempotency_key=?", (key,)
             ).fetchone()
             if row is not None:
-                return _public(row), False
+                return _same_or_none(row, payload), False
         outcome, failure = self._outcome(payload, flags)
         with self.store.lock:
             row = self.store.db.execute(
                 "SELECT * FROM disbursements WHERE idempotency_key=?", (key,)
             ).fetchone()
             if row is not None:
-                return _public(row), False
+                return _same_or_none(row, payload), False
             self.store.db.execute(
                 "INSERT INTO disbursements (id, idempotency_key, external_id, amount, "
                 "bank_code, account_number, account_holder_name, description, "
@@ -387,6 +404,12 @@ def make_handler(bank: Bank) -> type[BaseHTTPRequestHandler]:
             if _chance(flags, "error_rate"):
                 return self._send(503, {"error_code": "SERVER_BUSY"})
             row, created = bank.create(key, body)
+            if row is None:
+                bank.store.count("key_conflicts")
+                return self._send(409, {
+                    "error_code": "IDEMPOTENCY_KEY_REUSED",
+                    "message": "Idempotency-Key already used for another transfer",
+                })  # fmt: skip
             if bank.store.take("timeout_next") or _chance(flags, "timeout_rate"):
                 # The transfer is recorded, but the answer comes too late: the
                 # client sees a timeout and must retry with the same key.

@@ -23,6 +23,7 @@ from jmo_portal import metrics
 from jmo_portal.dispatch import dispatch, dispatch_on_commit
 from participants.services.ledger import ledger_debit
 
+from .alerts import officers_alert
 from .lifecycle import claim_transition
 from .notify import claim_notify
 
@@ -30,10 +31,7 @@ logger = logging.getLogger(__name__)
 P = PayoutStatus
 S = ClaimStatus
 FINAL = (P.COMPLETED, P.FAILED)
-FAILURE_REASONS = {
-    "ACCOUNT_CLOSED": "account closed",
-    "NAME_MISMATCH": "name does not match",
-}
+KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
 
 
 def payout_create(*, claim: Claim, account_changed: bool = False) -> Payout:
@@ -98,10 +96,7 @@ def payout_send(*, payout_id: int) -> Payout:
         Payout.objects.filter(pk=payout_id).update(last_error=str(exc)[:300])
         raise
     except bank.BankError as exc:
-        # A request the bank refuses outright will not succeed by repeating it.
-        Payout.objects.filter(pk=payout_id).update(last_error=str(exc)[:300])
-        logger.error("payout %s refused by the bank: %s", payout_id, exc)
-        return payout
+        return payout_refused(payout_id=payout_id, code=exc.code, message=str(exc))
     return payout_apply(
         payout_id=payout_id,
         bank_status=result.get("status", ""),
@@ -167,11 +162,43 @@ def payout_apply(
     payout.save(
         update_fields=["status", "bank_id", "failure_code", "settled_at", "updated_at"]
     )
-    reason = FAILURE_REASONS.get(failure_code, failure_code.lower() or "rejected")
-    claim_transition(claim=claim, to=S.PAYOUT_FAILED, note=reason, notify=False)
+    reason = payout.failure_reason
+    claim_transition(
+        claim=claim, to=S.PAYOUT_FAILED, note=f"{failure_code}: {reason}", notify=False
+    )
     claim_notify(
         claim=claim, event="payout_failed", note=reason, suffix=f":{payout.pk}"
     )
+    return payout
+
+
+def payout_refused(*, payout_id: int, code: str, message: str) -> Payout:
+    """A definite refusal (4xx) ends this payout: it is never sent again as it is.
+
+    An Idempotency-Key the bank knows for another transfer means our records and
+    the bank's disagree: the payout stops and the officers look (no new account is
+    asked for, since money may have moved under that key).
+    """
+    logger.error("payout %s refused by the bank: %s %s", payout_id, code, message)
+    if code != KEY_REUSED:
+        return payout_apply(
+            payout_id=payout_id, bank_status="FAILED", failure_code=code or "REFUSED"
+        )
+    with transaction.atomic():
+        payout = Payout.objects.select_for_update().select_related("claim")
+        payout = payout.get(pk=payout_id)
+        if payout.status in FINAL:
+            return payout
+        payout.status, payout.failure_code = P.FAILED, code
+        payout.last_error, payout.alerted_at = message[:300], timezone.now()
+        payout.save(update_fields=["status", "failure_code", "last_error",
+                                   "alerted_at", "updated_at"])  # fmt: skip
+    officers_alert(
+        subject=f"Payout {payout.idempotency_key}: Idempotency-Key conflict",
+        body=f"The bank refused payout {payout.idempotency_key} of claim "
+        f"{payout.claim.reference}: the key was used for another transfer. "
+        "It is stopped; check the bank's records before paying this claim.",
+    )  # fmt: skip
     return payout
 
 
@@ -205,7 +232,30 @@ def payout_sweep(*, stale_seconds: int = 60, limit: int = 500) -> dict:
         .order_by("updated_at")
         .values_list("pk", flat=True)[:limit]
     )
+    Payout.objects.filter(pk__in=to_send + to_poll).update(sweeps=F("sweeps") + 1)
     sent = sum(payout_dispatch(payout_id=pk) for pk in to_send)
     polled = sum(payout_dispatch(payout_id=pk, poll=True) for pk in to_poll)
     metrics.SWEEP_REDISPATCHES.labels(kind="payout").inc(sent + polled)
-    return {"send": len(to_send), "poll": len(to_poll), "dispatched": sent + polled}
+    alerted = payouts_unsettled_alert()
+    return {"send": len(to_send), "poll": len(to_poll), "dispatched": sent + polled,
+            "alerted": alerted}  # fmt: skip
+
+
+def payouts_unsettled_alert() -> int:
+    """Alert the officers once about payouts still open after N sweeps."""
+    stuck = Payout.objects.filter(
+        sweeps__gte=settings.PAYOUT_ALERT_AFTER_SWEEPS, alerted_at__isnull=True
+    ).exclude(status__in=FINAL)
+    keys = []
+    for payout in stuck.select_related("claim")[:100]:
+        if Payout.objects.filter(pk=payout.pk, alerted_at__isnull=True).update(
+            alerted_at=timezone.now()
+        ):
+            keys.append(f"{payout.idempotency_key} ({payout.status}, "
+                        f"{payout.sweeps} sweeps: {payout.last_error or '-'})")  # fmt: skip
+    if keys:
+        officers_alert(
+            subject=f"{len(keys)} payout(s) not settled",
+            body="Still not settled after repeated sweeps:\n" + "\n".join(keys),
+        )
+    return len(keys)

@@ -1,0 +1,31 @@
+"""Alerts for the claims officers: an ERROR log line and an email to each of them."""
+
+import logging
+import smtplib
+
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+
+logger = logging.getLogger(__name__)
+ALERTED_GROUPS = ("claims_officer", "admin")
+
+
+def officers_alert(*, subject: str, body: str) -> int:
+    """Tell the claims officers (log + email); returns how many were emailed."""
+    logger.error("officer alert: %s: %s", subject, body)
+    emails = sorted(
+        set(
+            get_user_model()
+            .objects.filter(is_active=True, groups__name__in=ALERTED_GROUPS)
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+    )
+    if not emails:
+        return 0
+    try:
+        send_mail(f"[JMO Portal] {subject}", body, None, emails)
+    except (OSError, smtplib.SMTPException):
+        logger.exception("officer alert not emailed: %s", subject)
+        return 0
+    return len(emails)
