@@ -79,8 +79,12 @@ def exposition() -> bytes:
     """Every metric in the text format: this process's (or all processes') and state."""
     import os
 
-    from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
-    from prometheus_client import multiprocess
+    from prometheus_client import (
+        REGISTRY,
+        CollectorRegistry,
+        generate_latest,
+        multiprocess,
+    )
 
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()

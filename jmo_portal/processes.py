@@ -1,15 +1,18 @@
-"""Processes for benchmarks and integration tests: Celery workers and scratch databases.
+"""Processes for benchmarks and integration tests: workers, Redis, scratch databases.
 
 A `Worker` is a real `celery worker` process that can be SIGKILLed and started
-again; `scratch_database_run` runs a management command inside a fresh,
+again; `PrivateRedis` is a redis-server of one's own to stop and start empty (never
+the shared one); `scratch_database_run` runs a management command inside a fresh,
 migrated PostgreSQL database and drops it afterwards.
 """
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -106,3 +109,55 @@ class Worker:
                 self.proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+
+class PrivateRedis:
+    """A redis-server of our own on a free port, to stop and start again (empty)."""
+
+    def __init__(self, tmp_path: Path):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.dir = tmp_path
+        self.proc = None
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
+             "--save", "", "--appendonly", "no", "--dir", str(self.dir)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        deadline = time.monotonic() + 10
+        while not self.answers():
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"redis-server did not start on {self.port}")
+            time.sleep(0.1)
+
+    def answers(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                return True
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+            self.proc = None
+
+
+@contextmanager
+def broker_at(app, url: str):
+    """Send this process's tasks to `url` for the duration."""
+    previous = app.conf.broker_url
+    app.conf.broker_url = url
+    app._pool = None
+    app.amqp._producer_pool = None
+    try:
+        yield
+    finally:
+        app.conf.broker_url = previous
+        app._pool = None
+        app.amqp._producer_pool = None

@@ -3,9 +3,9 @@
 from pathlib import Path
 
 import environ
-from django_guid.integrations import CeleryIntegration
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from django_guid.integrations import CeleryIntegration
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 

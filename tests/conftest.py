@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from rest_framework.test import APIClient
 
-from jmo_portal.processes import Worker
+from jmo_portal.processes import PrivateRedis, Worker, broker_at
 from tests.factories import ParticipantFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -148,8 +148,6 @@ def redis_down(broker, tmp_path):
 
     Start it again with `.start()` (it comes back empty, as after a crash).
     """
-    from tests.faults import PrivateRedis, broker_at
-
     redis = PrivateRedis(tmp_path)
     with broker_at(broker, redis.url):
         redis.start()

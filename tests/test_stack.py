@@ -20,10 +20,10 @@ from rest_framework.authtoken.models import Token
 
 from biometrics.services import face_reference_create
 from claims.models import Claim, ClaimStatus
+from jmo_portal.processes import PrivateRedis
 from tests.biometrics import images
 from tests.claims.helpers import make_participant, ready_claim
 from tests.conftest import ROOT, require_services, wait_for, worker_env
-from tests.faults import PrivateRedis
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 OUTAGE_SECONDS = 20

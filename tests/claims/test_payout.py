@@ -194,6 +194,7 @@ def test_the_simulator_requires_the_api_key_and_an_idempotency_key(bank):
         headers={**key, "Idempotency-Key": "k-1"},
         timeout=5,
     )
+    assert first.status_code == 200
     assert again.status_code == 409  # the same key for another transfer
     listed = requests.get(
         url, params={"external_id": "X1"}, headers=key, timeout=5

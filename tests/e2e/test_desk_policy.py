@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from biometrics.models import BiometricPolicy, CalibrationRun
 from tests.e2e.conftest import screenshot
@@ -30,12 +31,16 @@ def test_the_admin_sees_the_tradeoff_change_before_saving_and_the_history_after(
     page.wait_for_function(
         "document.getElementById('genuine-blocked').textContent === '6.40%'"
     )
-    assert page.locator("#tradeoff-chart polyline").count() == 3
+    # The figures above are rendered by the server; the chart only once the
+    # preview's first answer arrives: wait for the chart's own state.
+    expect(page.locator("#tradeoff-chart polyline")).to_have_count(3)
     page.fill("input[name=max_attempts]", "5")
     page.wait_for_function(
         "document.getElementById('genuine-blocked').textContent === '1.02%'"
     )
     assert page.inner_text("#impostor-accepted") == "76.27%"  # 1 - 0.75^5
+    expect(page.locator("#tradeoff")).to_have_attribute("data-max-attempts", "5")
+    expect(page.locator("#tradeoff-chart polyline")).to_have_count(3)
     assert BiometricPolicy.current().max_attempts == 3  # nothing saved yet
     screenshot(page, "desk-policy-preview")
 

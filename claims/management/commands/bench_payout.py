@@ -2,7 +2,9 @@
 
 Runs in its own database (created, migrated, dropped) and its own Redis DB, then
 checks the simulator's own store: every claim transferred once, none lost.
-`--chaos` adds SIGKILLed workers, bank timeouts, 503s and dropped callbacks.
+`--chaos` adds SIGKILLed workers, bank timeouts, 503s, dropped callbacks and a
+Redis restart mid-run (a redis-server of the benchmark's own, stopped for 10 s
+and started again empty: every queued message is lost).
 """
 
 import os
@@ -71,7 +73,7 @@ class Command(BaseCommand):
         from claims.bank.harness import BankSimulator
         from claims.models import Claim, ClaimStatus
         from jmo_portal.celery import app
-        from jmo_portal.processes import Worker
+        from jmo_portal.processes import PrivateRedis, Worker, broker_at
 
         n, rng = options["claims"], random.Random(options["seed"])
         tmp = Path(tempfile.mkdtemp(prefix="bench-payout-"))
@@ -91,56 +93,70 @@ class Command(BaseCommand):
         from django.conf import settings
 
         settings.BANK_API_URL, settings.SITE_URL = sim.url, site
+        redis = PrivateRedis(tmp)
+        if chaos:  # never restart the shared Redis: use one of our own
+            redis.start()
+            os.environ["CELERY_BROKER_URL"] = redis.url
         env = {**os.environ, "BANK_TIMEOUT_SECONDS": "0.6" if chaos else "5"}
         workers = [
             Worker(env, tmp / f"worker{i}.log", name=f"bench{i}",
                    concurrency=options["concurrency"])
             for i in range(options["workers"])
         ]  # fmt: skip
-        try:
-            app.control.purge()
-            t0 = time.monotonic()
-            payout_ids = self._seed(n)
-            self.stdout.write(
-                f"seeded {n} approved claims in {time.monotonic() - t0:.1f}s"
-            )
-            t0 = time.monotonic()
-            from claims.services import payout_dispatch
+        restarts = 0
+        with broker_at(app, os.environ["CELERY_BROKER_URL"]):
+            try:
+                app.control.purge()
+                t0 = time.monotonic()
+                payout_ids = self._seed(n)
+                self.stdout.write(
+                    f"seeded {n} approved claims in {time.monotonic() - t0:.1f}s"
+                )
+                t0 = time.monotonic()
+                from claims.services import payout_dispatch
 
-            for pk in payout_ids:
-                payout_dispatch(payout_id=pk)
-            self.stdout.write(f"dispatched in {time.monotonic() - t0:.1f}s")
-            for w in workers:
-                w.start(wait=False)
-            for w in workers:
-                w.wait_ready()
-            start = time.monotonic()
-            deadline = start + options["timeout"]
-            paid, last_sweep, last_report = 0, start, start
-            while paid < n and time.monotonic() < deadline:
-                time.sleep(rng.uniform(0.3, 1.5) if chaos else 1.0)
-                now = time.monotonic()
-                if chaos and sum(w.kills for w in workers) < 12:
-                    victim = rng.choice(workers)
-                    victim.kill()
-                    victim.start(wait=False)
-                if now - last_sweep > (2 if chaos else 15):
-                    from claims.services import payout_sweep
+                for pk in payout_ids:
+                    payout_dispatch(payout_id=pk)
+                self.stdout.write(f"dispatched in {time.monotonic() - t0:.1f}s")
+                for w in workers:
+                    w.start(wait=False)
+                for w in workers:
+                    w.wait_ready()
+                start = time.monotonic()
+                deadline = start + options["timeout"]
+                paid, last_sweep, last_report = 0, start, start
+                while paid < n and time.monotonic() < deadline:
+                    time.sleep(rng.uniform(0.3, 1.5) if chaos else 1.0)
+                    now = time.monotonic()
+                    if chaos and sum(w.kills for w in workers) < 12:
+                        victim = rng.choice(workers)
+                        victim.kill()
+                        victim.start(wait=False)
+                    if now - last_sweep > (2 if chaos else 15):
+                        from claims.services import payout_sweep
 
-                    payout_sweep(stale_seconds=3 if chaos else 60, limit=2000)
-                    last_sweep = now
-                paid = Claim.objects.filter(status=ClaimStatus.PAID).count()
-                if now - last_report > 10:
-                    rate = paid / (now - start)
-                    self.stdout.write(f"  {paid}/{n} paid, {rate:.1f}/s")
-                    last_report = now
-            elapsed = time.monotonic() - start
-        finally:
-            for w in workers:
-                w.stop()
-            sim.stop()
-            server.shutdown()
+                        payout_sweep(stale_seconds=3 if chaos else 60, limit=2000)
+                        last_sweep = now
+                    paid = Claim.objects.filter(status=ClaimStatus.PAID).count()
+                    if chaos and not restarts and paid >= n // 3:
+                        redis.stop()  # workers lose the broker mid-run
+                        time.sleep(10)
+                        redis.start()  # back, empty
+                        restarts = 1
+                        self.stdout.write(f"  Redis restarted empty at {paid} paid")
+                    if now - last_report > 10:
+                        rate = paid / (now - start)
+                        self.stdout.write(f"  {paid}/{n} paid, {rate:.1f}/s")
+                        last_report = now
+                elapsed = time.monotonic() - start
+            finally:
+                for w in workers:
+                    w.stop()
+                sim.stop()
+                server.shutdown()
+                redis.stop()
         self._report(n, elapsed, sim, workers)
+        self.stdout.write(f"redis_restarts={restarts}")
 
     def _seed(self, n: int) -> list[int]:
         import datetime as dt
