@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from jmo_portal.exceptions import ApplicationError
@@ -36,12 +36,12 @@ def next_step_url(participant) -> str:
 
 
 SECTION_LABELS = {
-    "membership": _lazy("Membership data"),
-    "biometric": _lazy("Face verification"),
-    "contact": _lazy("Contact data"),
-    "phone": _lazy("Phone check"),
-    "population": _lazy("Family data"),
-    "emergency": _lazy("Emergency contact"),
+    "membership": gettext_lazy("Membership data"),
+    "biometric": gettext_lazy("Face verification"),
+    "contact": gettext_lazy("Contact data"),
+    "phone": gettext_lazy("Phone check"),
+    "population": gettext_lazy("Family data"),
+    "emergency": gettext_lazy("Emergency contact"),
 }
 
 

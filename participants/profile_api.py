@@ -149,7 +149,7 @@ class ProfileSectionUpdateApi(APIView):
         operation_id="profile_section_update",
         request=_SectionSchema,
         responses={200: ProfileOutputSerializer, 404: None, **_WRITE_ERRORS},
-        description=_(
+        description=(
             "membership: {correct}; contact: {phone, address, postal_code}; "
             "population: {kk_number, mother_maiden_name, marital_status, npwp}; "
             "emergency: {name, relation, phone}."
