@@ -6,10 +6,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import override
 
+from jmo_portal.sms import sms_send
 from participants.models import Participant
 
 from .models import Notification
-from jmo_portal.sms import sms_send
 
 CLAIM_TIMEOUT = dt.timedelta(seconds=120)
 
