@@ -7,6 +7,7 @@ numbers; nothing here touches the database, so every rule is tested directly.
 import datetime as dt
 from dataclasses import dataclass, field
 
+from dateutil.relativedelta import relativedelta
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -77,14 +78,7 @@ class Verdict:
 
 def add_months(day: dt.date, months: int) -> dt.date:
     """Same day `months` later; the last day of the month when it has fewer days."""
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, d)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
+    return day + relativedelta(months=months)
 
 
 def add_years(day: dt.date, years: int) -> dt.date:

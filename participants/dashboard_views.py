@@ -69,7 +69,6 @@ def dashboard(request):
             "chart_svg": _chart(
                 selectors.yearly_balance_points(participant=participant)
             ),
-            "notifications": selectors.notification_list(participant=participant),
             "data_valid": data_update_is_valid(participant=participant),
         },
     )

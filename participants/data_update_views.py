@@ -105,11 +105,47 @@ def membership(request):
     )
 
 
-def _section(request, *, step: str, form_class, service, initial: dict):
-    """Bind the section's form, save it through its service, go on or show errors."""
+# The plain form steps: (form, service, initial values from participant/profile).
+SECTION_FORMS = {
+    "contact": (
+        ContactForm,
+        services.data_update_contact_save,
+        lambda p, profile: {
+            "phone": p.phone,
+            "address": profile.address,
+            "postal_code": profile.postal_code,
+        },
+    ),
+    "population": (
+        PopulationForm,
+        services.data_update_population_save,
+        lambda p, profile: {
+            "mother_maiden_name": profile.mother_maiden_name,
+            "marital_status": profile.marital_status,
+        },
+    ),
+    "emergency": (
+        EmergencyForm,
+        services.data_update_emergency_save,
+        lambda p, profile: {
+            "name": profile.emergency_name,
+            "relation": profile.emergency_relation,
+            "phone": profile.emergency_phone,
+        },
+    ),
+}
+
+
+@participant_required
+@require_http_methods(["GET", "POST"])
+def section(request, step: str):
+    """Bind the step's form, save it through its service, go on or show errors."""
     if (status := _open_status(request)) is None:
         return redirect("participants:update")
-    form = form_class(request.POST or None, initial=initial)
+    form_class, service, initial = SECTION_FORMS[step]
+    form = form_class(
+        request.POST or None, initial=initial(status.participant, status.profile)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             service(participant=request.participant, **form.cleaned_data)
@@ -120,57 +156,6 @@ def _section(request, *, step: str, form_class, service, initial: dict):
         else:
             return redirect(next_step_url(request.participant))
     return _render(request, "participants/update_section.html", status, step, form=form)
-
-
-@participant_required
-@require_http_methods(["GET", "POST"])
-def contact(request):
-    participant = request.participant
-    profile = services.profile_get(participant=participant)
-    return _section(
-        request,
-        step="contact",
-        form_class=ContactForm,
-        service=services.data_update_contact_save,
-        initial={
-            "phone": participant.phone,
-            "address": profile.address,
-            "postal_code": profile.postal_code,
-        },
-    )
-
-
-@participant_required
-@require_http_methods(["GET", "POST"])
-def population(request):
-    profile = services.profile_get(participant=request.participant)
-    return _section(
-        request,
-        step="population",
-        form_class=PopulationForm,
-        service=services.data_update_population_save,
-        initial={
-            "mother_maiden_name": profile.mother_maiden_name,
-            "marital_status": profile.marital_status,
-        },
-    )
-
-
-@participant_required
-@require_http_methods(["GET", "POST"])
-def emergency(request):
-    profile = services.profile_get(participant=request.participant)
-    return _section(
-        request,
-        step="emergency",
-        form_class=EmergencyForm,
-        service=services.data_update_emergency_save,
-        initial={
-            "name": profile.emergency_name,
-            "relation": profile.emergency_relation,
-            "phone": profile.emergency_phone,
-        },
-    )
 
 
 @participant_required
