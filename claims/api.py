@@ -13,7 +13,6 @@ from jmo_portal.exceptions import ApplicationError
 from . import selectors, services
 from .bank.banks import BANKS
 from .models import Claim, ClaimType
-from .views import next_step
 
 
 def _participant(request):
@@ -59,7 +58,7 @@ class ClaimOutputSerializer(serializers.Serializer):
     timeline = EventSerializer(source="events.all", many=True)
 
     def get_next_step(self, claim) -> str:
-        return next_step(claim)
+        return selectors.claim_next_step(claim=claim)
 
     def get_kpj_verified(self, claim) -> bool:
         return claim.kpj_verified_at is not None

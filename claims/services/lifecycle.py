@@ -20,14 +20,16 @@ from claims.models import (
 )
 from claims.selectors import (
     add_working_days,
+    biometric_blocked,
     claim_quote,
+    documents_missing,
     eligibility_facts,
     policy_rules,
+    selfie_passed,
 )
 from jmo_portal.exceptions import ApplicationError
 from participants.models import Participant
 
-from .identity import biometric_blocked, selfie_passed
 from .notify import claim_notify
 
 S = ClaimStatus
@@ -151,11 +153,6 @@ def _require_draft(claim: Claim) -> None:
     claim.refresh_from_db(fields=["status"])
     if claim.status != S.DRAFT:
         raise _not_allowed(claim)
-
-
-def documents_missing(*, claim: Claim) -> list[dict]:
-    have = set(claim.documents.values_list("kind", flat=True))
-    return [r for r in claim.requirements if r["kind"] not in have]
 
 
 def claim_cancel(*, claim: Claim, actor: AbstractBaseUser | None = None) -> Claim:
