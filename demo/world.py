@@ -21,18 +21,21 @@ from django.utils import timezone
 from claims.eligibility import add_months
 from frontoffice.roles import ADMIN, CLAIMS_OFFICER, FRONT_OFFICE
 from participants.models import Participant, YieldRate
-
-from .services.accounts import account_create
-from .services.data_update_desk import data_update_desk_confirm
-from .services.ledger import ContributionLine, contributions_record, yield_post
-from .services.registry import (
+from participants.services.accounts import account_create
+from participants.services.data_update_desk import data_update_desk_confirm
+from participants.services.ledger import (
+    ContributionLine,
+    contributions_record,
+    yield_post,
+)
+from participants.services.registry import (
     employer_get_or_create,
     employment_record,
     months,
     participant_register,
     yield_rate_for,
 )
-from .services.staff import staff_create
+from participants.services.staff import staff_create
 
 DEMO_PASSWORD = "Demo-12345"
 FACES = Path(settings.BASE_DIR) / "demo" / "faces"
