@@ -28,6 +28,7 @@ from participants.services.guards import (
     attempt_reset,
     block_active,
 )
+from participants.services.policy import policy_singleton_update
 
 from . import faces
 from .imaging import DecodedImage, image_decode
@@ -141,6 +142,15 @@ def face_reference_create(
                 new_value={"reference_id": reference.pk, "source": source},
             )
     return reference
+
+
+def biometric_policy_update(
+    *, values: dict, actor: AbstractBaseUser, reason: str
+) -> dict[str, tuple]:
+    """Change the attempt limit, threshold and the other biometric policy numbers."""
+    return policy_singleton_update(
+        model=BiometricPolicy, values=values, actor=actor, reason=reason
+    )
 
 
 def _duplicate_error(previous: SelfieAttempt) -> ApplicationError:
