@@ -1,4 +1,8 @@
-"""Biometric state changes: references, selfie submission, matching and purging."""
+"""Biometric state changes: references, selfie submission, matching and purging.
+
+Rules: selfie verification before an online claim and at the data update; only
+a real non-match counts towards the block (JHT_RULES.md, "Identity checks").
+"""
 
 import logging
 import time

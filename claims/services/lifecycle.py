@@ -1,5 +1,9 @@
 """The claim's life: start, wizard steps, submit, decision. Every status change
-goes through `claim_transition` (one transaction, row lock, ClaimEvent)."""
+goes through `claim_transition` (one transaction, row lock, ClaimEvent).
+
+Rules: one active claim, automatic approval at or under the online cap with a
+passed selfie, officer review above it (JHT_RULES.md, "The online channel").
+"""
 
 import secrets
 
