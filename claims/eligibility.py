@@ -1,5 +1,8 @@
 """Who may claim what, and from which date: pure functions over plain facts.
 
+Rules: claim types, waiting periods, the partial-claim rules and the "three
+green ticks" (JHT_RULES.md, "Claim types" and "The online channel").
+
 The caller (claims.selectors.eligibility_facts) loads the facts and the policy
 numbers; nothing here touches the database, so every rule is tested directly.
 """

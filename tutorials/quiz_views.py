@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jmo_portal.exceptions import ApplicationError
+from participants.selectors import participant_for_user
 
 from . import services
 from .forms import JoinCodeForm, QuizSessionForm
@@ -36,13 +37,11 @@ def staff_required(view):
     return wrapper
 
 
-def _participant(request: HttpRequest):
-    return getattr(request.user, "participant", None)
-
-
 def quiz_list(request: HttpRequest) -> HttpResponse:
     sessions = QuizSession.objects.exclude(status=QuizStatus.DRAFT)[:20]
-    participant = _participant(request) if request.user.is_authenticated else None
+    participant = (
+        participant_for_user(request.user) if request.user.is_authenticated else None
+    )
     mine = (
         QuizEntry.objects.filter(participant=participant).select_related("session")
         if participant
@@ -73,7 +72,7 @@ def quiz_join(request: HttpRequest) -> HttpResponse:
 @login_required
 def quiz_detail(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_object_or_404(QuizSession.objects.exclude(status="draft"), pk=pk)
-    participant = _participant(request)
+    participant = participant_for_user(request.user)
     entry = (
         QuizEntry.objects.filter(session=session, participant=participant).first()
         if participant
