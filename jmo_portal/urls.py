@@ -12,6 +12,7 @@ APPS = [
     "claims",
     "frontoffice",
     "tutorials",
+    "insights",
 ]
 
 urlpatterns = [

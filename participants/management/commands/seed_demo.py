@@ -19,9 +19,14 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         started = time.perf_counter()
         added = demo_world_ensure()
+        # A year of history for the effectiveness page (insights, a higher floor).
+        from insights.demo_history import demo_history_ensure
+
+        added["history"] = demo_history_ensure()
         self.stdout.write(
             f"demo world ready in {time.perf_counter() - started:.1f} s: "
             f"{Participant.objects.count()} participants "
             f"(added {added['participants']} participants, {added['logins']} "
-            f"logins, {added['staff']} staff, {added['calibration']} calibration run)"
+            f"logins, {added['staff']} staff, {added['calibration']} calibration run, "
+            f"{added['history']} members of history)"
         )
