@@ -69,7 +69,7 @@ def _histograms(period: Period, by: tuple[str, ...], q: Q) -> dict[tuple, dict]:
 
 def _hours(histogram: dict, share: float) -> float | None:
     seconds = percentile(histogram, share)
-    return None if seconds is None else round(seconds / HOUR, 1)
+    return None if seconds is None else round(seconds / HOUR, 2)
 
 
 def _merged(*histograms: dict) -> dict:
