@@ -13,7 +13,7 @@ from itertools import pairwise
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from biometrics.models import BiometricPolicy
+from biometrics.models import BiometricPolicy, CalibrationRun
 from biometrics.selectors import tradeoff
 
 from .groups import (
@@ -230,6 +230,7 @@ def policy_effects(period: Period) -> list[dict]:
     q = Q(metric="selfie_session") | Q(metric="block", cause="biometric")
     per_day = _sums(period, ("metric", "day"), q)
     days = [period.start, *(c[0] for c in changes), period.end + dt.timedelta(days=1)]
+    run = CalibrationRun.objects.first()  # read once: it holds thousands of distances
     rows = []
     for i, (day, old, new) in enumerate(changes):
         sides = {}
@@ -242,6 +243,7 @@ def policy_effects(period: Period) -> list[dict]:
             exposure = tradeoff(
                 threshold=float(policy.match_threshold),
                 max_attempts=policy.max_attempts,
+                run=run,
             )
             sides[side] = _suppress(
                 {"from": first.isoformat(), "to": last.isoformat(), "sessions": sessions,
