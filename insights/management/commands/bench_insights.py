@@ -28,7 +28,7 @@ SEED_SQL = [
          email, phone, language, npwp, balance, contributions_total, yield_total,
          paid_out_total, created_at, profile_confirmed_at, user_id)
        SELECT (9000000000000000 + i)::text, (90000000000 + i)::text, 'Peserta ' || i,
-              date '1960-01-01' + ((i * 104729) %% 15000), CASE WHEN i %% 2 = 0 THEN 'M' ELSE 'F' END,
+              date '1960-01-01' + ((i * 104729) %% 15000)::int, CASE WHEN i %% 2 = 0 THEN 'M' ELSE 'F' END,
               '', '', 'id', '', 0, 0, 0, 0,
               %(start)s::timestamptz + ((i * 7919) %% 330) * interval '1 day'
                 + ((i * 31) %% 900) * interval '1 minute',
