@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 BANK_PORT ?= 8765
 
-.PHONY: makemessages makemessages-project install system-deps messages run test lint check ci worker beat up bench bench-dashboard bench-selfie bench-payout evaluate-faces
+.PHONY: makemessages makemessages-project install system-deps messages run test lint check ci worker beat up bench bench-dashboard bench-selfie bench-payout bench-insights evaluate-faces
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -67,7 +67,7 @@ beat: install
 up:
 	docker compose up --build
 
-bench: bench-dashboard bench-selfie bench-payout
+bench: bench-dashboard bench-selfie bench-payout bench-insights
 
 bench-dashboard: install
 	$(PY) manage.py bench_dashboard
@@ -77,6 +77,10 @@ bench-selfie: install
 
 bench-payout: install
 	$(PY) manage.py bench_payout
+
+# 1M selfie attempts and 200k claims in a scratch PostgreSQL database.
+bench-insights: install
+	$(PY) manage.py bench_insights
 
 # Stores the run as the calibration the policy page's trade-off preview reads.
 evaluate-faces: install

@@ -3,16 +3,15 @@
 Every figure of /desk/insights/ is a sum over these rows: counts per day and
 dimension (`DailyFigure`), duration histograms per day (`DailyDuration`, log
 buckets of about 5%, so medians and percentiles are read from the sums), and the
-claims that missed their SLA (`SlaBreach`). `RollupDay` records which days are
-built; the nightly task continues from the last one.
+claims that missed their SLA (`SlaBreach`). The monthly tables hold the same
+rows summed per month, so a year reads about twelve rows where it would read 365.
+`RollupDay` records which days are built; the nightly task continues from there.
 """
 
 from django.db import models
 
 
-class DailyFigure(models.Model):
-    """How many events of `metric` happened on `day` for one combination of groups."""
-
+class _Figure(models.Model):
     day = models.DateField()
     metric = models.CharField(max_length=24)
     path = models.CharField(max_length=8, blank=True)
@@ -25,16 +24,13 @@ class DailyFigure(models.Model):
     count = models.PositiveIntegerField()
 
     class Meta:
-        permissions = [("insights_view", "Read the effectiveness figures")]
-        indexes = [models.Index(fields=["metric", "day"])]
+        abstract = True
 
     def __str__(self) -> str:
         return f"{self.day} {self.metric} {self.count}"
 
 
-class DailyDuration(models.Model):
-    """A histogram bucket: `count` durations of `metric` ending on `day`."""
-
+class _Duration(models.Model):
     day = models.DateField()
     metric = models.CharField(max_length=24)
     path = models.CharField(max_length=8, blank=True)
@@ -44,10 +40,39 @@ class DailyDuration(models.Model):
     count = models.PositiveIntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["metric", "day"])]
+        abstract = True
 
     def __str__(self) -> str:
         return f"{self.day} {self.metric} b{self.bucket} {self.count}"
+
+
+class DailyFigure(_Figure):
+    """How many events of `metric` happened on `day` for one combination of groups."""
+
+    class Meta:
+        permissions = [("insights_view", "Read the effectiveness figures")]
+        indexes = [models.Index(fields=["metric", "day"])]
+
+
+class MonthlyFigure(_Figure):
+    """The DailyFigure rows of a month summed (`day` is its first day)."""
+
+    class Meta:
+        indexes = [models.Index(fields=["metric", "day"])]
+
+
+class DailyDuration(_Duration):
+    """A histogram bucket: `count` durations of `metric` ending on `day`."""
+
+    class Meta:
+        indexes = [models.Index(fields=["metric", "day"])]
+
+
+class MonthlyDuration(_Duration):
+    """The DailyDuration rows of a month summed (`day` is its first day)."""
+
+    class Meta:
+        indexes = [models.Index(fields=["metric", "day"])]
 
 
 class SlaBreach(models.Model):

@@ -13,7 +13,7 @@ from itertools import pairwise
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from biometrics.models import SelfieAttempt
@@ -23,7 +23,14 @@ from participants.models import Block
 
 from .groups import STEPS, age_group, bucket_of, cohort, selfie_cause
 from .journeys import Member, members_get, step_events, step_times
-from .models import DailyDuration, DailyFigure, RollupDay, SlaBreach
+from .models import (
+    DailyDuration,
+    DailyFigure,
+    MonthlyDuration,
+    MonthlyFigure,
+    RollupDay,
+    SlaBreach,
+)
 
 FIGURE_DIMS = ("path", "claim_type", "cause", "age_group", "gender", "cohort", "branch")
 DURATION_DIMS = ("path", "claim_type", "cause")
@@ -82,6 +89,23 @@ def _insert(model, columns: tuple[str, ...], values: list[tuple]) -> None:
                 f"INSERT INTO {table} ({names}) VALUES {rows}",
                 [v for row in batch for v in row],
             )
+
+
+def _months_rebuild(start: dt.date, end: dt.date) -> None:
+    """Re-sum the monthly rows of every month that has a day in start..end."""
+    month = start.replace(day=1)
+    while month <= end:
+        following = (month + dt.timedelta(days=32)).replace(day=1)
+        days = (month, following - dt.timedelta(days=1))
+        for daily, monthly, dims in (
+            (DailyFigure, MonthlyFigure, ("metric", *FIGURE_DIMS)),
+            (DailyDuration, MonthlyDuration, ("metric", *DURATION_DIMS, "bucket")),
+        ):
+            monthly.objects.filter(day=month).delete()
+            rows = daily.objects.filter(day__range=days).values(*dims).order_by()
+            rows = rows.annotate(n=Sum("count")).values_list(*dims, "n")
+            _insert(monthly, ("day", *dims, "count"), [(month, *r) for r in rows])
+        month = following
 
 
 def _funnel(sums: _Sums, lo, hi, members: dict[int, Member]) -> None:
@@ -219,6 +243,7 @@ def insights_rollup(*, start: dt.date, end: dt.date) -> dict:
         DailyFigure.objects.filter(day__range=(start, end)).delete()
         DailyDuration.objects.filter(day__range=(start, end)).delete()
         figures, durations = sums.save()
+        _months_rebuild(start, end)
         _sla_breaches(start, end, lo, hi)
         seconds = time.perf_counter() - began
         days = (end - start).days + 1

@@ -26,7 +26,13 @@ from .groups import (
     STEPS,
     percentile,
 )
-from .models import DailyDuration, DailyFigure, SlaBreach
+from .models import (
+    DailyDuration,
+    DailyFigure,
+    MonthlyDuration,
+    MonthlyFigure,
+    SlaBreach,
+)
 
 MIN_GROUP = 5
 BREACHES_LISTED = 50
@@ -52,18 +58,41 @@ def _suppress(row: dict, **sizes: int) -> dict:
     return row
 
 
+def _spans(period: Period, by: tuple[str, ...]) -> list[tuple[str, Q]]:
+    """Whole months from the monthly rows, the days around them from the daily rows.
+
+    A figure grouped by day reads the daily rows only.
+    """
+    start, after = period.start, period.end + dt.timedelta(days=1)
+    first = (
+        start
+        if start.day == 1
+        else (start.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    )
+    last = after.replace(day=1)
+    if "day" in by or first >= last:
+        return [("daily", Q(day__gte=start, day__lt=after))]
+    return [("monthly", Q(day__gte=first, day__lt=last)),
+            ("daily", Q(day__gte=start, day__lt=first) | Q(day__gte=last, day__lt=after))]  # fmt: skip
+
+
 def _sums(period: Period, by: tuple[str, ...], q: Q) -> dict[tuple, int]:
-    rows = DailyFigure.objects.filter(q, day__range=(period.start, period.end))
-    rows = rows.values(*by).annotate(n=Sum("count")).order_by()
-    return {tuple(r[b] for b in by): r["n"] for r in rows}
+    out: dict[tuple, int] = defaultdict(int)
+    for grain, span in _spans(period, by):
+        model = MonthlyFigure if grain == "monthly" else DailyFigure
+        rows = model.objects.filter(q, span).values(*by).annotate(n=Sum("count"))
+        for r in rows.order_by():
+            out[tuple(r[b] for b in by)] += r["n"]
+    return out
 
 
 def _histograms(period: Period, by: tuple[str, ...], q: Q) -> dict[tuple, dict]:
-    rows = DailyDuration.objects.filter(q, day__range=(period.start, period.end))
-    rows = rows.values(*by, "bucket").annotate(n=Sum("count")).order_by()
     out: dict[tuple, dict] = defaultdict(lambda: defaultdict(int))
-    for r in rows:
-        out[tuple(r[b] for b in by)][r["bucket"]] += r["n"]
+    for grain, span in _spans(period, by):
+        model = MonthlyDuration if grain == "monthly" else DailyDuration
+        rows = model.objects.filter(q, span).values(*by, "bucket")
+        for r in rows.annotate(n=Sum("count")).order_by():
+            out[tuple(r[b] for b in by)][r["bucket"]] += r["n"]
     return out
 
 

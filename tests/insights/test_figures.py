@@ -3,9 +3,10 @@
 import datetime as dt
 
 import pytest
+from django.db.models import Sum
 
 from insights.groups import age_group, bucket_of, bucket_seconds, selfie_cause
-from insights.models import DailyDuration, DailyFigure, RollupDay
+from insights.models import DailyDuration, DailyFigure, MonthlyFigure, RollupDay
 from insights.rollup import insights_rollup, insights_rollup_pending
 from insights.selectors import Period, insights_get
 
@@ -187,3 +188,15 @@ def test_groups_for_members_without_a_birth_date_and_findings():
     assert selfie_cause("not_matched", []) == "not_matched"
     for hours in (0.1, 4, 190, 8000):
         assert bucket_seconds(bucket_of(hours * 3600)) / 3600 == _approx(hours)
+
+
+def test_months_and_the_days_around_them_add_up_to_the_same_figures(figures):
+    # February 20 – April 5: days, all of March from the monthly rows, days again.
+    around = insights_get(Period(dt.date(2026, 2, 20), dt.date(2026, 4, 5)))
+    for key in ("funnel", "selfie_outcomes", "locks", "time_to_cash", "learning"):
+        assert around[key] == figures[key], key
+    one_day = insights_get(Period(dt.date(2026, 3, 5), dt.date(2026, 3, 5)))
+    assert [r["count"] for r in one_day["funnel"]][3:] == [6, 6, 6, 5]
+    daily = DailyFigure.objects.filter(day__month=3).aggregate(n=Sum("count"))["n"]
+    monthly = MonthlyFigure.objects.filter(day=dt.date(2026, 3, 1))
+    assert monthly.aggregate(n=Sum("count"))["n"] == daily
