@@ -13,7 +13,7 @@ from django.db.models import Min
 
 from biometrics.models import SelfieAttempt
 from claims.models import Claim
-from participants.models import AuditRecord, Block, Participant
+from participants.models import AuditRecord, Block, DataUpdate, Participant
 from tutorials.models import QuizEntry, TutorialView
 
 SELFIE_TUTORIAL = "good-selfie"
@@ -36,7 +36,7 @@ class Member:
     quiz_since: dt.datetime | None = None
 
     def path(self, at: dt.datetime) -> str:
-        """'desk' once the desk has helped the member (assisted activation, unblock)."""
+        """'desk' once the desk has helped (assisted activation, unblock, data update)."""
         return "desk" if self.desk_since and self.desk_since <= at else "online"
 
     def learned(self, at: dt.datetime) -> tuple[bool, bool]:
@@ -145,8 +145,14 @@ def members_get(ids: Iterable[int]) -> dict[int, Member]:
         lifted = _earliest(
             Block.objects.filter(lifted_at__isnull=False), "lifted_at", chunk
         )
+        desk_update = _earliest(
+            DataUpdate.objects.filter(channel="desk", confirmed_at__isnull=False),
+            "confirmed_at",
+            chunk,
+        )
         for pk in chunk:
-            times = [t for t in (assisted.get(pk), lifted.get(pk)) if t]
+            helped = (assisted.get(pk), lifted.get(pk), desk_update.get(pk))
+            times = [t for t in helped if t]
             if pk in out and times:
                 out[pk].desk_since = min(times)
         tutorial = TutorialView.objects.filter(tutorial__slug=SELFIE_TUTORIAL)
