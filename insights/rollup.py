@@ -19,7 +19,7 @@ from django.utils import timezone
 from biometrics.models import SelfieAttempt
 from claims.models import Claim
 from frontoffice.models import WalkInTicket
-from participants.models import Block
+from participants.models import Block, Participant
 
 from .groups import STEPS, age_group, bucket_of, cohort, selfie_cause
 from .journeys import Member, members_get, step_events, step_times
@@ -34,6 +34,8 @@ from .models import (
 
 FIGURE_DIMS = ("path", "claim_type", "cause", "age_group", "gender", "cohort", "branch")
 DURATION_DIMS = ("path", "claim_type", "cause")
+# Running totals as of a day: read for one day, never summed over days or months.
+SNAPSHOTS = ("members_total", "blocked_total")
 FINAL = ("matched", "not_matched", "rejected_quality", "error")
 # First day the nightly task builds when nothing is built yet.
 DEFAULT_HISTORY_DAYS = 400
@@ -102,7 +104,8 @@ def _months_rebuild(start: dt.date, end: dt.date) -> None:
             (DailyDuration, MonthlyDuration, ("metric", *DURATION_DIMS, "bucket")),
         ):
             monthly.objects.filter(day=month).delete()
-            rows = daily.objects.filter(day__range=days).values(*dims).order_by()
+            rows = daily.objects.filter(day__range=days).exclude(metric__in=SNAPSHOTS)
+            rows = rows.values(*dims).order_by()
             rows = rows.annotate(n=Sum("count")).values_list(*dims, "n")
             _insert(monthly, ("day", *dims, "count"), [(month, *r) for r in rows])
         month = following
@@ -200,6 +203,24 @@ def _desk_visits(sums: _Sums, start: dt.date, end: dt.date) -> None:
         )
 
 
+def _snapshots(sums: _Sums, start: dt.date, end: dt.date, lo) -> None:
+    """Members registered and members ever blocked as of each day's end (running totals)."""
+    members = Participant.objects.filter(created_at__lt=lo).count()
+    blocked = Block.objects.filter(created_at__lt=lo).values("participant_id")
+    blocked = blocked.distinct().count()
+    daily = Counter()
+    for key, n in sums.figures.items():
+        if key[1] in ("registered", "first_block"):
+            daily[(key[0], key[1])] += n
+    day = start
+    while day <= end:
+        members += daily[(day, "registered")]
+        blocked += daily[(day, "first_block")]
+        sums.count(day, "members_total", members)
+        sums.count(day, "blocked_total", blocked)
+        day += dt.timedelta(days=1)
+
+
 def _sla_breaches(start: dt.date, end: dt.date, lo, hi) -> None:
     """Claims whose SLA day is in the range and that were not settled by its end."""
     due = Claim.objects.filter(sla_due__range=(start, end), submitted_at__isnull=False)
@@ -239,6 +260,7 @@ def insights_rollup(*, start: dt.date, end: dt.date) -> dict:
     _blocks(sums, lo, hi, members)
     _cash(sums, lo, hi)
     _desk_visits(sums, start, end)
+    _snapshots(sums, start, end, lo)
     with transaction.atomic():
         DailyFigure.objects.filter(day__range=(start, end)).delete()
         DailyDuration.objects.filter(day__range=(start, end)).delete()

@@ -168,14 +168,19 @@ def selfie_outcomes(period: Period) -> list[dict]:
     return rows
 
 
+def _snapshot(metric: str, day: dt.date) -> int:
+    """A running total as of the last built day on or before `day`."""
+    rows = DailyFigure.objects.filter(metric=metric, day__lte=day).order_by("-day")
+    return rows.values_list("count", flat=True).first() or 0
+
+
 def locks(period: Period) -> dict:
     """Blocks by kind, the share of members ever blocked, how long blocks last."""
     kinds = ("biometric", "kpj", "activation")
     counts = _sums(period, ("cause",), Q(metric="block"))
     durations = _histograms(period, ("cause",), Q(metric="block_lifted"))
-    ever = Period(dt.date(1900, 1, 1), period.end)
-    registered = sum(_sums(ever, ("metric",), Q(metric="registered")).values())
-    blocked = sum(_sums(ever, ("metric",), Q(metric="first_block")).values())
+    registered = _snapshot("members_total", period.end)
+    blocked = _snapshot("blocked_total", period.end)
     rows = []
     for kind in kinds:
         histogram = durations.get((kind,), {})
