@@ -74,7 +74,7 @@ def lines_svg(
     empty_text: str,
 ) -> str:
     """One line per series over the x labels; gaps where a value is None."""
-    out = _open(chart_id, title, LINE_H + 24)
+    out = _open(chart_id, title, LINE_H + 8 + 18 * ((len(series) + 1) // 2))
     plot_w, plot_h = WIDTH - LINE_LEFT - 10, LINE_H - TOP - LINE_BOTTOM
     highest = max((v for values in series.values() for v in values if v), default=0)
     base = TOP + plot_h
@@ -99,13 +99,20 @@ def lines_svg(
                        f'text-anchor="middle">{escape(label)}</text>')  # fmt: skip
     for n, (name, values) in enumerate(series.items()):
         colour = COLOURS[n % len(COLOURS)]
-        points = [(LINE_LEFT + i * step, base - plot_h * v / highest)
-                  for i, v in enumerate(values) if v is not None]  # fmt: skip
-        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
-        out.append(f'<polyline class="line" fill="none" stroke="{colour}" stroke-width="2" '
-                   f'points="{path}"><title>{escape(name)}</title></polyline>'
-                   f'<rect x="{LINE_LEFT + n * 120}" y="{LINE_H + 4}" width="12" height="12" '
-                   f'fill="{colour}"/><text class="legend" x="{LINE_LEFT + n * 120 + 16}" '
-                   f'y="{LINE_H + 15}">{escape(name)}</text>')  # fmt: skip
+        # A hidden or missing value breaks the line instead of bridging the gap.
+        runs: list[list[str]] = [[]]
+        for i, v in enumerate(values):
+            if v is None:
+                runs.append([])
+                continue
+            runs[-1].append(
+                f"{LINE_LEFT + i * step:.1f},{base - plot_h * v / highest:.1f}"
+            )
+        for run in (r for r in runs if r):
+            out.append(f'<polyline class="line" fill="none" stroke="{colour}" stroke-width="2" '
+                       f'points="{" ".join(run)}"><title>{escape(name)}</title></polyline>')  # fmt: skip
+        x, y = LINE_LEFT + (n % 2) * 250, LINE_H + 4 + (n // 2) * 18
+        out.append(f'<rect x="{x}" y="{y}" width="12" height="12" fill="{colour}"/>'
+                   f'<text class="legend" x="{x + 16}" y="{y + 11}">{escape(name)}</text>')  # fmt: skip
     out.append("</svg>")
     return "".join(out)

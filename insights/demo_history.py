@@ -167,6 +167,7 @@ def _claim(
                   channel="online" if balance <= 15_000_000 else "review",
                   balance_at_start=balance, created_at=at, status="cancelled")  # fmt: skip
     w.rows["claims"].append(claim)
+    p.contributions_total = p.balance = balance  # totals only: no monthly rows
     if rng.random() < (0.05 if group in ("45-55", ">55") else 0.025):
         at = _block(w, rng, p, at + dt.timedelta(minutes=3), "kpj", branch)
         if at is None:
@@ -204,7 +205,7 @@ def _claim(
         claim=claim, idempotency_key=claim.reference, amount=claim.net, bank_code="BCA",
         account_number=f"{i:010d}", account_holder=p.full_name, status="completed",
         created_at=paid - dt.timedelta(minutes=2), settled_at=paid))  # fmt: skip
-    p.paid_out_total, p.balance = claim.net, balance - claim.net - claim.tax
+    p.paid_out_total, p.balance = balance, 0
 
 
 def _member(w: _World, rng: random.Random, i: int, quiz) -> None:
@@ -252,6 +253,17 @@ def _member(w: _World, rng: random.Random, i: int, quiz) -> None:
         started = confirmed + dt.timedelta(days=rng.expovariate(1 / 20), hours=2)
         if started < w.end:
             _claim(w, rng, p, i, started, group, learner, branch)
+
+
+def _other_visits(w: _World, rng: random.Random) -> None:
+    """Walk-ins for other matters: a few a day at each branch, fewer at weekends."""
+    for day in range(365):
+        at = w.start + dt.timedelta(days=day, hours=9)
+        for branch in BRANCHES:
+            for _n in range(rng.randint(0, 2 if at.weekday() >= 5 else 5)):
+                w.ticket(
+                    at + dt.timedelta(minutes=rng.randint(0, 420)), "other", branch
+                )
 
 
 def _policy_history(w: _World) -> None:
@@ -306,6 +318,7 @@ def demo_history_ensure(*, members: int = MEMBERS) -> int:
         )  # fmt: skip
         for i in range(members):
             _member(w, random.Random(f"{SEED}-{i}"), i, quiz)
+        _other_visits(w, random.Random(SEED))
         _save(w, quiz)
         _policy_history(w)
     insights_rollup(
