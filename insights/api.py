@@ -82,7 +82,7 @@ OUTPUT = inline_serializer(
 
 
 class InsightsApi(APIView):
-    """The effectiveness figures for a period (default: the last 365 days to yesterday)."""
+    """The effectiveness figures for a period (default: the last twelve full months)."""
 
     permission_classes = [IsManagement]
 

@@ -15,9 +15,12 @@ DEFAULT_DAYS = 365
 
 
 def default_period() -> tuple[dt.date, dt.date]:
-    """The last full year: rollups are built up to yesterday."""
-    end = timezone.localdate() - dt.timedelta(days=1)
-    return end - dt.timedelta(days=DEFAULT_DAYS - 1), end
+    """The last twelve full months (the current month is not complete yet)."""
+    end = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
+    start = end.replace(day=1)
+    for _month in range(11):
+        start = (start - dt.timedelta(days=1)).replace(day=1)
+    return start, end
 
 
 class PeriodForm(forms.Form):

@@ -81,8 +81,8 @@ def _sums(period: Period, by: tuple[str, ...], q: Q) -> dict[tuple, int]:
     for grain, span in _spans(period, by):
         model = MonthlyFigure if grain == "monthly" else DailyFigure
         rows = model.objects.filter(q, span).values(*by).annotate(n=Sum("count"))
-        for r in rows.order_by():
-            out[tuple(r[b] for b in by)] += r["n"]
+        for *key, n in rows.order_by().values_list(*by, "n"):
+            out[tuple(key)] += n
     return out
 
 
@@ -91,8 +91,9 @@ def _histograms(period: Period, by: tuple[str, ...], q: Q) -> dict[tuple, dict]:
     for grain, span in _spans(period, by):
         model = MonthlyDuration if grain == "monthly" else DailyDuration
         rows = model.objects.filter(q, span).values(*by, "bucket")
-        for r in rows.annotate(n=Sum("count")).order_by():
-            out[tuple(r[b] for b in by)][r["bucket"]] += r["n"]
+        rows = rows.annotate(n=Sum("count")).order_by()
+        for *key, bucket, n in rows.values_list(*by, "bucket", "n"):
+            out[tuple(key)][bucket] += n
     return out
 
 

@@ -159,7 +159,11 @@ class Command(BaseCommand):
             f"nightly rollup of one day: {', '.join(f'{s:.2f} s' for s in nightly)} "
             f"(target <= {TARGET_NIGHTLY_S:.0f} s: {'yes' if worst <= TARGET_NIGHTLY_S else 'NO'})"
         )
-        p95 = self._page(first, today - dt.timedelta(days=1), options["requests"])
+        from insights.forms import default_period
+
+        # The page's default (the last twelve full months), then 365 days to yesterday.
+        p95 = self._page(*default_period(), options["requests"])
+        self._page(first, today - dt.timedelta(days=1), options["requests"])
         ok = p95 <= TARGET_PAGE_P95_MS and worst <= TARGET_NIGHTLY_S
         verdict = "TARGET MET" if ok else "TARGET MISSED"
         style = self.style.SUCCESS if ok else self.style.WARNING
@@ -188,7 +192,9 @@ class Command(BaseCommand):
 
         settings.DEBUG = False
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-        admin = get_user_model().objects.create_superuser("bench-admin", "", None)
+        admin, _new = get_user_model().objects.get_or_create(
+            username="bench-admin", defaults={"is_superuser": True, "is_staff": True}
+        )
         client = Client()
         client.force_login(admin)
         query = {"from": first.isoformat(), "to": last.isoformat()}
