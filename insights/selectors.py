@@ -72,8 +72,13 @@ def _spans(period: Period, by: tuple[str, ...]) -> list[tuple[str, Q]]:
     last = after.replace(day=1)
     if "day" in by or first >= last:
         return [("daily", Q(day__gte=start, day__lt=after))]
-    return [("monthly", Q(day__gte=first, day__lt=last)),
-            ("daily", Q(day__gte=start, day__lt=first) | Q(day__gte=last, day__lt=after))]  # fmt: skip
+    spans = [("monthly", Q(day__gte=first, day__lt=last))]
+    edges = [
+        Q(day__gte=a, day__lt=b) for a, b in ((start, first), (last, after)) if a < b
+    ]
+    if edges:
+        spans.append(("daily", edges[0] | edges[-1]))
+    return spans
 
 
 def _sums(period: Period, by: tuple[str, ...], q: Q) -> dict[tuple, int]:
