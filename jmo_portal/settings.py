@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "frontoffice",
     "tutorials",
     "insights",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -1,4 +1,4 @@
-"""A year of demo history for the effectiveness page (called by seed_demo).
+"""A year of demo history for the effectiveness page (insights), called by seed_demo.
 
 Some thousands of registry members registered over the last year, activated
 online or at the desk, claiming, taking selfies whose failure mix depends on
@@ -6,7 +6,8 @@ age (older members: dark, blurred, glasses; younger: several faces, face cut),
 blocked and unblocked at the desk, paid. The selfie policy went from 3 to 5
 attempts and back, so "did it help" has a story. Rows are written with
 bulk_create and backdated timestamps: history cannot be made through today's
-doors. Deterministic (fixed seed) and idempotent (skipped once present).
+doors (tests/test_architecture.py lists these writes as allowed). Deterministic
+(fixed seed) and idempotent (skipped once present).
 """
 
 import datetime as dt
@@ -22,11 +23,11 @@ from django.utils import timezone
 from biometrics.models import BiometricPolicy, SelfieAttempt
 from claims.models import Claim, Payout
 from frontoffice.models import REASON_PREFIX, WalkInTicket
-from participants.demo import FEMALE, LAST, MALE, nik_for
+from insights.rollup import insights_rollup
 from participants.models import AuditRecord, Block, Participant
 from tutorials.models import QuizMode, QuizSession, Tutorial, TutorialView, WinnerRule
 
-from .rollup import insights_rollup
+from .world import FEMALE, LAST, MALE, nik_for
 
 MEMBERS = 3000
 SEED = 130013

@@ -4,7 +4,8 @@ import time
 
 from django.core.management.base import BaseCommand, no_translations
 
-from participants.demo import demo_world_ensure
+from demo.history import demo_history_ensure
+from demo.world import demo_world_ensure
 from participants.models import Participant
 
 
@@ -19,9 +20,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         started = time.perf_counter()
         added = demo_world_ensure()
-        # A year of history for the effectiveness page (insights, a higher floor).
-        from insights.demo_history import demo_history_ensure
-
         added["history"] = demo_history_ensure()
         self.stdout.write(
             f"demo world ready in {time.perf_counter() - started:.1f} s: "

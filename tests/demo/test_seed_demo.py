@@ -10,8 +10,8 @@ from django.test import Client
 from biometrics.models import CalibrationRun, FaceReference
 from claims import eligibility
 from claims.selectors import eligibility_facts, policy_rules
+from demo.world import DEMO_PASSWORD
 from frontoffice.roles import has_role
-from participants.demo import DEMO_PASSWORD
 from participants.models import (
     Contribution,
     Employment,
@@ -134,6 +134,7 @@ def test_staff_logins_have_their_roles(demo_world):
     for username, role in [
         ("desk", "front_office"),
         ("officer", "claims_officer"),
+        ("manager", "management"),
         ("admin", "admin"),
     ]:
         user = User.objects.get(username=username)
