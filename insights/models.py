@@ -11,12 +11,20 @@ rows summed per month, so a year reads about twelve rows where it would read 365
 from django.db import models
 
 
-class _Figure(models.Model):
+class _Rollup(models.Model):
+    """What every rollup row is keyed by: the day, the figure and its first groups."""
+
     day = models.DateField()
     metric = models.CharField(max_length=24)
     path = models.CharField(max_length=8, blank=True)
     claim_type = models.CharField(max_length=16, blank=True)
     cause = models.CharField(max_length=24, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class _Figure(_Rollup):
     age_group = models.CharField(max_length=8, blank=True)
     gender = models.CharField(max_length=1, blank=True)
     cohort = models.CharField(max_length=8, blank=True)
@@ -30,12 +38,7 @@ class _Figure(models.Model):
         return f"{self.day} {self.metric} {self.count}"
 
 
-class _Duration(models.Model):
-    day = models.DateField()
-    metric = models.CharField(max_length=24)
-    path = models.CharField(max_length=8, blank=True)
-    claim_type = models.CharField(max_length=16, blank=True)
-    cause = models.CharField(max_length=24, blank=True)
+class _Duration(_Rollup):
     bucket = models.SmallIntegerField()
     count = models.PositiveIntegerField()
 
