@@ -73,7 +73,10 @@ def _claim(p, n: int, channel: str, paid: dt.datetime) -> None:
 
 
 def history_build() -> dict:
-    tutorial = Tutorial.objects.get(slug="good-selfie")
+    # A flushed database (transactional tests) lacks the seeded tutorials.
+    tutorial, _new = Tutorial.objects.get_or_create(
+        slug="good-selfie", defaults={"title_id": "Swafoto", "title_en": "Selfie"}
+    )
     men = [_member(n, dt.date(1990, 6, 1), "M") for n in range(1, 7)]
     woman = _member(7, dt.date(1960, 1, 1), "F")
     record = AuditRecord.objects.create(action="activate_member", participant=men[5])
