@@ -31,5 +31,5 @@ def test_the_worker_builds_the_missing_days_and_a_second_run_adds_none(celery_wo
     assert wait_for(lambda: sum(march.values_list("count", flat=True))) == 7
     rows = DailyFigure.objects.count()
     # Run again (in this process, to see its result): nothing left to build.
-    assert insights_rollup_pending_task.apply().get() == 0
+    assert insights_rollup_pending_task.apply().result == 0
     assert DailyFigure.objects.count() == rows
