@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from claims.eligibility import add_months
-from frontoffice.roles import ADMIN, CLAIMS_OFFICER, FRONT_OFFICE
+from frontoffice.roles import ADMIN, CLAIMS_OFFICER, FRONT_OFFICE, MANAGEMENT
 from frontoffice.staff import staff_create
 from participants.models import Participant, YieldRate
 from participants.services.accounts import account_create
@@ -341,6 +341,7 @@ def _ag_finish(participant: Participant, folder: str, desk: AbstractBaseUser) ->
 STAFF = (
     ("desk", FRONT_OFFICE, "front-office desk: search members, lift blocks"),
     ("officer", CLAIMS_OFFICER, "claims officer: review claims above the online cap"),
+    ("manager", MANAGEMENT, "management: the effectiveness figures (/desk/insights/)"),
     ("admin", ADMIN, "admin: policies, audit log, Django admin"),
 )
 

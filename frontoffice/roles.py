@@ -17,12 +17,15 @@ PARTICIPANT = "participant"
 FRONT_OFFICE = "front_office"
 CLAIMS_OFFICER = "claims_officer"
 ADMIN = "admin"
+MANAGEMENT = "management"
 
 # The permission each role stands for; the admin group holds all of them.
 ROLE_PERMISSIONS = {
     FRONT_OFFICE: "frontoffice.desk_access",
     CLAIMS_OFFICER: "frontoffice.claims_review",
     ADMIN: "frontoffice.policy_edit",
+    # The effectiveness figures (insights app); the admin group holds it too.
+    MANAGEMENT: "insights.insights_view",
 }
 AUDIT_PERMISSION = "frontoffice.audit_view"
 
@@ -78,3 +81,7 @@ class IsClaimsOfficer(RolePermission):
 
 class IsPortalAdmin(RolePermission):
     roles = (ADMIN,)
+
+
+class IsManagement(RolePermission):
+    roles = (MANAGEMENT,)

@@ -9,12 +9,12 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from frontoffice.roles import ADMIN, CLAIMS_OFFICER, FRONT_OFFICE
+from frontoffice.roles import ADMIN, CLAIMS_OFFICER, FRONT_OFFICE, MANAGEMENT
 from jmo_portal.exceptions import ApplicationError
 from participants.models import Participant
 from participants.services.audit import audit_record
 
-STAFF_ROLES = (FRONT_OFFICE, CLAIMS_OFFICER, ADMIN)
+STAFF_ROLES = (FRONT_OFFICE, CLAIMS_OFFICER, MANAGEMENT, ADMIN)
 
 
 @dataclass(frozen=True)

@@ -34,10 +34,12 @@ class StaffLoginView(auth_views.LoginView):
     next_page = reverse_lazy("frontoffice:index")
 
 
-@role_required(FRONT_OFFICE, CLAIMS_OFFICER)
+@role_required(FRONT_OFFICE, CLAIMS_OFFICER, roles.MANAGEMENT)
 def index(request):
     if not roles.has_role(request.user, FRONT_OFFICE):
-        return redirect("frontoffice:claims")
+        if roles.has_role(request.user, CLAIMS_OFFICER):
+            return redirect("frontoffice:claims")
+        return redirect("insights:page")
     form = SearchForm(request.GET or None)
     results = []
     if form.is_valid():

@@ -33,6 +33,12 @@ app.conf.beat_schedule = {
         "task": "biometrics.tasks.selfie_retention_purge",
         "schedule": crontab(hour=2, minute=0),
     },
+    # Daily at 03:00: roll up yesterday (and any day missed) into the insights
+    # tables the effectiveness page reads; after midnight so the day is complete.
+    "insights-nightly-rollup": {
+        "task": "insights.tasks.insights_rollup_pending",
+        "schedule": crontab(hour=3, minute=0),
+    },
     # 1 January 01:00: credit last year's development yield.
     "participants-yearly-yield": {
         "task": "participants.tasks.yield_post_previous_year",

@@ -14,6 +14,7 @@ APPS = [
     "claims",
     "frontoffice",
     "tutorials",
+    "insights",
 ]
 
 urlpatterns = [

@@ -43,6 +43,28 @@ class Tutorial(models.Model):
         return _in_language(self, "summary")
 
 
+class TutorialView(models.Model):
+    """A member's first view of a tutorial page (for the effectiveness figures)."""
+
+    tutorial = models.ForeignKey(
+        Tutorial, on_delete=models.CASCADE, related_name="member_views"
+    )
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.CASCADE, related_name="+"
+    )
+    first_viewed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tutorial", "participant"], name="one_view_per_member"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} viewed {self.tutorial_id}"
+
+
 class Branch(models.Model):
     """A branch office with a front-office desk (unblocking, quiz events)."""
 

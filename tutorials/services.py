@@ -22,6 +22,8 @@ from .models import (
     QuizQuestion,
     QuizSession,
     QuizStatus,
+    Tutorial,
+    TutorialView,
     WinnerRule,
 )
 
@@ -294,3 +296,12 @@ def prize_hand_over(*, award: PrizeAward, actor) -> PrizeAward:
     award.handed_over_by = actor
     award.save(update_fields=["handed_over_at", "handed_over_by"])
     return award
+
+
+def tutorial_view_record(*, tutorial: Tutorial, participant: Participant) -> None:
+    """Remember the first time a member opened a tutorial (later views change nothing)."""
+    TutorialView.objects.get_or_create(
+        tutorial=tutorial,
+        participant=participant,
+        defaults={"first_viewed_at": timezone.now()},
+    )

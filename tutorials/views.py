@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from .media import media_file
 from .selectors import branch_list, faq_search, tutorial_get, tutorial_list
+from .services import tutorial_view_record
 
 RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 mimetypes.add_type("text/vtt", ".vtt")
@@ -27,6 +28,9 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     card = tutorial_get(slug=slug)
     if card is None:
         raise Http404
+    participant = getattr(request.user, "participant", None)
+    if participant is not None:
+        tutorial_view_record(tutorial=card.tutorial, participant=participant)
     others = [c for c in tutorial_list() if c.tutorial.slug != slug]
     return render(request, "tutorials/detail.html", {"card": card, "others": others})
 

@@ -124,6 +124,18 @@ FRONTOFFICE_API = {
     "participant-reference": ("post", "participant", [401, 403, 403, 400, 403, 400]),
     "participant-data-update": ("post", "participant", [401, 403, 403, 409, 403, 409]),
 }
+# The effectiveness figures: admins and the management role only.
+INSIGHTS = {
+    "page": ("get", None, [*NOT_STAFF, 403, 403, 200]),
+    "csv": ("get", "figure", [*NOT_STAFF, 403, 403, 200]),
+}
+INSIGHTS_API = {"figures": ("get", None, [401, 403, 403, 403, 403, 200])}
+TABLES = {
+    "frontoffice": FRONTOFFICE,
+    "frontoffice_api": FRONTOFFICE_API,
+    "insights": INSIGHTS,
+    "insights_api": INSIGHTS_API,
+}
 
 
 def _args(world, key):
@@ -131,6 +143,8 @@ def _args(world, key):
         return []
     if key == "branch":
         return ["pusat"]
+    if key == "figure":
+        return ["funnel"]
     if key == "claim":
         return [world["claim"].reference]
     if key == "document":
@@ -161,17 +175,17 @@ def _all_patterns(resolver=None, prefix="", namespace=""):
 
 def test_every_frontoffice_url_is_in_the_matrix():
     names = {
-        (ns, name) for ns, name, _route, _p in _all_patterns() if ns.startswith("front")
+        (ns, name)
+        for ns, name, _route, _p in _all_patterns()
+        if ns.startswith(("front", "insights"))
     }
-    listed = {("frontoffice", n) for n in FRONTOFFICE} | {
-        ("frontoffice_api", n) for n in FRONTOFFICE_API
-    }
+    listed = {(ns, n) for ns, table in TABLES.items() for n in table}
     assert names == listed
 
 
-@pytest.mark.parametrize("namespace", ["frontoffice", "frontoffice_api"])
+@pytest.mark.parametrize("namespace", list(TABLES))
 def test_frontoffice_urls_give_the_expected_status(namespace, world, clients):
-    table = FRONTOFFICE if namespace == "frontoffice" else FRONTOFFICE_API
+    table = TABLES[namespace]
     for name, (method, key, expected) in table.items():
         url = reverse(f"{namespace}:{name}", args=_args(world, key))
         if name == "tradeoff":

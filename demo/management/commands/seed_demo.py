@@ -4,6 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, no_translations
 
+from demo.history import demo_history_ensure
 from demo.world import demo_world_ensure
 from participants.models import Participant
 
@@ -19,9 +20,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         started = time.perf_counter()
         added = demo_world_ensure()
+        added["history"] = demo_history_ensure()
         self.stdout.write(
             f"demo world ready in {time.perf_counter() - started:.1f} s: "
             f"{Participant.objects.count()} participants "
             f"(added {added['participants']} participants, {added['logins']} "
-            f"logins, {added['staff']} staff, {added['calibration']} calibration run)"
+            f"logins, {added['staff']} staff, {added['calibration']} calibration run, "
+            f"{added['history']} members of history)"
         )

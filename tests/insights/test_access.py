@@ -1,0 +1,135 @@
+"""Who sees the figures: admins and the management role; page, CSV, API and schema."""
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from frontoffice.roles import MANAGEMENT, has_role
+from insights.rollup import insights_rollup
+from tests.factories import UserFactory
+
+from .history import history_build
+
+MARCH = {"from": "2026-03-01", "to": "2026-03-31"}
+
+
+@pytest.fixture
+def manager(db):
+    call_command("create_staff", "manager", "--role", "management", "--password",
+                 "Rahasia-Manajer-9", stdout=io.StringIO())  # fmt: skip
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username="manager")
+
+
+def test_create_staff_gives_the_management_role_only(manager):
+    assert list(manager.groups.values_list("name", flat=True)) == ["management"]
+    assert has_role(manager, MANAGEMENT)
+    assert not has_role(manager, "front_office") and not manager.is_superuser
+    assert (
+        Group.objects.get(name="admin")
+        .permissions.filter(codename="insights_view")
+        .exists()
+    )
+
+
+def test_participants_and_officers_without_the_permission_get_403(
+    participant_user, front_office_user, claims_officer_user
+):
+    for user in (participant_user, front_office_user, claims_officer_user):
+        client, api = Client(), APIClient()
+        client.force_login(user)
+        api.force_authenticate(user)
+        assert client.get(reverse("insights:page")).status_code == 403
+        assert client.get(reverse("insights:csv", args=["funnel"])).status_code == 403
+        assert api.get(reverse("insights_api:figures")).status_code == 403
+    assert APIClient().get(reverse("insights_api:figures")).status_code == 401
+    anonymous = Client().get(reverse("insights:page"))
+    assert anonymous.status_code == 302
+    assert anonymous["Location"].startswith(reverse("frontoffice:login"))
+
+
+def test_management_lands_on_the_figures_from_the_desk_index(manager):
+    client = Client()
+    client.force_login(manager)
+    response = client.get(reverse("frontoffice:index"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("insights:page")
+
+
+def test_the_page_shows_charts_tables_and_hides_small_groups(manager):
+    history_build()
+    insights_rollup(start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31))
+    client = Client()
+    client.force_login(manager)
+    page = client.get(reverse("insights:page"), MARCH, HTTP_ACCEPT_LANGUAGE="en")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert html.count("<svg") >= 7 and "<table" in html
+    assert "fewer than 5" in html and "JHT-T0006" in html
+    assert "cdn" not in html.lower()
+    indonesian = client.get(reverse("insights:page"), MARCH, HTTP_ACCEPT_LANGUAGE="id")
+    assert "kurang dari 5" in indonesian.content.decode()
+
+
+def test_a_csv_per_figure_holds_the_table(admin_user):
+    history_build()
+    insights_rollup(start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31))
+    client = Client()
+    client.force_login(admin_user)
+    url = reverse("insights:csv", args=["cash"])
+    response = client.get(url, MARCH, HTTP_ACCEPT_LANGUAGE="en")
+    assert response["Content-Type"].startswith("text/csv")
+    assert "insights-cash-2026-03-01-2026-03-31.csv" in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][:2] == ["Channel", "Claims paid"]
+    assert rows[1][1] == "5" and rows[2][1] == "fewer than 5"
+    assert client.get(reverse("insights:csv", args=["nope"])).status_code == 404
+
+
+def test_the_api_answers_the_figures_and_explains_a_bad_period(admin_user):
+    history_build()
+    insights_rollup(start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31))
+    api = APIClient()
+    api.force_authenticate(admin_user)
+    data = api.get(reverse("insights_api:figures"), MARCH).json()
+    assert data["funnel"][0] == {
+        "step": "registered", "count": 7, "online": 7, "desk": 0, "drop": None,
+        "median_hours": None, "online_median_hours": None, "desk_median_hours": None,
+        "suppressed": [],
+    }  # fmt: skip
+    assert {"selfie_outcomes", "time_to_cash", "locks", "policy_changes"} <= set(data)
+    bad = api.get(
+        reverse("insights_api:figures"),
+        {"from": "2026-04-01", "to": "2026-03-01"},
+        HTTP_ACCEPT_LANGUAGE="id",
+    )
+    assert bad.status_code == 400
+    assert bad.json()["code"] == "invalid_period"
+    assert "periode" in bad.json()["detail"].lower()
+    english = api.get(
+        reverse("insights_api:figures"), {"from": "x"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert english.status_code == 400 and "date" in english.json()["detail"].lower()
+
+
+def test_the_schema_documents_the_operation(admin_user):
+    api = APIClient()
+    api.force_authenticate(admin_user)
+    schema = api.get("/api/schema/", HTTP_ACCEPT="application/json").content.decode()
+    assert "/api/v1/insights/" in schema and "insights_get" in schema
+    assert "time_to_cash" in schema and "selfie_outcomes" in schema
+
+
+def test_a_staff_user_without_a_group_is_refused(db):
+    user = UserFactory(username="plain", is_staff=True)
+    client = Client()
+    client.force_login(user)
+    assert client.get(reverse("insights:page")).status_code == 403
