@@ -58,7 +58,11 @@ def _decode(image: bytes | IO[bytes] | Path, policy: BiometricPolicy) -> Decoded
 
 
 def _analyse(
-    decoded_rgb: np.ndarray, policy: BiometricPolicy, *, check_quality: bool = True
+    decoded_rgb: np.ndarray,
+    policy: BiometricPolicy,
+    *,
+    check_quality: bool = True,
+    jitters: int = 1,
 ) -> faces.FaceAnalysis:
     return faces.face_analyse(
         decoded_rgb,
@@ -67,6 +71,7 @@ def _analyse(
         max_brightness=policy.max_brightness,
         min_sharpness=float(policy.min_sharpness),
         check_quality=check_quality,
+        jitters=jitters,
     )
 
 
@@ -101,7 +106,9 @@ def face_reference_create(
     decoded = _decode(image, policy)
     encoding = _ENCODING_CACHE.get(decoded.sha256)
     if encoding is None:
-        analysis = _analyse(decoded.rgb, policy, check_quality=False)
+        analysis = _analyse(
+            decoded.rgb, policy, check_quality=False, jitters=faces.REFERENCE_JITTERS
+        )
         if analysis.findings:
             raise ApplicationError(
                 _("This photo cannot be a face reference: %(reason)s")
@@ -260,11 +267,15 @@ def selfie_process(*, attempt_id: int) -> SelfieAttempt:
             analysis = _analyse(rgb, policy)
         timings.update(analysis.timings)
         if analysis.ok:
-            references = list(
-                attempt.participant.face_references.values_list("encoding", flat=True)
+            references = matching_references(participant=attempt.participant)
+            distances = faces.face_distances(
+                analysis.encoding, [r.encoding for r in references]
             )
-            distances = faces.face_distances(analysis.encoding, references)
             distance = float(distances.min()) if distances.size else None
+            timings["distances"] = {
+                r.source: round(float(d), 4)
+                for r, d in zip(references, distances, strict=True)
+            }
     except Exception:
         # The row must reach a final state; the participant loses no attempt.
         logger.exception("selfie %s could not be analysed", attempt_id)
@@ -325,6 +336,7 @@ def _finish(
         if distance <= float(policy.match_threshold):
             attempt.status = SelfieStatus.MATCHED
             attempt_reset(participant=participant, kind=BlockKind.BIOMETRIC)
+            _selfie_reference_add(attempt=attempt, analysis=analysis, policy=policy)
         else:
             attempt.status = SelfieStatus.NOT_MATCHED
             attempt.counted = True
@@ -342,6 +354,58 @@ def _finish(
     attempt.full_clean()
     attempt.save()
     return attempt
+
+
+# The three references a selfie is compared with (the newest of each kind).
+REFERENCE_KINDS = (
+    (FaceReferenceSource.REGISTRY, FaceReferenceSource.DEMO),
+    (FaceReferenceSource.DESK,),
+    (FaceReferenceSource.SELFIE,),
+)
+
+
+def matching_references(*, participant: Participant) -> list[FaceReference]:
+    """Up to three references: registry (or demo), desk, and a selfie after a desk check."""
+    chosen = []
+    for sources in REFERENCE_KINDS:
+        newest = participant.face_references.filter(source__in=sources).first()
+        if newest is not None:
+            chosen.append(newest)
+    return chosen
+
+
+def _selfie_reference_add(
+    *, attempt: SelfieAttempt, analysis: faces.FaceAnalysis, policy: BiometricPolicy
+) -> None:
+    """A matched selfie becomes the third reference only after a desk check.
+
+    It must have matched the desk photo itself (taken after an officer checked the
+    e-KTP), and only the first such selfie after each desk photo is kept. A registry
+    photo never promotes a selfie: a look-alike who once slipped past it cannot make
+    their own face a reference and widen the door for later tries.
+    """
+    desk = attempt.participant.face_references.filter(
+        source=FaceReferenceSource.DESK
+    ).first()
+    distance_to_desk = attempt.timings.get("distances", {}).get("desk")
+    if desk is None or distance_to_desk is None or analysis.encoding is None:
+        return
+    if distance_to_desk > float(policy.match_threshold):
+        return
+    if attempt.participant.face_references.filter(
+        source=FaceReferenceSource.SELFIE, created_at__gt=desk.created_at
+    ).exists():
+        return
+    reference = FaceReference(
+        participant=attempt.participant,
+        encoding=[float(x) for x in analysis.encoding],
+        source=FaceReferenceSource.SELFIE,
+        photo_sha256=attempt.image_sha256,
+    )
+    with attempt.image.open("rb") as fh:
+        reference.photo.save(f"{uuid.uuid4().hex}.jpg", ContentFile(fh.read()), False)
+    reference.full_clean()
+    reference.save()
 
 
 def _not_matched_guidance(attempts_left: int) -> str:
