@@ -160,13 +160,14 @@ def face_analyse(
     min_sharpness: float,
     check_quality: bool = True,
     jitters: int = 1,
+    rects: list | None = None,
 ) -> FaceAnalysis:
     """Find exactly one usable face; return findings (first = guidance) or an encoding."""
     fr = _fr()
     result = FaceAnalysis()
     height, width = rgb.shape[:2]
     started = time.perf_counter()
-    rects = _detect(fr, rgb)
+    rects = list(rects) if rects is not None else _detect(fr, rgb)
     result.timings["detect"] = round((time.perf_counter() - started) * 1000, 1)
     gray = _luma(rgb.astype(np.float32))
     if not rects:

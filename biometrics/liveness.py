@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.utils.translation import gettext as _
+from PIL import Image
 
 from . import faces
 
@@ -33,17 +34,24 @@ FRAME_LONG_SIDE = 480
 MAX_SPAN_MS = 10_000
 # Yaw proxy: (nose-to-left-cheek - nose-to-right-cheek) / cheek width, from the
 # 68 points; 0 frontal, about +-0.3 at 20 degrees. Positive: the nose moved to the
-# image's right, i.e. the participant turned to their own left.
+# image's right, i.e. the participant turned to their own left. The head must turn
+# at least this much from a frame before and back by as much in a frame after.
 MIN_TURN = 0.12
-FRONTAL_BAND = 0.07
-# Homography misfit (RMS, as a share of the eye distance) below which the frames
-# are one flat picture. Chosen with `evaluate_liveness` (README).
-MIN_DEPTH = 0.045
+# Points that lie nearly on one plane of a real face: eye corners, brow ends,
+# mouth corners, chin. A homography fitted on them carries a printed nose along
+# exactly; a real nose tip stands ~half an eye distance in front of that plane and
+# moves off it as the head turns (parallax).
+PLANE_POINTS = [17, 26, 36, 39, 42, 45, 48, 54, 8]
+NOSE_POINTS = [30, 31, 33, 35]
+# Nose parallax (share of the eye distance) below which the frames show a flat
+# picture. Chosen with `evaluate_liveness` (README).
+MIN_DEPTH = 0.08
 # Frame-to-frame encodings of one live person stay well inside this distance.
 SAME_PERSON = 0.6
 # A blink: the eye aspect ratio falls to this share of the open-eye median and recovers.
 BLINK_DIP = 0.75
 MIN_FACE_SHARE = 0.75
+DETECT_SIDE = 320
 
 
 @dataclass
@@ -51,6 +59,8 @@ class FrameFace:
     landmarks: np.ndarray  # 68 x 2, image pixels
     yaw: float
     ear: float
+    rect: object = None  # dlib rectangle of this face, reused for the encoding
+    rects: list = field(default_factory=list)  # every face found
 
 
 @dataclass
@@ -76,10 +86,36 @@ def _eye_ratio(eye: np.ndarray) -> float:
     return float(vertical / max(2 * np.linalg.norm(eye[0] - eye[3]), 1e-6))
 
 
+def _detect_small(fr, rgb: np.ndarray) -> list:
+    """HOG on a DETECT_SIDE copy (a selfie face is large): ~2x faster per frame."""
+    import dlib
+
+    scale = DETECT_SIDE / max(rgb.shape[:2])
+    if scale >= 1:
+        return []
+    small = np.asarray(
+        Image.fromarray(rgb).resize(
+            (round(rgb.shape[1] * scale), round(rgb.shape[0] * scale)),
+            Image.Resampling.BILINEAR,
+        )
+    )
+    with faces._dlib_lock:
+        found = fr.api.face_detector(small, 0)
+    return [
+        dlib.rectangle(
+            round(r.left() / scale),
+            round(r.top() / scale),
+            round(r.right() / scale),
+            round(r.bottom() / scale),
+        )
+        for r in found
+    ]
+
+
 def frame_face(rgb: np.ndarray) -> FrameFace | None:
     """The largest face's 68 landmarks, yaw proxy and eye aspect ratio, or None."""
     fr = faces._fr()
-    rects = faces._detect(fr, rgb)
+    rects = _detect_small(fr, rgb) or faces._detect(fr, rgb)
     if not rects:
         return None
     face = max(rects, key=lambda r: r.height())
@@ -87,7 +123,7 @@ def frame_face(rgb: np.ndarray) -> FrameFace | None:
         shape = fr.api.pose_predictor_68_point(rgb, face)
     pts = np.array([(p.x, p.y) for p in shape.parts()], dtype=np.float64)
     ear = (_eye_ratio(pts[36:42]) + _eye_ratio(pts[42:48])) / 2
-    return FrameFace(landmarks=pts, yaw=_yaw(pts), ear=ear)
+    return FrameFace(landmarks=pts, yaw=_yaw(pts), ear=ear, rect=face, rects=rects)
 
 
 def _normalise(pts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -99,11 +135,8 @@ def _normalise(pts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return (pts - centre) * scale, t
 
 
-def homography_misfit(src: np.ndarray, dst: np.ndarray) -> float:
-    """RMS distance (share of dst's eye distance) after the best homography src->dst.
-
-    Normalised direct linear transform (Hartley & Zisserman, algorithm 4.2).
-    """
+def _homography(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
+    """Least-squares homography src->dst (normalised DLT, Hartley & Zisserman 4.2)."""
     a, ta = _normalise(src)
     b, tb = _normalise(dst)
     rows = []
@@ -111,12 +144,35 @@ def homography_misfit(src: np.ndarray, dst: np.ndarray) -> float:
         rows.append([-x, -y, -1, 0, 0, 0, u * x, u * y, u])
         rows.append([0, 0, 0, -x, -y, -1, v * x, v * y, v])
     _u, _s, vt = np.linalg.svd(np.asarray(rows))
-    h = np.linalg.inv(tb) @ vt[-1].reshape(3, 3) @ ta
-    projected = np.c_[src, np.ones(len(src))] @ h.T
-    projected = projected[:, :2] / projected[:, 2:3]
+    return np.linalg.inv(tb) @ vt[-1].reshape(3, 3) @ ta
+
+
+def nose_parallax(src: np.ndarray, dst: np.ndarray, direction: int) -> float:
+    """How far the nose leaves the face plane towards the turn, in eye distances.
+
+    The homography is fitted on PLANE_POINTS only; a flat picture moves its nose
+    with them (parallax ~0), a real nose tip, standing in front of that plane,
+    moves further in the direction of the turn. Signed: a landmark glitch on a
+    tilted print has no reason to point the asked way.
+    """
+    h = _homography(src[PLANE_POINTS], dst[PLANE_POINTS])
+    nose = np.c_[src[NOSE_POINTS], np.ones(len(NOSE_POINTS))] @ h.T
+    nose = nose[:, :2] / nose[:, 2:3]
     eyes = np.linalg.norm(dst[36:42].mean(axis=0) - dst[42:48].mean(axis=0))
-    rms = np.sqrt(((projected - dst) ** 2).sum(axis=1).mean())
-    return float(rms / max(eyes, 1e-6))
+    shift = direction * (dst[NOSE_POINTS, 0] - nose[:, 0]).mean()
+    return float(shift / max(eyes, 1e-6))
+
+
+def _encode(rgb: np.ndarray, face: FrameFace) -> np.ndarray:
+    height, width = rgb.shape[:2]
+    r = face.rect
+    box = (
+        max(r.top(), 0),
+        min(r.right(), width - 1),
+        min(r.bottom(), height - 1),
+        max(r.left(), 0),
+    )
+    return faces._encode(faces._fr(), rgb, box)
 
 
 def _retry(reason: str, message: str, **kwargs) -> LivenessResult:
@@ -124,18 +180,20 @@ def _retry(reason: str, message: str, **kwargs) -> LivenessResult:
 
 
 def _turn(yaws: list[float], direction: int) -> tuple[int, int, int] | None:
-    """Indices (frontal, turned, back) in time order, or None."""
-    base = float(np.median(yaws))
-    for i, yi in enumerate(yaws):
-        if abs(yi - base) > FRONTAL_BAND:
-            continue
-        for j in range(i + 1, len(yaws)):
-            if direction * (yaws[j] - base) < MIN_TURN:
-                continue
-            for k in range(j + 1, len(yaws)):
-                if abs(yaws[k] - base) <= FRONTAL_BAND:
-                    return i, j, k
-    return None
+    """Indices (before, turned, back) in time order, or None.
+
+    `turned` is the frame furthest in the asked direction with a frame before it
+    and a frame after it at least MIN_TURN less turned.
+    """
+    best = None
+    for j, yj in enumerate(yaws):
+        before = [i for i in range(j) if direction * (yj - yaws[i]) >= MIN_TURN]
+        after = [
+            k for k in range(j + 1, len(yaws)) if direction * (yj - yaws[k]) >= MIN_TURN
+        ]
+        if before and after and (best is None or direction * (yj - yaws[best[1]]) > 0):
+            best = (before[0], j, after[0])
+    return best
 
 
 def liveness_check(
@@ -156,16 +214,20 @@ def liveness_check(
     direction = 1 if STEP_TURN_LEFT in steps else -1
     turn = _turn(yaws, direction)
     if turn is None:
-        moved = max(abs(y - float(np.median(yaws))) for y in yaws)
         message = (
-            _("Turn your head a little further, slowly, then look back at the camera.")
-            if moved < MIN_TURN or _turn(yaws, -direction) is None
-            else _("Turn your head to the side shown in the picture, then back.")
+            _("Turn your head to the side shown in the picture, then back.")
+            if _turn(yaws, -direction) is not None
+            else _(
+                "Turn your head a little further, slowly, then look back at the camera."
+            )
         )
         return _retry("no_turn", message, metrics=metrics, timings=timings)
-    frontal, turned, _back = (seen[i] for i in turn)
-    reference = found[frontal].landmarks
-    depth = max(homography_misfit(reference, found[i].landmarks) for i in seen)
+    frontal, turned, back = (seen[i] for i in turn)
+    # Out to the turn and back again: both legs must show a nose off the plane.
+    depth = min(
+        nose_parallax(found[frontal].landmarks, found[turned].landmarks, direction),
+        nose_parallax(found[back].landmarks, found[turned].landmarks, direction),
+    )
     metrics["depth"] = round(depth, 4)
     if depth < MIN_DEPTH:
         return LivenessResult(
@@ -184,7 +246,9 @@ def liveness_check(
                 timings=timings,
             )
     started = time.perf_counter()
-    analysis = faces.face_analyse(frames[frontal], **quality)
+    analysis = faces.face_analyse(
+        frames[frontal], **quality, rects=found[frontal].rects
+    )
     if not analysis.ok:
         return _retry(
             analysis.findings[0].code if analysis.findings else "no_face",
@@ -194,12 +258,11 @@ def liveness_check(
             metrics=metrics,
             timings=timings,
         )
-    others = [faces.largest_face(frames[i], jitters=1) for i in (turned, seen[-1])]
-    timings["encode"] = round((time.perf_counter() - started) * 1000, 1)
     spread = max(
-        (float(np.linalg.norm(o.probe - analysis.encoding)) for o in others if o),
-        default=9.0,
+        float(np.linalg.norm(_encode(frames[i], found[i]) - analysis.encoding))
+        for i in (turned, seen[-1])
     )
+    timings["encode"] = round((time.perf_counter() - started) * 1000, 1)
     metrics["same_person"] = round(spread, 4)
     if spread > SAME_PERSON:
         return LivenessResult(

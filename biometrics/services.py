@@ -11,6 +11,7 @@ from typing import IO
 import numpy as np
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
@@ -28,7 +29,7 @@ from participants.services.guards import (
     block_active,
 )
 
-from . import faces
+from . import faces, liveness
 from .imaging import DecodedImage, image_decode
 from .models import (
     BiometricPolicy,
@@ -37,6 +38,7 @@ from .models import (
     SelfieAttempt,
     SelfieStatus,
 )
+from .references import matching_references, selfie_reference_add
 
 logger = logging.getLogger(__name__)
 
@@ -149,6 +151,18 @@ def face_reference_create(
     return reference
 
 
+def reference_required(*, participant: Participant) -> None:
+    if not participant.face_references.exists():
+        raise ApplicationError(
+            _(
+                "We have no reference photo for you yet. Please visit a front-office "
+                "desk to have your photo taken."
+            ),
+            code="no_reference",
+            status=409,
+        )
+
+
 def _duplicate_error(previous: SelfieAttempt) -> ApplicationError:
     if previous.is_pending:
         message = _("This photo is already being checked. Please wait for the result.")
@@ -168,13 +182,16 @@ def selfie_submit(
     policy = BiometricPolicy.current()
     if block_active(participant=participant, kind=BlockKind.BIOMETRIC):
         raise _blocked_error(participant)
-    if not participant.face_references.exists():
+    reference_required(participant=participant)
+    if policy.liveness_required:
+        # A file can be any photo, which is what liveness is there to stop.
         raise ApplicationError(
             _(
-                "We have no reference photo for you yet. Please visit a front-office "
-                "desk to have your photo taken."
+                "Take the selfie with the camera on this page: it asks you to turn "
+                "your head. A photo file cannot be used. If your camera does not "
+                "work, visit a front-office desk."
             ),
-            code="no_reference",
+            code="liveness_required",
             status=409,
         )
     decoded = _decode(image, policy)
@@ -260,13 +277,19 @@ def selfie_process(*, attempt_id: int) -> SelfieAttempt:
     timings = dict(attempt.timings)
     distance: float | None = None
     analysis: faces.FaceAnalysis | None = None
+    live: liveness.LivenessResult | None = None
     try:
-        rgb = _load_pixels(attempt, policy)
         # Findings and guidance are stored in the participant's language.
         with override(attempt.participant.language or "id"):
-            analysis = _analyse(rgb, policy)
-        timings.update(analysis.timings)
-        if analysis.ok:
+            if attempt.challenge_id:
+                live = _check_liveness(attempt, policy)
+                analysis = live.analysis
+                timings.update(live.timings)
+            else:
+                analysis = _analyse(_load_pixels(attempt, policy), policy)
+        if analysis is not None:
+            timings.update(analysis.timings)
+        if analysis is not None and analysis.ok:
             references = matching_references(participant=attempt.participant)
             distances = faces.face_distances(
                 analysis.encoding, [r.encoding for r in references]
@@ -291,7 +314,34 @@ def selfie_process(*, attempt_id: int) -> SelfieAttempt:
             analysis=analysis,
             distance=distance,
             timings=timings,
+            live=live,
         )
+
+
+def _check_liveness(
+    attempt: SelfieAttempt, policy: BiometricPolicy
+) -> liveness.LivenessResult:
+    frames = []
+    for name in attempt.frames:
+        with default_storage.open(name, "rb") as fh:
+            frames.append(
+                image_decode(
+                    image=fh,
+                    max_bytes=policy.max_upload_bytes,
+                    max_pixels=policy.max_pixels,
+                    long_side=liveness.FRAME_LONG_SIDE,
+                ).rgb
+            )
+    return liveness.liveness_check(
+        frames,
+        steps=attempt.challenge.steps,
+        quality={
+            "min_face_ratio": float(policy.min_face_ratio),
+            "min_brightness": policy.min_brightness,
+            "max_brightness": policy.max_brightness,
+            "min_sharpness": float(policy.min_sharpness),
+        },
+    )
 
 
 @transaction.atomic
@@ -303,6 +353,7 @@ def _finish(
     analysis: faces.FaceAnalysis | None,
     distance: float | None,
     timings: dict,
+    live: liveness.LivenessResult | None = None,
 ) -> SelfieAttempt:
     """Record the outcome under the participant's row lock (counting must not race)."""
     attempt = SelfieAttempt.objects.select_related("participant").get(pk=attempt_id)
@@ -317,7 +368,24 @@ def _finish(
         attempt.quality_findings = [f.as_dict() for f in analysis.findings]
         attempt.quality_findings.append({"code": "metrics", **analysis.metrics})
     blocked = block_active(participant=participant, kind=BlockKind.BIOMETRIC)
-    if analysis is None or (analysis.ok and distance is None):
+    if live is not None:
+        attempt.liveness = {
+            "outcome": live.outcome,
+            "reason": live.reason,
+            **live.metrics,
+        }
+    if live is not None and live.outcome == "retry" and blocked is None:
+        attempt.status = SelfieStatus.RETRY
+        attempt.guidance = live.message
+    elif live is not None and live.outcome == "not_live" and blocked is None:
+        attempt.status = SelfieStatus.NOT_LIVE
+        attempt.guidance = _(
+            "We could not confirm that you were in front of the camera. Hold the "
+            "phone yourself, face the light and follow the picture."
+        )
+        if policy.not_live_counts:
+            _count_failure(attempt=attempt, policy=policy)
+    elif analysis is None or (analysis.ok and distance is None):
         attempt.status = SelfieStatus.ERROR
         attempt.guidance = _(
             "We could not check your photo because of a problem on our side. "
@@ -336,76 +404,31 @@ def _finish(
         if distance <= float(policy.match_threshold):
             attempt.status = SelfieStatus.MATCHED
             attempt_reset(participant=participant, kind=BlockKind.BIOMETRIC)
-            _selfie_reference_add(attempt=attempt, analysis=analysis, policy=policy)
+            selfie_reference_add(attempt=attempt, analysis=analysis, policy=policy)
         else:
             attempt.status = SelfieStatus.NOT_MATCHED
-            attempt.counted = True
-            state = attempt_register_failure(
-                participant=participant,
-                kind=BlockKind.BIOMETRIC,
-                max_attempts=policy.max_attempts,
-                reason=str(_("Face did not match %(n)d times in a row."))
-                % {"n": policy.max_attempts},
-            )
+            state = _count_failure(attempt=attempt, policy=policy)
             attempt.guidance = _not_matched_guidance(state.attempts_left)
-            _notify_failure(attempt=attempt, attempts_left=state.attempts_left)
-            if state.block is not None:
-                _notify_block(participant=participant, block_id=state.block.pk)
     attempt.full_clean()
     attempt.save()
     return attempt
 
 
-# The three references a selfie is compared with (the newest of each kind).
-REFERENCE_KINDS = (
-    (FaceReferenceSource.REGISTRY, FaceReferenceSource.DEMO),
-    (FaceReferenceSource.DESK,),
-    (FaceReferenceSource.SELFIE,),
-)
-
-
-def matching_references(*, participant: Participant) -> list[FaceReference]:
-    """Up to three references: registry (or demo), desk, and a selfie after a desk check."""
-    chosen = []
-    for sources in REFERENCE_KINDS:
-        newest = participant.face_references.filter(source__in=sources).first()
-        if newest is not None:
-            chosen.append(newest)
-    return chosen
-
-
-def _selfie_reference_add(
-    *, attempt: SelfieAttempt, analysis: faces.FaceAnalysis, policy: BiometricPolicy
-) -> None:
-    """A matched selfie becomes the third reference only after a desk check.
-
-    It must have matched the desk photo itself (taken after an officer checked the
-    e-KTP), and only the first such selfie after each desk photo is kept. A registry
-    photo never promotes a selfie: a look-alike who once slipped past it cannot make
-    their own face a reference and widen the door for later tries.
-    """
-    desk = attempt.participant.face_references.filter(
-        source=FaceReferenceSource.DESK
-    ).first()
-    distance_to_desk = attempt.timings.get("distances", {}).get("desk")
-    if desk is None or distance_to_desk is None or analysis.encoding is None:
-        return
-    if distance_to_desk > float(policy.match_threshold):
-        return
-    if attempt.participant.face_references.filter(
-        source=FaceReferenceSource.SELFIE, created_at__gt=desk.created_at
-    ).exists():
-        return
-    reference = FaceReference(
-        participant=attempt.participant,
-        encoding=[float(x) for x in analysis.encoding],
-        source=FaceReferenceSource.SELFIE,
-        photo_sha256=attempt.image_sha256,
+def _count_failure(*, attempt: SelfieAttempt, policy: BiometricPolicy):
+    """Use up an attempt (not matched, or not live when the policy says so)."""
+    participant = attempt.participant
+    attempt.counted = True
+    state = attempt_register_failure(
+        participant=participant,
+        kind=BlockKind.BIOMETRIC,
+        max_attempts=policy.max_attempts,
+        reason=str(_("Face did not match %(n)d times in a row."))
+        % {"n": policy.max_attempts},
     )
-    with attempt.image.open("rb") as fh:
-        reference.photo.save(f"{uuid.uuid4().hex}.jpg", ContentFile(fh.read()), False)
-    reference.full_clean()
-    reference.save()
+    _notify_failure(attempt=attempt, attempts_left=state.attempts_left)
+    if state.block is not None:
+        _notify_block(participant=participant, block_id=state.block.pk)
+    return state
 
 
 def _not_matched_guidance(attempts_left: int) -> str:
@@ -496,8 +519,10 @@ def selfie_retention_purge(*, now=None) -> int:
     expired = SelfieAttempt.objects.filter(created_at__lt=cutoff).exclude(image="")
     for attempt in expired.exclude(image__isnull=True).iterator():
         attempt.image.delete(save=False)
+        for name in attempt.frames:
+            default_storage.delete(name)
         SelfieAttempt.objects.filter(pk=attempt.pk).update(
-            image=None, image_purged_at=now
+            image=None, image_purged_at=now, frames=[]
         )
         purged += 1
     return purged

@@ -2,7 +2,8 @@
 
 from biometrics import faces
 from biometrics.models import FaceReference, SelfieStatus
-from biometrics.services import face_reference_create, matching_references
+from biometrics.references import matching_references
+from biometrics.services import face_reference_create
 from tests.biometrics import images
 from tests.biometrics.test_selfie_flow import _send
 

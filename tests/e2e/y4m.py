@@ -12,9 +12,25 @@ def photo_to_y4m(
     """Fit the photo inside the frame without stretching, pad with grey, write Y4M."""
     with Image.open(photo) as img:
         img = ImageOps.exif_transpose(img).convert("RGB")
-        img.thumbnail((width, height), Image.Resampling.LANCZOS)
-        canvas = Image.new("RGB", (width, height), (128, 128, 128))
-        canvas.paste(img, ((width - img.width) // 2, (height - img.height) // 2))
+    return images_to_y4m([img] * frames, out, width, height)
+
+
+def images_to_y4m(
+    pictures: list[Image.Image], out: Path, width: int = 640, height: int = 480
+) -> Path:
+    """One Y4M frame per picture (30 per second; Chromium loops the file)."""
+    with out.open("wb") as fh:
+        fh.write(f"YUV4MPEG2 W{width} H{height} F30:1 Ip A1:1\n".encode())
+        for picture in pictures:
+            fh.write(b"FRAME\n" + _frame(picture, width, height))
+    return out
+
+
+def _frame(picture: Image.Image, width: int, height: int) -> bytes:
+    img = picture.convert("RGB")
+    img.thumbnail((width, height), Image.Resampling.LANCZOS)
+    canvas = Image.new("RGB", (width, height), (128, 128, 128))
+    canvas.paste(img, ((width - img.width) // 2, (height - img.height) // 2))
     rgb = np.asarray(canvas, dtype=np.float32)
     r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
     # BT.601 limited range: Y in 16..235, Cb/Cr in 16..240.
@@ -26,11 +42,6 @@ def photo_to_y4m(
         return plane.reshape(height // 2, 2, width // 2, 2).mean(axis=(1, 3))
 
     planes = [y, subsample(cb), subsample(cr)]
-    frame = b"".join(
+    return b"".join(
         np.clip(np.rint(p), 0, 255).astype(np.uint8).tobytes() for p in planes
     )
-    with out.open("wb") as fh:
-        fh.write(f"YUV4MPEG2 W{width} H{height} F30:1 Ip A1:1\n".encode())
-        for _ in range(frames):
-            fh.write(b"FRAME\n" + frame)
-    return out
