@@ -46,6 +46,8 @@ NOSE_POINTS = [30, 31, 33, 35]
 # Nose parallax (share of the eye distance) below which the frames show a flat
 # picture. Chosen with `evaluate_liveness` (README).
 MIN_DEPTH = 0.08
+# Frames whose plane points themselves do not fit one homography are not measured.
+MAX_PLANE_MISFIT = 1.0
 # Frame-to-frame encodings of one live person stay well inside this distance.
 SAME_PERSON = 0.6
 # A blink: the eye aspect ratio falls to this share of the open-eye median and recovers.
@@ -147,20 +149,27 @@ def _homography(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
     return np.linalg.inv(tb) @ vt[-1].reshape(3, 3) @ ta
 
 
-def nose_parallax(src: np.ndarray, dst: np.ndarray, direction: int) -> float:
-    """How far the nose leaves the face plane towards the turn, in eye distances.
+def nose_parallax(
+    src: np.ndarray, dst: np.ndarray, direction: int
+) -> tuple[float, float]:
+    """(nose parallax towards the turn, plane misfit), both in eye distances.
 
     The homography is fitted on PLANE_POINTS only; a flat picture moves its nose
     with them (parallax ~0), a real nose tip, standing in front of that plane,
-    moves further in the direction of the turn. Signed: a landmark glitch on a
-    tilted print has no reason to point the asked way.
+    moves further in the direction of the turn. Signed: a landmark error has no
+    reason to point the asked way. The plane misfit tells a frame whose landmarks
+    are unreliable (a glitch, motion blur) from one that can be measured.
     """
     h = _homography(src[PLANE_POINTS], dst[PLANE_POINTS])
-    nose = np.c_[src[NOSE_POINTS], np.ones(len(NOSE_POINTS))] @ h.T
-    nose = nose[:, :2] / nose[:, 2:3]
-    eyes = np.linalg.norm(dst[36:42].mean(axis=0) - dst[42:48].mean(axis=0))
-    shift = direction * (dst[NOSE_POINTS, 0] - nose[:, 0]).mean()
-    return float(shift / max(eyes, 1e-6))
+
+    def project(points: np.ndarray) -> np.ndarray:
+        out = np.c_[points, np.ones(len(points))] @ h.T
+        return out[:, :2] / out[:, 2:3]
+
+    eyes = max(np.linalg.norm(dst[36:42].mean(axis=0) - dst[42:48].mean(axis=0)), 1e-6)
+    shift = direction * (dst[NOSE_POINTS, 0] - project(src[NOSE_POINTS])[:, 0]).mean()
+    misfit = np.linalg.norm(project(src[PLANE_POINTS]) - dst[PLANE_POINTS], axis=1)
+    return float(shift / eyes), float(np.sqrt((misfit**2).mean()) / eyes)
 
 
 def _encode(rgb: np.ndarray, face: FrameFace) -> np.ndarray:
@@ -179,21 +188,34 @@ def _retry(reason: str, message: str, **kwargs) -> LivenessResult:
     return LivenessResult(outcome="retry", reason=reason, message=message, **kwargs)
 
 
-def _turn(yaws: list[float], direction: int) -> tuple[int, int, int] | None:
-    """Indices (before, turned, back) in time order, or None.
+def _turns(yaws: list[float], direction: int) -> list[tuple[int, int, int]]:
+    """(before, turned, back) index triples in time order, most turned first.
 
-    `turned` is the frame furthest in the asked direction with a frame before it
-    and a frame after it at least MIN_TURN less turned.
+    `turned` is at least MIN_TURN further in the asked direction than a frame
+    before it and a frame after it.
     """
-    best = None
+    found = []
     for j, yj in enumerate(yaws):
         before = [i for i in range(j) if direction * (yj - yaws[i]) >= MIN_TURN]
         after = [
             k for k in range(j + 1, len(yaws)) if direction * (yj - yaws[k]) >= MIN_TURN
         ]
-        if before and after and (best is None or direction * (yj - yaws[best[1]]) > 0):
-            best = (before[0], j, after[0])
-    return best
+        if before and after:
+            found.append((before[0], j, after[-1]))
+    return sorted(found, key=lambda t: -direction * yaws[t[1]])
+
+
+def _depth(found: list, triples, direction: int) -> tuple[float, float] | None:
+    """(parallax, plane misfit) of the most turned frame that can be measured."""
+    for i, j, k in triples:
+        legs = [
+            nose_parallax(found[a].landmarks, found[j].landmarks, direction)
+            for a in (i, k)
+        ]
+        misfit = max(m for _p, m in legs)
+        if misfit <= MAX_PLANE_MISFIT:
+            return min(p for p, _m in legs), misfit
+    return None
 
 
 def liveness_check(
@@ -212,27 +234,31 @@ def liveness_check(
     yaws = [found[i].yaw for i in seen]
     metrics: dict = {"yaw": [round(y, 3) for y in yaws]}
     direction = 1 if STEP_TURN_LEFT in steps else -1
-    turn = _turn(yaws, direction)
-    if turn is None:
+    triples = [tuple(seen[n] for n in t) for t in _turns(yaws, direction)]
+    if not triples:
         message = (
             _("Turn your head to the side shown in the picture, then back.")
-            if _turn(yaws, -direction) is not None
+            if _turns(yaws, -direction)
             else _(
                 "Turn your head a little further, slowly, then look back at the camera."
             )
         )
         return _retry("no_turn", message, metrics=metrics, timings=timings)
-    frontal, turned, back = (seen[i] for i in turn)
-    # Out to the turn and back again: both legs must show a nose off the plane.
-    depth = min(
-        nose_parallax(found[frontal].landmarks, found[turned].landmarks, direction),
-        nose_parallax(found[back].landmarks, found[turned].landmarks, direction),
-    )
+    measured = _depth(found, triples, direction)
+    if measured is None:
+        return _retry(
+            "unsteady",
+            _("Hold the phone still with both hands and turn your head slowly."),
+            metrics=metrics,
+            timings=timings,
+        )
+    depth, metrics["plane"] = measured[0], round(measured[1], 4)
     metrics["depth"] = round(depth, 4)
     if depth < MIN_DEPTH:
         return LivenessResult(
             outcome="not_live", reason="flat", metrics=metrics, timings=timings
         )
+    frontal, turned = triples[0][0], triples[0][1]
     if STEP_BLINK in steps:
         ears = [found[i].ear for i in seen]
         open_eyes = float(np.median(ears))

@@ -81,9 +81,14 @@ class Command(BaseCommand):
             f"- {dict(attacks['why'])}"
         )
         out(
-            f"flatness misfit (5th / 50th / 95th percentile; live needs >= "
+            f"nose parallax (5th / 50th / 95th percentile; live needs >= "
             f"{liveness.MIN_DEPTH}): genuine {_quantiles(genuine['depth'])}, "
             f"attacks {_quantiles(attacks['depth'])}"
+        )
+        out(
+            f"plane misfit of the measured frames (measured only <= "
+            f"{liveness.MAX_PLANE_MISFIT}): genuine {_quantiles(genuine['plane'])}, "
+            f"attacks {_quantiles(attacks['plane'])}"
         )
         times = genuine["ms"] + attacks["ms"]
         ordered = sorted(times)
@@ -95,7 +100,14 @@ class Command(BaseCommand):
         )
 
     def _run(self, sequences, quality) -> dict:
-        found = {"results": [], "why": Counter(), "depth": [], "ms": [], "labels": []}
+        found = {
+            "results": [],
+            "why": Counter(),
+            "depth": [],
+            "ms": [],
+            "labels": [],
+            "plane": [],
+        }
         for sequence in sequences:
             result, ms = decide(sequence, quality)
             found["labels"].append(sequence.label)
@@ -104,6 +116,7 @@ class Command(BaseCommand):
             found["ms"].append(ms)
             if "depth" in result.metrics:
                 found["depth"].append(result.metrics["depth"])
+                found["plane"].append(result.metrics["plane"])
         return found
 
 
