@@ -23,6 +23,7 @@ from jmo_portal.exceptions import ApplicationError
 from notifications.services import notification_send
 from participants.models import BlockKind, Participant
 from participants.services.audit import audit_record
+from participants.services.data_update import data_update_selfie_matched
 from participants.services.guards import (
     attempt_register_failure,
     attempt_reset,
@@ -405,6 +406,7 @@ def _finish(
             attempt.status = SelfieStatus.MATCHED
             attempt_reset(participant=participant, kind=BlockKind.BIOMETRIC)
             selfie_reference_add(attempt=attempt, analysis=analysis, policy=policy)
+            data_update_selfie_matched(participant=participant, at=attempt.created_at)
         else:
             attempt.status = SelfieStatus.NOT_MATCHED
             state = _count_failure(attempt=attempt, policy=policy)

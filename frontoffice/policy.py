@@ -115,6 +115,12 @@ FIELDS: list[PolicyField] = [
         Decimal(1), Decimal(10), gettext_lazy("same reasoning as the selfie attempts"),
     ),
     PolicyField(
+        "data_revalidation_months", "account",
+        gettext_lazy("Months a data update stays valid for claims"),
+        Decimal(1), Decimal(60),
+        gettext_lazy("members re-check their data at least every five years"),
+    ),
+    PolicyField(
         "default_yield_rate_bp", "account",
         gettext_lazy("Default yearly yield (basis points: 600 is 6 percent)"),
         Decimal(0), Decimal(2000), gettext_lazy("a yield above 20 percent a year is not realistic"),

@@ -1,7 +1,6 @@
 """Account forms: parse and validate only; the services do the rest."""
 
 import datetime as dt
-import re
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
@@ -9,31 +8,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .models import EmergencyRelation, MaritalStatus
 from .services import login_throttle
-from .validators import validate_kpj, validate_nik
-
-# 08 + operator prefix + subscriber number: 10 to 13 digits in all.
-_PHONE_RE = re.compile(r"^08[1-9]\d{7,10}$")
-
-
-def _digits(value: str) -> str:
-    """People type NIK and KPJ with spaces or dots; keep only what was meant."""
-    return re.sub(r"[\s.\-]", "", value or "")
-
-
-def normalize_phone(value: str) -> str:
-    """'+62 812-3456-7890' or '0812 3456 7890' -> '081234567890'."""
-    phone = re.sub(r"[\s\-().]", "", value or "")
-    if phone.startswith("+62"):
-        phone = "0" + phone[3:]
-    elif phone.startswith("62"):
-        phone = "0" + phone[2:]
-    if not _PHONE_RE.match(phone):
-        raise ValidationError(
-            _("Enter an Indonesian mobile number, for example 081234567890."),
-            code="phone",
-        )
-    return phone
+from .validators import digits_only, normalize_phone, validate_kpj, validate_nik
 
 
 class ActivationMatchForm(forms.Form):
@@ -61,12 +38,12 @@ class ActivationMatchForm(forms.Form):
     )
 
     def clean_nik(self) -> str:
-        nik = _digits(self.cleaned_data["nik"])
+        nik = digits_only(self.cleaned_data["nik"])
         validate_nik(nik)
         return nik
 
     def clean_kpj(self) -> str:
-        kpj = _digits(self.cleaned_data["kpj"])
+        kpj = digits_only(self.cleaned_data["kpj"])
         validate_kpj(kpj)
         return kpj
 
@@ -101,7 +78,7 @@ class ActivationCodeForm(forms.Form):
     )
 
     def clean_code(self) -> str:
-        code = _digits(self.cleaned_data["code"])
+        code = digits_only(self.cleaned_data["code"])
         if not (code.isdigit() and len(code) == 6):
             raise ValidationError(_("The code has 6 digits."), code="code_format")
         return code
@@ -179,3 +156,65 @@ class EmailLoginForm(AuthenticationForm):
         if username:
             login_throttle.login_failures_reset(username=username)
         return cleaned
+
+
+class ContactForm(forms.Form):
+    phone = forms.CharField(
+        label=_("Mobile phone number"),
+        max_length=30,
+        help_text=_("We send a code to this number to check it."),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    address = forms.CharField(
+        label=_("Home address"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
+    )
+    postal_code = forms.CharField(
+        label=_("Postal code (5 digits)"),
+        max_length=10,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+
+
+class PhoneCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("6-digit code from the SMS"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}
+        ),
+    )
+
+
+class PopulationForm(forms.Form):
+    kk_number = forms.CharField(
+        label=_("Family card (KK) number, 16 digits"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    mother_maiden_name = forms.CharField(
+        label=_("Mother's maiden name"), max_length=200
+    )
+    marital_status = forms.ChoiceField(
+        label=_("Marital status"),
+        choices=[("", "—"), *MaritalStatus.choices],
+    )
+    npwp = forms.CharField(
+        label=_("NPWP (tax number, optional)"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+
+
+class EmergencyForm(forms.Form):
+    name = forms.CharField(label=_("Name of your emergency contact"), max_length=200)
+    relation = forms.ChoiceField(
+        label=_("Relation to you"), choices=[("", "—"), *EmergencyRelation.choices]
+    )
+    phone = forms.CharField(
+        label=_("Their mobile phone number"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"type": "tel"}),
+    )

@@ -1,4 +1,4 @@
-"""Make a Chromium fake-camera file (YUV4MPEG2, 4:2:0, limited range) from a photo."""
+"""Make a Chromium fake-camera file (YUV4MPEG2, 4:2:0, limited range) from photos."""
 
 from pathlib import Path
 
@@ -7,26 +7,51 @@ from PIL import Image, ImageOps
 
 
 def photo_to_y4m(
-    photo: Path, out: Path, width: int = 640, height: int = 480, frames: int = 5
+    photo: Path,
+    out: Path,
+    width: int = 640,
+    height: int = 480,
+    frames: int = 5,
+    noise: float = 0.0,
 ) -> Path:
-    """Fit the photo inside the frame without stretching, pad with grey, write Y4M."""
+    """Fit the photo inside the frame without stretching, pad with grey, write Y4M.
+
+    `noise` adds a camera's sensor noise (standard deviation in levels), new in
+    every frame: two shots are then never the same pixels, as with a real camera.
+    """
     with Image.open(photo) as img:
         img = ImageOps.exif_transpose(img).convert("RGB")
-    return images_to_y4m([img] * frames, out, width, height)
+    return images_to_y4m([img] * frames, out, width, height, noise)
 
 
 def images_to_y4m(
-    pictures: list[Image.Image], out: Path, width: int = 640, height: int = 480
+    pictures: list[Image.Image],
+    out: Path,
+    width: int = 640,
+    height: int = 480,
+    noise: float = 0.0,
 ) -> Path:
     """One Y4M frame per picture (30 per second; Chromium loops the file)."""
+    rng = np.random.default_rng(0)
+    cache: dict[int, list[np.ndarray]] = {}
     with out.open("wb") as fh:
         fh.write(f"YUV4MPEG2 W{width} H{height} F30:1 Ip A1:1\n".encode())
         for picture in pictures:
-            fh.write(b"FRAME\n" + _frame(picture, width, height))
+            if id(picture) not in cache:
+                cache[id(picture)] = _planes(picture, width, height)
+            y, cb, cr = cache[id(picture)]
+            luma = y + rng.normal(0, noise, y.shape) if noise else y
+            fh.write(
+                b"FRAME\n"
+                + b"".join(
+                    np.clip(np.rint(p), 0, 255).astype(np.uint8).tobytes()
+                    for p in (luma, cb, cr)
+                )
+            )
     return out
 
 
-def _frame(picture: Image.Image, width: int, height: int) -> bytes:
+def _planes(picture: Image.Image, width: int, height: int) -> list[np.ndarray]:
     img = picture.convert("RGB")
     img.thumbnail((width, height), Image.Resampling.LANCZOS)
     canvas = Image.new("RGB", (width, height), (128, 128, 128))
@@ -41,7 +66,4 @@ def _frame(picture: Image.Image, width: int, height: int) -> bytes:
     def subsample(plane):
         return plane.reshape(height // 2, 2, width // 2, 2).mean(axis=(1, 3))
 
-    planes = [y, subsample(cb), subsample(cr)]
-    return b"".join(
-        np.clip(np.rint(p), 0, 255).astype(np.uint8).tobytes() for p in planes
-    )
+    return [y, subsample(cb), subsample(cr)]
