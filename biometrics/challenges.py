@@ -41,6 +41,11 @@ def _liveness_off() -> ApplicationError:
     )
 
 
+def pick_turn() -> str:
+    """Left or right, unpredictably (a replayed recording cannot know which)."""
+    return secrets.choice([liveness.STEP_TURN_LEFT, liveness.STEP_TURN_RIGHT])
+
+
 def liveness_challenge_create(*, participant: Participant) -> LivenessChallenge:
     """A random head turn (and a blink when the policy asks) with a one-time nonce."""
     policy = BiometricPolicy.current()
@@ -49,7 +54,7 @@ def liveness_challenge_create(*, participant: Participant) -> LivenessChallenge:
     if block_active(participant=participant, kind=BlockKind.BIOMETRIC):
         raise _blocked_error(participant)
     reference_required(participant=participant)
-    steps = [secrets.choice([liveness.STEP_TURN_LEFT, liveness.STEP_TURN_RIGHT])]
+    steps = [pick_turn()]
     if policy.liveness_blink:
         steps.append(liveness.STEP_BLINK)
     challenge = LivenessChallenge(

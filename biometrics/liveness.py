@@ -36,7 +36,13 @@ MAX_SPAN_MS = 10_000
 # 68 points; 0 frontal, about +-0.3 at 20 degrees. Positive: the nose moved to the
 # image's right, i.e. the participant turned to their own left. The head must turn
 # at least this much from a frame before and back by as much in a frame after.
-MIN_TURN = 0.12
+MIN_TURN = 0.15
+# The page asks to look into the oval first and to come back: those frames face
+# the camera (a photo of a turned head, wobbling, never does).
+FACING = 0.15
+# A head turns out and back smoothly: the yaw's path (total variation) stays
+# within this multiple of twice the turn; landmark noise on a wobbling print zigzags.
+MAX_ZIGZAG = 1.4
 # Points that lie nearly on one plane of a real face: eye corners, brow ends,
 # mouth corners, chin. A homography fitted on them carries a printed nose along
 # exactly; a real nose tip stands ~half an eye distance in front of that plane and
@@ -47,7 +53,7 @@ NOSE_POINTS = [30, 31, 33, 35]
 # picture. Chosen with `evaluate_liveness` (README).
 MIN_DEPTH = 0.08
 # Frames whose plane points themselves do not fit one homography are not measured.
-MAX_PLANE_MISFIT = 1.0
+MAX_PLANE_MISFIT = 0.08
 # Frame-to-frame encodings of one live person stay well inside this distance.
 SAME_PERSON = 0.6
 # A blink: the eye aspect ratio falls to this share of the open-eye median and recovers.
@@ -196,12 +202,18 @@ def _turns(yaws: list[float], direction: int) -> list[tuple[int, int, int]]:
     """
     found = []
     for j, yj in enumerate(yaws):
-        before = [i for i in range(j) if direction * (yj - yaws[i]) >= MIN_TURN]
+        before = [
+            i
+            for i in range(j)
+            if direction * (yj - yaws[i]) >= MIN_TURN and abs(yaws[i]) <= FACING
+        ]
         after = [
-            k for k in range(j + 1, len(yaws)) if direction * (yj - yaws[k]) >= MIN_TURN
+            k
+            for k in range(j + 1, len(yaws))
+            if direction * (yj - yaws[k]) >= MIN_TURN and abs(yaws[k]) <= FACING
         ]
         if before and after:
-            found.append((before[0], j, after[-1]))
+            found.append((before[-1], j, after[0]))
     return sorted(found, key=lambda t: -direction * yaws[t[1]])
 
 
@@ -245,7 +257,12 @@ def liveness_check(
         )
         return _retry("no_turn", message, metrics=metrics, timings=timings)
     measured = _depth(found, triples, direction)
-    if measured is None:
+    # From the frame facing the camera, out to the turn and back to facing it.
+    first, last = seen.index(triples[0][0]), seen.index(triples[0][2])
+    window = yaws[first : last + 1]
+    path = float(np.abs(np.diff(window)).sum())
+    metrics["zigzag"] = round(path / max(2 * (max(window) - min(window)), 1e-6), 3)
+    if measured is None or metrics["zigzag"] > MAX_ZIGZAG:
         return _retry(
             "unsteady",
             _("Hold the phone still with both hands and turn your head slowly."),

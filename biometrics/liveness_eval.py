@@ -87,7 +87,8 @@ def genuine_sequences(root: Path, rng: random.Random) -> Iterator[Sequence]:
                 if yaw is not None:
                     photos.append((yaw, variant))
         frontal = [img for yaw, img in photos if abs(yaw) <= 0.08]
-        turned = [(yaw, img) for yaw, img in photos if abs(yaw) >= 0.2]
+        # A clear turn, as the challenge asks for (about 15 degrees or more).
+        turned = [(yaw, img) for yaw, img in photos if abs(yaw) >= 0.23]
         if not frontal:
             continue
         for yaw, img in turned:
@@ -154,7 +155,8 @@ def attack_frames(
     tilt: float | None = None,
 ) -> list[bytes]:
     """One photo held up and tilted: 0 -> +-tilt -> 0 degrees, hand shake, glare."""
-    tilt = rng.choice([-1, 1]) * (tilt or rng.uniform(15, 55))
+    if tilt is None:  # degrees, signed: which way the print is turned
+        tilt = rng.choice([-1, 1]) * rng.uniform(15, 55)
     focal = rng.uniform(0.6, 1.6)
     pitch = rng.uniform(-12, 12)
     scale = rng.uniform(0.75, 1.1)

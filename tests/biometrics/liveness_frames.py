@@ -21,6 +21,11 @@ def genuine(steps: list[str], seed: int = 1) -> list[bytes]:
     return [_camera(f, rng) for f in frames]
 
 
-def print_attack(seed: int = 2) -> list[bytes]:
-    """One photo of Obama held close to the camera and tilted like a hand-held print."""
-    return attack_frames(images.load("obama", 5), random.Random(seed), tilt=50)
+# A print tilted like this fakes the asked turn (the tilt's sign picks the side).
+PRINT_TILT = {liveness.STEP_TURN_LEFT: (3, 50), liveness.STEP_TURN_RIGHT: (1, -50)}
+
+
+def print_attack(steps: list[str]) -> list[bytes]:
+    """One photo of Obama held close to the camera, tilted the asked way and back."""
+    seed, tilt = PRINT_TILT[steps[0]]
+    return attack_frames(images.load("obama", 5), random.Random(seed), tilt=tilt)

@@ -118,7 +118,9 @@ def test_a_hand_held_print_is_not_live_and_uses_an_attempt(
 ):
     challenge = api.post(CHALLENGES).json()
     with django_capture_on_commit_callbacks(execute=True):
-        response = send(api, challenge["nonce"], liveness_frames.print_attack())
+        response = send(
+            api, challenge["nonce"], liveness_frames.print_attack(challenge["steps"])
+        )
     attempt = SelfieAttempt.objects.get(pk=response.json()["id"])
     assert attempt.status == SelfieStatus.NOT_LIVE, attempt.liveness
     assert attempt.counted and attempt.liveness["reason"] == "flat"
