@@ -1,4 +1,3 @@
-from django.core.exceptions import PermissionDenied
 from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
@@ -10,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jmo_portal.exceptions import ApplicationError
+from participants.api import IsParticipant
 
 from .challenges import liveness_challenge_create, selfie_submit_live
 from .selectors import biometric_status, selfie_attempt_get
@@ -17,11 +17,7 @@ from .services import selfie_submit
 
 
 class _ParticipantApi(APIView):
-    def participant(self, request):
-        participant = getattr(request.user, "participant", None)
-        if participant is None:
-            raise PermissionDenied
-        return participant
+    permission_classes = [IsParticipant]
 
 
 class BiometricStatusApi(_ParticipantApi):
@@ -35,7 +31,7 @@ class BiometricStatusApi(_ParticipantApi):
 
     @extend_schema(responses=OutputSerializer)
     def get(self, request):
-        data = biometric_status(participant=self.participant(request))
+        data = biometric_status(participant=request.participant)
         return Response(self.OutputSerializer(data).data)
 
 
@@ -79,7 +75,7 @@ class SelfieCreateApi(_ParticipantApi):
         },
     )
     def post(self, request):
-        participant = self.participant(request)
+        participant = request.participant
         if "challenge" in request.data:
             attempt = selfie_submit_live(
                 participant=participant,
@@ -123,7 +119,7 @@ class LivenessChallengeCreateApi(_ParticipantApi):
         },
     )
     def post(self, request):
-        challenge = liveness_challenge_create(participant=self.participant(request))
+        challenge = liveness_challenge_create(participant=request.participant)
         return Response(
             self.OutputSerializer(challenge).data, status=status.HTTP_201_CREATED
         )
@@ -142,7 +138,7 @@ class SelfieDetailApi(_ParticipantApi):
 
     @extend_schema(responses={200: OutputSerializer, 404: None})
     def get(self, request, pk: int):
-        participant = self.participant(request)
+        participant = request.participant
         attempt = selfie_attempt_get(participant=participant, attempt_id=pk)
         state = biometric_status(participant=participant)
         data = {

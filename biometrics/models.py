@@ -9,7 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from participants.models import Participant
+from participants.models import Participant, PolicySingleton
 
 # Chosen by `manage.py evaluate_faces` on the dev set (README, "Face matching"): the
 # largest threshold at which a look-alike (SE/East-Asian) impostor gets through in
@@ -18,7 +18,7 @@ from participants.models import Participant
 DEFAULT_MATCH_THRESHOLD = Decimal("0.415")
 
 
-class BiometricPolicy(models.Model):
+class BiometricPolicy(PolicySingleton):
     """Singleton (pk=1): attempt limit, match threshold, quality and image limits."""
 
     max_attempts = models.PositiveSmallIntegerField(
@@ -106,11 +106,6 @@ class BiometricPolicy(models.Model):
 
     def __str__(self) -> str:
         return str(_("Biometric policy"))
-
-    @classmethod
-    def current(cls) -> "BiometricPolicy":
-        policy, _created = cls.objects.get_or_create(pk=1)
-        return policy
 
 
 class FaceReferenceSource(models.TextChoices):

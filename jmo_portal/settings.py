@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "claims",
     "frontoffice",
     "tutorials",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -12,8 +12,7 @@ from django.db import transaction
 from frontoffice.roles import ADMIN, CLAIMS_OFFICER, FRONT_OFFICE
 from jmo_portal.exceptions import ApplicationError
 from participants.models import Participant
-
-from .audit import audit_record
+from participants.services.audit import audit_record
 
 STAFF_ROLES = (FRONT_OFFICE, CLAIMS_OFFICER, ADMIN)
 
