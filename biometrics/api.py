@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from jmo_portal.exceptions import ApplicationError
 from participants.api import IsParticipant
 
+from .challenges import liveness_challenge_create, selfie_submit_live
 from .selectors import biometric_status, selfie_attempt_get
 from .services import selfie_submit
 
@@ -46,18 +47,45 @@ class SelfieCreateApi(_ParticipantApi):
         request={
             "multipart/form-data": {
                 "type": "object",
-                "properties": {"image": {"type": "string", "format": "binary"}},
-                "required": ["image"],
+                "properties": {
+                    "image": {"type": "string", "format": "binary"},
+                    "challenge": {"type": "string", "description": "liveness nonce"},
+                    "frames": {
+                        "type": "array",
+                        "items": {"type": "string", "format": "binary"},
+                        "description": "JPEG frames in capture order (liveness on)",
+                    },
+                    "frame_times_ms": {
+                        "type": "string",
+                        "description": "comma-separated capture times, ms",
+                    },
+                },
             }
         },
         responses={
             202: OutputSerializer,
-            400: OpenApiResponse(description="unreadable file or same photo again"),
+            400: OpenApiResponse(
+                description="unreadable file, same photo again, or a bad, used or "
+                "expired challenge, frames out of order"
+            ),
+            409: OpenApiResponse(
+                description="no reference photo; a file while liveness is on"
+            ),
             423: OpenApiResponse(description="face verification is blocked"),
         },
     )
     def post(self, request):
         participant = request.participant
+        if "challenge" in request.data:
+            attempt = selfie_submit_live(
+                participant=participant,
+                challenge=request.data.get("challenge"),
+                frames=request.FILES.getlist("frames"),
+                frame_times_ms=request.data.get("frame_times_ms", ""),
+            )
+            return Response(
+                self.OutputSerializer(attempt).data, status=status.HTTP_202_ACCEPTED
+            )
         image = request.FILES.get("image")
         if image is None:
             raise ApplicationError(
@@ -73,6 +101,28 @@ def _missing_image_message() -> str:
     from django.utils.translation import gettext
 
     return gettext("Send the photo in the multipart field `image`.")
+
+
+class LivenessChallengeCreateApi(_ParticipantApi):
+    @extend_schema_serializer(component_name="LivenessChallenge")
+    class OutputSerializer(serializers.Serializer):
+        nonce = serializers.CharField()
+        steps = serializers.ListField(child=serializers.CharField())
+        expires_at = serializers.DateTimeField()
+
+    @extend_schema(
+        request=None,
+        responses={
+            201: OutputSerializer,
+            409: OpenApiResponse(description="liveness is off, or no reference photo"),
+            423: OpenApiResponse(description="face verification is blocked"),
+        },
+    )
+    def post(self, request):
+        challenge = liveness_challenge_create(participant=request.participant)
+        return Response(
+            self.OutputSerializer(challenge).data, status=status.HTTP_201_CREATED
+        )
 
 
 class SelfieDetailApi(_ParticipantApi):

@@ -19,19 +19,30 @@ from pathlib import Path
 import numpy as np
 
 from . import faces
+from .faces import LargestFace
 from .imaging import image_decode
 from .models import CalibrationRun
 
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp"}
 DEFAULT_THRESHOLDS = [round(0.35 + 0.025 * i, 3) for i in range(11)]
 DEFAULT_HARD_GROUPS = ("SE-Asia", "East-Asia")
+# The threshold is chosen so that a look-alike impostor gets through within this
+# many tries at most this often (issue 16: 5 tries, 1%).
+TARGET_TRIES = 5
+TARGET_LOOKALIKE_IN = 0.01
+# The matching before issue 16, printed next to today's for comparison.
+BEFORE_THRESHOLD = 0.47
 
 
 @dataclass
 class Dataset:
-    encodings: dict[str, list[np.ndarray]] = field(default_factory=dict)
+    faces: dict[str, list[LargestFace]] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
     timings_ms: list[float] = field(default_factory=list)
+
+    @property
+    def photos(self) -> int:
+        return sum(len(v) for v in self.faces.values())
 
 
 def read_groups(path: Path) -> dict[str, str]:
@@ -58,7 +69,10 @@ def read_groups(path: Path) -> dict[str, str]:
 
 
 def load_dataset(
-    root: Path, *, progress: Callable[[str], None] | None = None
+    root: Path,
+    *,
+    jitters: int = faces.REFERENCE_JITTERS,
+    progress: Callable[[str], None] | None = None,
 ) -> Dataset:
     dataset = Dataset()
     for person in sorted(p for p in root.iterdir() if p.is_dir()):
@@ -70,15 +84,15 @@ def load_dataset(
                 decoded = image_decode(
                     image=path.read_bytes(), max_bytes=50 * 2**20, max_pixels=10**8
                 )
-                encoding = faces.largest_face_encoding(decoded.rgb)
+                face = faces.largest_face(decoded.rgb, jitters=jitters)
             except Exception as exc:  # noqa: BLE001 - report and go on
                 dataset.skipped.append(f"{path.relative_to(root)}: {exc}")
                 continue
-            if encoding is None:
+            if face is None:
                 dataset.skipped.append(f"{path.relative_to(root)}: no face found")
                 continue
             dataset.timings_ms.append((time.perf_counter() - started) * 1000)
-            dataset.encodings.setdefault(person.name, []).append(encoding)
+            dataset.faces.setdefault(person.name, []).append(face)
             if progress:
                 progress(str(path.relative_to(root)))
     return dataset
@@ -89,14 +103,30 @@ def _in_hard_group(group: str | None, hard: tuple[str, ...]) -> bool:
 
 
 def pair_distances(
-    dataset: Dataset, groups: dict[str, str], hard: tuple[str, ...]
+    dataset: Dataset,
+    groups: dict[str, str],
+    hard: tuple[str, ...],
+    *,
+    as_references: bool = True,
 ) -> tuple[list[float], list[float], list[float]]:
-    items = [(p, e) for p, encs in dataset.encodings.items() for e in encs]
+    """Distances of every (reference photo, selfie photo) pair.
+
+    as_references: the first photo is encoded as a reference is (jittered) and every
+    ordered pair counts; otherwise both are single samples and each pair counts once
+    (the matching before issue 16).
+    """
+    items = [(p, f) for p, found in dataset.faces.items() for f in found]
+    pairs = (
+        itertools.permutations(items, 2)
+        if as_references
+        else itertools.combinations(items, 2)
+    )
     genuine: list[float] = []
     impostor: list[float] = []
     lookalike: list[float] = []
-    for (p1, e1), (p2, e2) in itertools.combinations(items, 2):
-        d = round(float(np.linalg.norm(e1 - e2)), 4)
+    for (p1, f1), (p2, f2) in pairs:
+        reference = f1.reference if as_references else f1.probe
+        d = round(float(np.linalg.norm(reference - f2.probe)), 4)
         if p1 == p2:
             genuine.append(d)
             continue
@@ -138,6 +168,80 @@ def summary_rows(
     return rows
 
 
+def choose_threshold(
+    lookalike: list[float],
+    *,
+    tries: int = TARGET_TRIES,
+    limit: float = TARGET_LOOKALIKE_IN,
+) -> float:
+    """The largest threshold (0.005 steps) keeping look-alikes in `tries` <= limit."""
+    best = 0.3
+    for step in range(71):
+        t = round(0.3 + 0.005 * step, 3)
+        far = _rate(lookalike, lambda d, t=t: d <= t) or 0.0
+        if 1 - (1 - far) ** tries <= limit:
+            best = t
+    return best
+
+
+def first_try_rate(
+    dataset: Dataset, threshold: float, *, as_references: bool, ratio: float | None
+) -> float | None:
+    """Genuine pairs whose selfie passes the face-count check and matches, one try.
+
+    ratio None: any second face refuses the photo (the rule before issue 16).
+    """
+    passed = total = 0
+    for found in dataset.faces.values():
+        for ref, probe in itertools.permutations(found, 2):
+            total += 1
+            extra = (
+                len(probe.heights) - 1
+                if ratio is None
+                else faces.comparable_faces(probe.heights, ratio)
+            )
+            reference = ref.reference if as_references else ref.probe
+            if not extra and np.linalg.norm(reference - probe.probe) <= threshold:
+                passed += 1
+    return passed / total if total else None
+
+
+def several_references_rates(
+    dataset: Dataset,
+    groups: dict[str, str],
+    hard: tuple[str, ...],
+    threshold: float,
+    count: int,
+) -> tuple[float | None, float | None]:
+    """(genuine first try, look-alike per try) when a member has `count` references.
+
+    For each person with more than `count` photos, the first `count` other photos
+    are the references; the smallest distance decides, as in selfie_process.
+    """
+    genuine: list[float] = []
+    lookalike: list[float] = []
+    for person, found in dataset.faces.items():
+        for i, probe in enumerate(found):
+            refs = [f for j, f in enumerate(found) if j != i][:count]
+            if len(refs) == count:
+                genuine.append(
+                    min(np.linalg.norm(r.reference - probe.probe) for r in refs)
+                )
+        if len(found) < count or not _in_hard_group(groups.get(person), hard):
+            continue
+        refs = found[:count]
+        for other, probes in dataset.faces.items():
+            if other == person or not _in_hard_group(groups.get(other), hard):
+                continue
+            lookalike += [
+                min(np.linalg.norm(r.reference - p.probe) for r in refs) for p in probes
+            ]
+    return (
+        _rate(genuine, lambda d: d <= threshold),
+        _rate(lookalike, lambda d: d <= threshold),
+    )
+
+
 def timing_summary(timings_ms: list[float]) -> dict:
     if not timings_ms:
         return {}
@@ -162,8 +266,8 @@ def calibration_run_create(
     genuine, impostor, lookalike = pair_distances(dataset, groups, hard)
     run = CalibrationRun(
         dataset=str(root),
-        people=len(dataset.encodings),
-        photos=sum(len(v) for v in dataset.encodings.values()),
+        people=len(dataset.faces),
+        photos=dataset.photos,
         genuine_distances=sorted(genuine),
         impostor_distances=sorted(impostor),
         lookalike_distances=sorted(lookalike),

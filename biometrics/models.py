@@ -11,9 +11,11 @@ from simple_history.models import HistoricalRecords
 
 from participants.models import Participant, PolicySingleton
 
-# Chosen from `manage.py evaluate_faces` on the dev set (README, "Biometrics"):
-# face_recognition's 0.6 accepts ~22% of look-alike (SE/East-Asian) impostor pairs.
-DEFAULT_MATCH_THRESHOLD = Decimal("0.470")
+# Chosen by `manage.py evaluate_faces` on the dev set (README, "Face matching"): the
+# largest threshold at which a look-alike (SE/East-Asian) impostor gets through in
+# 5 tries at most 1% of the time, with jittered references. face_recognition's 0.6
+# accepts ~26% of look-alike pairs on one try.
+DEFAULT_MATCH_THRESHOLD = Decimal("0.415")
 
 
 class BiometricPolicy(PolicySingleton):
@@ -69,6 +71,23 @@ class BiometricPolicy(PolicySingleton):
         validators=[MinValueValidator(1), MaxValueValidator(365)],
         help_text=_("Days a selfie image is kept; distances and findings stay."),
     )
+    liveness_required = models.BooleanField(
+        default=False,
+        help_text=_(
+            "Selfies are a short camera burst answering a challenge (turn the head); "
+            "a photo file upload is then refused."
+        ),
+    )
+    liveness_blink = models.BooleanField(
+        default=False,
+        help_text=_("The challenge also asks for a blink."),
+    )
+    not_live_counts = models.BooleanField(
+        default=True,
+        help_text=_(
+            "A result 'not live' (a photo held up to the camera) uses an attempt."
+        ),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -93,6 +112,7 @@ class FaceReferenceSource(models.TextChoices):
     REGISTRY = "registry", _("Registry photo")
     DESK = "desk", _("Re-taken at the desk")
     DEMO = "demo", _("Demo world")
+    SELFIE = "selfie", _("Matched selfie after a desk check")
 
 
 def _reference_path(instance: "FaceReference", filename: str) -> str:
@@ -136,6 +156,8 @@ class SelfieStatus(models.TextChoices):
     NOT_MATCHED = "not_matched", _("Not matched")
     REJECTED_QUALITY = "rejected_quality", _("Photo not usable")
     ERROR = "error", _("Error")
+    NOT_LIVE = "not_live", _("Not a live person")
+    RETRY = "retry", _("Try the challenge again")
 
 
 class SelfieAttemptQuerySet(models.QuerySet):
@@ -155,6 +177,8 @@ class SelfieAttempt(models.Model):
         SelfieStatus.NOT_MATCHED,
         SelfieStatus.REJECTED_QUALITY,
         SelfieStatus.ERROR,
+        SelfieStatus.NOT_LIVE,
+        SelfieStatus.RETRY,
     )
 
     participant = models.ForeignKey(
@@ -180,6 +204,20 @@ class SelfieAttempt(models.Model):
     timings = models.JSONField(
         default=dict, blank=True, help_text="milliseconds per step"
     )
+    challenge = models.OneToOneField(
+        "LivenessChallenge",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="attempt",
+    )
+    frames = models.JSONField(
+        default=list, blank=True, help_text="storage names of the liveness frames"
+    )
+    frame_times_ms = models.JSONField(default=list, blank=True)
+    liveness = models.JSONField(
+        default=dict, blank=True, help_text="staff only: outcome, reason, measures"
+    )
     dispatch_count = models.PositiveSmallIntegerField(default=0)
     processing_started_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -192,8 +230,8 @@ class SelfieAttempt(models.Model):
         indexes = [models.Index(fields=["status", "updated_at"])]
         constraints = [
             models.CheckConstraint(
-                condition=Q(counted=False) | Q(status="not_matched"),
-                name="only_not_matched_is_counted",
+                condition=Q(counted=False) | Q(status__in=["not_matched", "not_live"]),
+                name="only_failures_are_counted",
             ),
             # The same photo is checked once (a retry after our own error aside).
             models.UniqueConstraint(
@@ -212,6 +250,25 @@ class SelfieAttempt(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status in self.PENDING
+
+
+class LivenessChallenge(models.Model):
+    """A one-time nonce with the steps asked; expires after 2 minutes, used once."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="liveness_challenges"
+    )
+    nonce = models.CharField(max_length=64, unique=True)
+    steps = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"challenge {self.pk} ({', '.join(self.steps)})"
 
 
 class CalibrationRun(models.Model):

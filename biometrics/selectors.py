@@ -48,6 +48,10 @@ def biometric_status(*, participant: Participant) -> dict:
     }
 
 
+def liveness_required() -> bool:
+    return BiometricPolicy.current().liveness_required
+
+
 def selfie_attempt_get(*, participant: Participant, attempt_id: int) -> SelfieAttempt:
     """The participant's own attempt; anyone else's id is a 404."""
     attempt = (

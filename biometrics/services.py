@@ -15,6 +15,7 @@ from typing import IO
 import numpy as np
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
@@ -36,7 +37,7 @@ from participants.services.guards import (
 )
 from participants.services.policy import policy_singleton_update
 
-from . import faces
+from . import faces, liveness
 from .imaging import DecodedImage, image_decode
 from .models import (
     BiometricPolicy,
@@ -45,6 +46,7 @@ from .models import (
     SelfieAttempt,
     SelfieStatus,
 )
+from .references import matching_references, selfie_reference_add
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +68,11 @@ def _decode(image: bytes | IO[bytes] | Path, policy: BiometricPolicy) -> Decoded
 
 
 def _analyse(
-    decoded_rgb: np.ndarray, policy: BiometricPolicy, *, check_quality: bool = True
+    decoded_rgb: np.ndarray,
+    policy: BiometricPolicy,
+    *,
+    check_quality: bool = True,
+    jitters: int = 1,
 ) -> faces.FaceAnalysis:
     return faces.face_analyse(
         decoded_rgb,
@@ -75,6 +81,7 @@ def _analyse(
         max_brightness=policy.max_brightness,
         min_sharpness=float(policy.min_sharpness),
         check_quality=check_quality,
+        jitters=jitters,
     )
 
 
@@ -109,7 +116,9 @@ def face_reference_create(
     decoded = _decode(image, policy)
     encoding = _ENCODING_CACHE.get(decoded.sha256)
     if encoding is None:
-        analysis = _analyse(decoded.rgb, policy, check_quality=False)
+        analysis = _analyse(
+            decoded.rgb, policy, check_quality=False, jitters=faces.REFERENCE_JITTERS
+        )
         if analysis.findings:
             raise ApplicationError(
                 _("This photo cannot be a face reference: %(reason)s")
@@ -150,6 +159,18 @@ def face_reference_create(
     return reference
 
 
+def reference_required(*, participant: Participant) -> None:
+    if not participant.face_references.exists():
+        raise ApplicationError(
+            _(
+                "We have no reference photo for you yet. Please visit a front-office "
+                "desk to have your photo taken."
+            ),
+            code="no_reference",
+            status=409,
+        )
+
+
 def biometric_policy_update(
     *, values: dict, actor: AbstractBaseUser, reason: str
 ) -> dict[str, tuple]:
@@ -178,13 +199,16 @@ def selfie_submit(
     policy = BiometricPolicy.current()
     if block_active(participant=participant, kind=BlockKind.BIOMETRIC):
         raise _blocked_error(participant)
-    if not participant.face_references.exists():
+    reference_required(participant=participant)
+    if policy.liveness_required:
+        # A file can be any photo, which is what liveness is there to stop.
         raise ApplicationError(
             _(
-                "We have no reference photo for you yet. Please visit a front-office "
-                "desk to have your photo taken."
+                "Take the selfie with the camera on this page: it asks you to turn "
+                "your head. A photo file cannot be used. If your camera does not "
+                "work, visit a front-office desk."
             ),
-            code="no_reference",
+            code="liveness_required",
             status=409,
         )
     decoded = _decode(image, policy)
@@ -270,18 +294,28 @@ def selfie_process(*, attempt_id: int) -> SelfieAttempt:
     timings = dict(attempt.timings)
     distance: float | None = None
     analysis: faces.FaceAnalysis | None = None
+    live: liveness.LivenessResult | None = None
     try:
-        rgb = _load_pixels(attempt, policy)
         # Findings and guidance are stored in the participant's language.
         with override(attempt.participant.language or "id"):
-            analysis = _analyse(rgb, policy)
-        timings.update(analysis.timings)
-        if analysis.ok:
-            references = list(
-                attempt.participant.face_references.values_list("encoding", flat=True)
+            if attempt.challenge_id:
+                live = _check_liveness(attempt, policy)
+                analysis = live.analysis
+                timings.update(live.timings)
+            else:
+                analysis = _analyse(_load_pixels(attempt, policy), policy)
+        if analysis is not None:
+            timings.update(analysis.timings)
+        if analysis is not None and analysis.ok:
+            references = matching_references(participant=attempt.participant)
+            distances = faces.face_distances(
+                analysis.encoding, [r.encoding for r in references]
             )
-            distances = faces.face_distances(analysis.encoding, references)
             distance = float(distances.min()) if distances.size else None
+            timings["distances"] = {
+                r.source: round(float(d), 4)
+                for r, d in zip(references, distances, strict=True)
+            }
     except Exception:
         # The row must reach a final state; the participant loses no attempt.
         logger.exception("selfie %s could not be analysed", attempt_id)
@@ -297,7 +331,34 @@ def selfie_process(*, attempt_id: int) -> SelfieAttempt:
             analysis=analysis,
             distance=distance,
             timings=timings,
+            live=live,
         )
+
+
+def _check_liveness(
+    attempt: SelfieAttempt, policy: BiometricPolicy
+) -> liveness.LivenessResult:
+    frames = []
+    for name in attempt.frames:
+        with default_storage.open(name, "rb") as fh:
+            frames.append(
+                image_decode(
+                    image=fh,
+                    max_bytes=policy.max_upload_bytes,
+                    max_pixels=policy.max_pixels,
+                    long_side=liveness.FRAME_LONG_SIDE,
+                ).rgb
+            )
+    return liveness.liveness_check(
+        frames,
+        steps=attempt.challenge.steps,
+        quality={
+            "min_face_ratio": float(policy.min_face_ratio),
+            "min_brightness": policy.min_brightness,
+            "max_brightness": policy.max_brightness,
+            "min_sharpness": float(policy.min_sharpness),
+        },
+    )
 
 
 @transaction.atomic
@@ -309,6 +370,7 @@ def _finish(
     analysis: faces.FaceAnalysis | None,
     distance: float | None,
     timings: dict,
+    live: liveness.LivenessResult | None = None,
 ) -> SelfieAttempt:
     """Record the outcome under the participant's row lock (counting must not race)."""
     attempt = SelfieAttempt.objects.select_related("participant").get(pk=attempt_id)
@@ -323,7 +385,24 @@ def _finish(
         attempt.quality_findings = [f.as_dict() for f in analysis.findings]
         attempt.quality_findings.append({"code": "metrics", **analysis.metrics})
     blocked = block_active(participant=participant, kind=BlockKind.BIOMETRIC)
-    if analysis is None or (analysis.ok and distance is None):
+    if live is not None:
+        attempt.liveness = {
+            "outcome": live.outcome,
+            "reason": live.reason,
+            **live.metrics,
+        }
+    if live is not None and live.outcome == "retry" and blocked is None:
+        attempt.status = SelfieStatus.RETRY
+        attempt.guidance = live.message
+    elif live is not None and live.outcome == "not_live" and blocked is None:
+        attempt.status = SelfieStatus.NOT_LIVE
+        attempt.guidance = _(
+            "We could not confirm that you were in front of the camera. Hold the "
+            "phone yourself, face the light and follow the picture."
+        )
+        if policy.not_live_counts:
+            _count_failure(attempt=attempt, policy=policy)
+    elif analysis is None or (analysis.ok and distance is None):
         attempt.status = SelfieStatus.ERROR
         attempt.guidance = _(
             "We could not check your photo because of a problem on our side. "
@@ -342,27 +421,35 @@ def _finish(
         if distance <= float(policy.match_threshold):
             attempt.status = SelfieStatus.MATCHED
             attempt_reset(participant=participant, kind=BlockKind.BIOMETRIC)
+            selfie_reference_add(attempt=attempt, analysis=analysis, policy=policy)
             data_update_selfie_matched(participant=participant, at=attempt.created_at)
         else:
             attempt.status = SelfieStatus.NOT_MATCHED
-            attempt.counted = True
-            state = attempt_register_failure(
-                participant=participant,
-                kind=BlockKind.BIOMETRIC,
-                max_attempts=policy.max_attempts,
-                reason=str(_("Face did not match %(n)d times in a row."))
-                % {"n": policy.max_attempts},
-            )
+            state = _count_failure(attempt=attempt, policy=policy)
             attempt.guidance = _not_matched_guidance(state.attempts_left)
-            _notify_failure(attempt=attempt, attempts_left=state.attempts_left)
-            if state.block is not None:
-                _notify_block(participant=participant, block_id=state.block.pk)
     attempt.full_clean()
     attempt.save()
     metrics.SELFIE_DECISION_SECONDS.observe(
         (timezone.now() - attempt.created_at).total_seconds()
     )
     return attempt
+
+
+def _count_failure(*, attempt: SelfieAttempt, policy: BiometricPolicy):
+    """Use up an attempt (not matched, or not live when the policy says so)."""
+    participant = attempt.participant
+    attempt.counted = True
+    state = attempt_register_failure(
+        participant=participant,
+        kind=BlockKind.BIOMETRIC,
+        max_attempts=policy.max_attempts,
+        reason=str(_("Face did not match %(n)d times in a row."))
+        % {"n": policy.max_attempts},
+    )
+    _notify_failure(attempt=attempt, attempts_left=state.attempts_left)
+    if state.block is not None:
+        _notify_block(participant=participant, block_id=state.block.pk)
+    return state
 
 
 def _not_matched_guidance(attempts_left: int) -> str:
@@ -454,8 +541,10 @@ def selfie_retention_purge(*, now=None) -> int:
     expired = SelfieAttempt.objects.filter(created_at__lt=cutoff).exclude(image="")
     for attempt in expired.exclude(image__isnull=True).iterator():
         attempt.image.delete(save=False)
+        for name in attempt.frames:
+            default_storage.delete(name)
         SelfieAttempt.objects.filter(pk=attempt.pk).update(
-            image=None, image_purged_at=now
+            image=None, image_purged_at=now, frames=[]
         )
         purged += 1
     return purged

@@ -13,7 +13,12 @@ from participants.decorators import participant_required
 from participants.selectors import data_update_status
 
 from .models import FaceReference, SelfieAttempt
-from .selectors import biometric_status, guidance_item_list, selfie_attempt_get
+from .selectors import (
+    biometric_status,
+    guidance_item_list,
+    liveness_required,
+    selfie_attempt_get,
+)
 from .services import selfie_submit
 
 STAFF_GROUPS = ("front_office", "admin")
@@ -58,7 +63,7 @@ def guidance(request):
 @participant_required
 @require_http_methods(["GET", "POST"])
 def capture(request):
-    context = _context(request)
+    context = _context(request, liveness=liveness_required())
     if request.method == "POST" and not context["status"]["blocked"]:
         image = request.FILES.get("image")
         try:
@@ -67,7 +72,7 @@ def capture(request):
             attempt = selfie_submit(participant=request.participant, image=image)
         except ApplicationError as exc:
             messages.error(request, exc.message)
-            context = _context(request)
+            context = _context(request, liveness=liveness_required())
         else:
             url = attempt.get_absolute_url()
             return redirect(f"{url}?next={context['next']}" if context["next"] else url)

@@ -101,6 +101,24 @@ FIELDS: list[PolicyField] = [
         decimals=3,
     ),
     PolicyField(
+        "liveness_required", "biometric",
+        gettext_lazy("Liveness check on selfies (1 = on, 0 = off)"),
+        Decimal(0), Decimal(1),
+        gettext_lazy("1: a camera burst answering a head-turn challenge, photo files "
+          "refused; 0: one photo"),
+    ),
+    PolicyField(
+        "not_live_counts", "biometric",
+        gettext_lazy("A 'not live' result uses a selfie attempt (1 = yes, 0 = no)"),
+        Decimal(0), Decimal(1),
+        gettext_lazy("1 stops endless replays of a photo; 0 never blocks for it"),
+    ),
+    PolicyField(
+        "liveness_blink", "biometric",
+        gettext_lazy("The liveness challenge also asks for a blink (1 = yes, 0 = no)"),
+        Decimal(0), Decimal(1), gettext_lazy("0 or 1"),
+    ),
+    PolicyField(
         "retention_days", "biometric", gettext_lazy("Days a selfie image is kept"),
         Decimal(1), Decimal(365),
         gettext_lazy("selfies are personal data: keep them at most a year"),
@@ -153,7 +171,9 @@ def _json(value: Any) -> Any:
 def policy_values() -> dict[str, Any]:
     """The current value of every editable number, read fresh from the database."""
     rows = {owner: model.current() for owner, model in MODELS.items()}
-    return {f.name: getattr(rows[f.owner], f.name) for f in FIELDS}
+    values = {f.name: getattr(rows[f.owner], f.name) for f in FIELDS}
+    # On/off settings are edited as 0/1 like every other number.
+    return {k: int(v) if isinstance(v, bool) else v for k, v in values.items()}
 
 
 def policy_validate(changes: dict[str, Any]) -> dict[str, int | Decimal]:

@@ -28,6 +28,10 @@
   function upload(blob, name) {
     var data = new FormData();
     data.append("image", blob, name);
+    send(data);
+  }
+
+  function send(data) {
     var xhr = new XMLHttpRequest();
     xhr.open("POST", root.dataset.api);
     xhr.setRequestHeader("X-CSRFToken", csrf);
@@ -77,13 +81,67 @@
       say(root.dataset.msgNoCamera, false);
     });
 
+  function still(longSide, quality, done) {
+    var scale = Math.min(1, longSide / Math.max(video.videoWidth, video.videoHeight));
+    var canvas = document.createElement("canvas");
+    canvas.width = Math.round(video.videoWidth * scale);
+    canvas.height = Math.round(video.videoHeight * scale);
+    canvas.getContext("2d").drawImage(video, 0, 0, canvas.width, canvas.height);
+    canvas.toBlob(done, "image/jpeg", quality);
+  }
+
+  // Liveness: ask the server for a challenge, show it, record a short burst of
+  // small frames with their times (ms since the challenge arrived) and send them.
+  var FRAMES = 8, EVERY_MS = 200, LEAD_MS = 700;
+  function challenge() {
+    var xhr = new XMLHttpRequest();
+    xhr.open("POST", root.dataset.challengeApi);
+    xhr.setRequestHeader("X-CSRFToken", csrf);
+    xhr.setRequestHeader("Accept", "application/json");
+    xhr.onload = function () {
+      var body = {};
+      try { body = JSON.parse(xhr.responseText); } catch (err) { body = {}; }
+      if (xhr.status === 201) return record(body);
+      if (xhr.status === 423) return window.location.reload();
+      say(body.detail || root.dataset.msgFailed, true);
+      shoot.disabled = false;
+    };
+    xhr.onerror = function () { say(root.dataset.msgFailed, true); shoot.disabled = false; };
+    xhr.send();
+  }
+
+  function record(ch) {
+    var box = document.getElementById("challenge");
+    box.hidden = false;
+    box.dataset.steps = ch.steps.join(" ");
+    ch.steps.forEach(function (step) {
+      var item = box.querySelector("[data-step='" + step + "']");
+      if (item) item.hidden = false;
+    });
+    var start = performance.now();
+    var data = new FormData();
+    var times = [];
+    data.append("challenge", ch.nonce);
+    function grab(n) {
+      still(480, 0.85, function (blob) {
+        times.push(Math.round(performance.now() - start));
+        data.append("frames", blob, "frame-" + n + ".jpg");
+        if (n + 1 < FRAMES) {
+          window.setTimeout(function () { grab(n + 1); }, EVERY_MS);
+        } else {
+          data.append("frame_times_ms", times.join(","));
+          box.dataset.done = "1";
+          send(data);
+        }
+      });
+    }
+    window.setTimeout(function () { grab(0); }, LEAD_MS);
+  }
+
   shoot.addEventListener("click", function () {
     if (!video.videoWidth) return;
     shoot.disabled = true;
-    var canvas = document.createElement("canvas");
-    canvas.width = video.videoWidth;
-    canvas.height = video.videoHeight;
-    canvas.getContext("2d").drawImage(video, 0, 0, canvas.width, canvas.height);
-    canvas.toBlob(function (blob) { upload(blob, "selfie.jpg"); }, "image/jpeg", 0.92);
+    if (root.dataset.liveness === "1") return challenge();
+    still(100000, 0.92, function (blob) { upload(blob, "selfie.jpg"); });
   });
 })();

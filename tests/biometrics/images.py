@@ -137,3 +137,13 @@ def variant(person: str, n: int, i: int) -> bytes:
     """The same photo with a different crop: a different image for the duplicate check."""
     img = load(person, n)
     return jpeg(img.crop((i, i, img.width - i, img.height - i)))
+
+
+def passer_by() -> bytes:
+    """Obama in front; Rose Leslie beside and behind him, her face half his height."""
+    front, back = load("obama", 2), load("rose_leslie", 1)
+    back.thumbnail((10000, 300))
+    canvas = Image.new("RGB", (front.width + back.width, front.height), (90, 90, 90))
+    canvas.paste(front, (0, 0))
+    canvas.paste(back, (front.width, 0))
+    return jpeg(canvas)

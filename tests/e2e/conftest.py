@@ -4,6 +4,9 @@ import os
 from pathlib import Path
 
 import pytest
+from django.test import Client
+
+from tests.e2e.y4m import photo_to_y4m
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by
 # the test itself between browser steps are still synchronous and safe.
@@ -102,3 +105,42 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+@pytest.fixture
+def selfie_page(playwright_instance, live_server, participant_user, tmp_path):
+    """Return a function opening a logged-in page whose camera shows `photo`
+    (or plays a .y4m file)."""
+    opened = []
+
+    def open_with_camera(photo):
+        y4m = (
+            photo
+            if photo.suffix == ".y4m"
+            else photo_to_y4m(photo, tmp_path / f"{photo.parent.name}-{photo.stem}.y4m")
+        )
+        browser = launch(playwright_instance, fake_camera_flags(y4m))
+        context = browser.new_context(
+            base_url=live_server.url,
+            viewport={"width": 412, "height": 915},
+            locale="id-ID",
+        )
+        client = Client()
+        client.force_login(participant_user)
+        context.add_cookies(
+            [
+                {
+                    "name": "sessionid",
+                    "value": client.cookies["sessionid"].value,
+                    "url": live_server.url,
+                }
+            ]
+        )
+        opened.append(browser)
+        page = context.new_page()
+        page.set_default_timeout(20000)
+        return page
+
+    yield open_with_camera
+    for browser in opened:
+        browser.close()

@@ -5,52 +5,16 @@ import re
 import psycopg2
 import pytest
 from django.conf import settings
-from django.test import Client
 
 from biometrics.models import SelfieAttempt
 from biometrics.services import face_reference_create
 from participants.models import Block, BlockKind
 from participants.services.guards import attempt_register_failure
 from tests.biometrics import images
-from tests.e2e.conftest import fake_camera_flags, launch, screenshot
-from tests.e2e.y4m import photo_to_y4m
+from tests.e2e.conftest import screenshot
 
 pytestmark = pytest.mark.e2e
 NEXT = "/claims/"
-
-
-@pytest.fixture
-def selfie_page(playwright_instance, live_server, participant_user, tmp_path):
-    """Return a function opening a logged-in page whose camera shows `photo`."""
-    opened = []
-
-    def open_with_camera(photo):
-        y4m = photo_to_y4m(photo, tmp_path / f"{photo.parent.name}-{photo.stem}.y4m")
-        browser = launch(playwright_instance, fake_camera_flags(y4m))
-        context = browser.new_context(
-            base_url=live_server.url,
-            viewport={"width": 412, "height": 915},
-            locale="id-ID",
-        )
-        client = Client()
-        client.force_login(participant_user)
-        context.add_cookies(
-            [
-                {
-                    "name": "sessionid",
-                    "value": client.cookies["sessionid"].value,
-                    "url": live_server.url,
-                }
-            ]
-        )
-        opened.append(browser)
-        page = context.new_page()
-        page.set_default_timeout(20000)
-        return page
-
-    yield open_with_camera
-    for browser in opened:
-        browser.close()
 
 
 def _take_selfie(page, name: str) -> None:

@@ -1,4 +1,4 @@
-"""Make a Chromium fake-camera file (YUV4MPEG2, 4:2:0, limited range) from a photo."""
+"""Make a Chromium fake-camera file (YUV4MPEG2, 4:2:0, limited range) from photos."""
 
 from pathlib import Path
 
@@ -21,9 +21,41 @@ def photo_to_y4m(
     """
     with Image.open(photo) as img:
         img = ImageOps.exif_transpose(img).convert("RGB")
-        img.thumbnail((width, height), Image.Resampling.LANCZOS)
-        canvas = Image.new("RGB", (width, height), (128, 128, 128))
-        canvas.paste(img, ((width - img.width) // 2, (height - img.height) // 2))
+    return images_to_y4m([img] * frames, out, width, height, noise)
+
+
+def images_to_y4m(
+    pictures: list[Image.Image],
+    out: Path,
+    width: int = 640,
+    height: int = 480,
+    noise: float = 0.0,
+) -> Path:
+    """One Y4M frame per picture (30 per second; Chromium loops the file)."""
+    rng = np.random.default_rng(0)
+    cache: dict[int, list[np.ndarray]] = {}
+    with out.open("wb") as fh:
+        fh.write(f"YUV4MPEG2 W{width} H{height} F30:1 Ip A1:1\n".encode())
+        for picture in pictures:
+            if id(picture) not in cache:
+                cache[id(picture)] = _planes(picture, width, height)
+            y, cb, cr = cache[id(picture)]
+            luma = y + rng.normal(0, noise, y.shape) if noise else y
+            fh.write(
+                b"FRAME\n"
+                + b"".join(
+                    np.clip(np.rint(p), 0, 255).astype(np.uint8).tobytes()
+                    for p in (luma, cb, cr)
+                )
+            )
+    return out
+
+
+def _planes(picture: Image.Image, width: int, height: int) -> list[np.ndarray]:
+    img = picture.convert("RGB")
+    img.thumbnail((width, height), Image.Resampling.LANCZOS)
+    canvas = Image.new("RGB", (width, height), (128, 128, 128))
+    canvas.paste(img, ((width - img.width) // 2, (height - img.height) // 2))
     rgb = np.asarray(canvas, dtype=np.float32)
     r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
     # BT.601 limited range: Y in 16..235, Cb/Cr in 16..240.
@@ -34,15 +66,4 @@ def photo_to_y4m(
     def subsample(plane):
         return plane.reshape(height // 2, 2, width // 2, 2).mean(axis=(1, 3))
 
-    planes = [y, subsample(cb), subsample(cr)]
-    rng = np.random.default_rng(0)
-    with out.open("wb") as fh:
-        fh.write(f"YUV4MPEG2 W{width} H{height} F30:1 Ip A1:1\n".encode())
-        for _ in range(frames):
-            luma = y + rng.normal(0, noise, y.shape) if noise else y
-            frame = b"".join(
-                np.clip(np.rint(p), 0, 255).astype(np.uint8).tobytes()
-                for p in [luma, *planes[1:]]
-            )
-            fh.write(b"FRAME\n" + frame)
-    return out
+    return [y, subsample(cb), subsample(cr)]

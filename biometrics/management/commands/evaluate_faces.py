@@ -4,14 +4,22 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from biometrics import faces
 from biometrics.calibration import (
+    BEFORE_THRESHOLD,
     DEFAULT_HARD_GROUPS,
     DEFAULT_THRESHOLDS,
+    TARGET_TRIES,
+    Dataset,
     calibration_run_create,
     calibration_run_export,
     calibration_run_import,
+    choose_threshold,
+    first_try_rate,
     load_dataset,
+    pair_distances,
     read_groups,
+    several_references_rates,
 )
 from biometrics.models import BiometricPolicy
 
@@ -43,6 +51,12 @@ class Command(BaseCommand):
             default=",".join(str(t) for t in DEFAULT_THRESHOLDS),
         )
         parser.add_argument("--attempts", type=int, default=None)
+        parser.add_argument(
+            "--jitters",
+            type=int,
+            default=faces.REFERENCE_JITTERS,
+            help="samples per reference encoding (1 = the matching before issue 16)",
+        )
         parser.add_argument("--no-store", action="store_true")
         parser.add_argument(
             "--export", help="also write the run's distances to this JSON file"
@@ -58,6 +72,7 @@ class Command(BaseCommand):
         if options["import_path"]:
             run = calibration_run_import(path=Path(options["import_path"]))
             self._report(run, None, BiometricPolicy.current().max_attempts)
+            self._chosen(run.lookalike_distances, run.genuine_distances)
             return
         if not options["directory"]:
             raise CommandError("give DIR (one folder per person) or --import FILE")
@@ -69,9 +84,12 @@ class Command(BaseCommand):
         hard = tuple(g.strip() for g in options["hard_groups"].split(",") if g.strip())
         thresholds = [float(t) for t in options["thresholds"].split(",")]
         attempts = options["attempts"] or BiometricPolicy.current().max_attempts
-        dataset = load_dataset(root)
-        if not dataset.encodings:
+        dataset = load_dataset(root, jitters=options["jitters"])
+        if not dataset.faces:
             raise CommandError(f"no faces found under {root}")
+        # The chosen threshold gets its own row in the table.
+        lookalike = pair_distances(dataset, groups, hard)[2]
+        thresholds = sorted({*thresholds, choose_threshold(lookalike)})
         run = calibration_run_create(
             root=root,
             groups=groups,
@@ -84,6 +102,64 @@ class Command(BaseCommand):
         if options["export"]:
             calibration_run_export(run=run, path=Path(options["export"]))
         self._report(run, groups_path, attempts)
+        self._before_after(dataset, groups, hard, run)
+
+    def _chosen(self, lookalike: list[float], genuine: list[float]) -> float:
+        chosen = choose_threshold(lookalike)
+        far = (
+            sum(1 for d in lookalike if d <= chosen) / len(lookalike)
+            if lookalike
+            else 0
+        )
+        first = sum(1 for d in genuine if d <= chosen) / len(genuine) if genuine else 0
+        self.stdout.write(
+            f"\nchosen threshold {chosen:.3f} (largest with look-alikes in "
+            f"{TARGET_TRIES} tries <= 1%): genuine first try {_pct(first)} %, "
+            f"look-alike in {TARGET_TRIES} tries {_pct(1 - (1 - far) ** TARGET_TRIES)} %"
+        )
+        return chosen
+
+    def _before_after(self, dataset: Dataset, groups, hard, run) -> None:
+        """Genuine first-try pass rate and look-alike risk, before and after issue 16."""
+        out = self.stdout.write
+        chosen = self._chosen(run.lookalike_distances, run.genuine_distances)
+        _g, _i, old_lookalike = pair_distances(
+            dataset, groups, hard, as_references=False
+        )
+
+        def lookalike_in(distances, t):
+            far = (
+                sum(1 for d in distances if d <= t) / len(distances) if distances else 0
+            )
+            return 1 - (1 - far) ** TARGET_TRIES
+
+        rows = [
+            ("before: any second face refuses, 1 sample, "
+             f"threshold {BEFORE_THRESHOLD:.3f}",
+             first_try_rate(dataset, BEFORE_THRESHOLD, as_references=False, ratio=None),
+             lookalike_in(old_lookalike, BEFORE_THRESHOLD)),
+            ("dominant face judged (second face >= "
+             f"{faces.SECOND_FACE_RATIO:.0%} of its height refuses)",
+             first_try_rate(dataset, BEFORE_THRESHOLD, as_references=False,
+                            ratio=faces.SECOND_FACE_RATIO),
+             lookalike_in(old_lookalike, BEFORE_THRESHOLD)),
+            (f"after: + jittered references, threshold {chosen:.3f}",
+             first_try_rate(dataset, chosen, as_references=True,
+                            ratio=faces.SECOND_FACE_RATIO),
+             lookalike_in(run.lookalike_distances, chosen)),
+        ]  # fmt: skip
+        for count in (2, 3):
+            first, far = several_references_rates(dataset, groups, hard, chosen, count)
+            rows.append(
+                (f"after, a member with {count} references",
+                 first, None if far is None else 1 - (1 - far) ** TARGET_TRIES)
+            )  # fmt: skip
+        out(
+            f"\n| matching | genuine first try % | look-alike in {TARGET_TRIES} tries % |"
+        )
+        out("|---|---|---|")
+        for label, first, lookalike in rows:
+            out(f"| {label} | {_pct(first)} | {_pct(lookalike)} |")
 
     def _groups_path(self, root: Path, given: str | None) -> Path | None:
         if given:

@@ -1,0 +1,323 @@
+"""Liveness from a short burst of frames: a real head turns, a printed photo does not.
+
+Pure computation on RGB arrays with dlib's 68-point landmarks (shipped with
+face_recognition_models). The checks, in order:
+
+- a face in (nearly) every frame, one clear face, usable light (else `retry`);
+- the head turns in the asked direction and comes back (else `retry`: the
+  participant moved too little or the wrong way — nothing to hold against them);
+- the face is not flat: a printed or on-screen photo moved in front of the camera
+  is a plane, so its landmarks in every frame fit one homography of the frontal
+  frame's landmarks; a real nose moves against the eyes and the cheek contour (else
+  `not_live`);
+- the same person in every frame (else `not_live`);
+- a blink when asked: the eye aspect ratio dips and recovers (else `retry`).
+
+The frontal frame's encoding is then matched like a single selfie.
+"""
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.utils.translation import gettext as _
+from PIL import Image
+
+from . import faces
+
+STEP_TURN_LEFT = "turn_left"
+STEP_TURN_RIGHT = "turn_right"
+STEP_BLINK = "blink"
+MIN_FRAMES = 4
+MAX_FRAMES = 12
+FRAME_LONG_SIDE = 480
+MAX_SPAN_MS = 10_000
+# Yaw proxy: (nose-to-left-cheek - nose-to-right-cheek) / cheek width, from the
+# 68 points; 0 frontal, about +-0.3 at 20 degrees. Positive: the nose moved to the
+# image's right, i.e. the participant turned to their own left. The head must turn
+# at least this much from a frame before and back by as much in a frame after.
+MIN_TURN = 0.15
+# The page asks to look into the oval first and to come back: those frames face
+# the camera (a photo of a turned head, wobbling, never does).
+FACING = 0.15
+# A head turns out and back smoothly: the yaw's path (total variation) stays
+# within this multiple of twice the turn; landmark noise on a wobbling print zigzags.
+MAX_ZIGZAG = 1.4
+# Points that lie nearly on one plane of a real face: eye corners, brow ends,
+# mouth corners, chin. A homography fitted on them carries a printed nose along
+# exactly; a real nose tip stands ~half an eye distance in front of that plane and
+# moves off it as the head turns (parallax).
+PLANE_POINTS = [17, 26, 36, 39, 42, 45, 48, 54, 8]
+NOSE_POINTS = [30, 31, 33, 35]
+# Nose parallax (share of the eye distance) below which the frames show a flat
+# picture. Chosen with `evaluate_liveness` (README).
+MIN_DEPTH = 0.08
+# Frames whose plane points themselves do not fit one homography are not measured.
+MAX_PLANE_MISFIT = 0.08
+# Frame-to-frame encodings of one live person stay well inside this distance.
+SAME_PERSON = 0.6
+# A blink: the eye aspect ratio falls to this share of the open-eye median and recovers.
+BLINK_DIP = 0.75
+MIN_FACE_SHARE = 0.75
+DETECT_SIDE = 320
+
+
+@dataclass
+class FrameFace:
+    landmarks: np.ndarray  # 68 x 2, image pixels
+    yaw: float
+    ear: float
+    rect: object = None  # dlib rectangle of this face, reused for the encoding
+    rects: list = field(default_factory=list)  # every face found
+
+
+@dataclass
+class LivenessResult:
+    outcome: str  # live, not_live, retry
+    reason: str = ""  # for staff: which check decided
+    message: str = ""  # one plain instruction, for `retry`
+    frontal: int | None = None  # index of the frame matched with the references
+    analysis: faces.FaceAnalysis | None = None
+    metrics: dict = field(default_factory=dict)
+    timings: dict = field(default_factory=dict)
+
+
+def _yaw(pts: np.ndarray) -> float:
+    nose, left, right = pts[30], pts[0], pts[16]
+    to_left = float(np.linalg.norm(nose - left))
+    to_right = float(np.linalg.norm(right - nose))
+    return (to_left - to_right) / max(to_left + to_right, 1e-6)
+
+
+def _eye_ratio(eye: np.ndarray) -> float:
+    vertical = np.linalg.norm(eye[1] - eye[5]) + np.linalg.norm(eye[2] - eye[4])
+    return float(vertical / max(2 * np.linalg.norm(eye[0] - eye[3]), 1e-6))
+
+
+def _detect_small(fr, rgb: np.ndarray) -> list:
+    """HOG on a DETECT_SIDE copy (a selfie face is large): ~2x faster per frame."""
+    import dlib
+
+    scale = DETECT_SIDE / max(rgb.shape[:2])
+    if scale >= 1:
+        return []
+    small = np.asarray(
+        Image.fromarray(rgb).resize(
+            (round(rgb.shape[1] * scale), round(rgb.shape[0] * scale)),
+            Image.Resampling.BILINEAR,
+        )
+    )
+    with faces._dlib_lock:
+        found = fr.api.face_detector(small, 0)
+    return [
+        dlib.rectangle(
+            round(r.left() / scale),
+            round(r.top() / scale),
+            round(r.right() / scale),
+            round(r.bottom() / scale),
+        )
+        for r in found
+    ]
+
+
+def frame_face(rgb: np.ndarray) -> FrameFace | None:
+    """The largest face's 68 landmarks, yaw proxy and eye aspect ratio, or None."""
+    fr = faces._fr()
+    rects = _detect_small(fr, rgb) or faces._detect(fr, rgb)
+    if not rects:
+        return None
+    face = max(rects, key=lambda r: r.height())
+    with faces._dlib_lock:
+        shape = fr.api.pose_predictor_68_point(rgb, face)
+    pts = np.array([(p.x, p.y) for p in shape.parts()], dtype=np.float64)
+    ear = (_eye_ratio(pts[36:42]) + _eye_ratio(pts[42:48])) / 2
+    return FrameFace(landmarks=pts, yaw=_yaw(pts), ear=ear, rect=face, rects=rects)
+
+
+def _normalise(pts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    centre = pts.mean(axis=0)
+    scale = np.sqrt(2) / max(np.linalg.norm(pts - centre, axis=1).mean(), 1e-9)
+    t = np.array(
+        [[scale, 0, -scale * centre[0]], [0, scale, -scale * centre[1]], [0, 0, 1]]
+    )
+    return (pts - centre) * scale, t
+
+
+def _homography(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
+    """Least-squares homography src->dst (normalised DLT, Hartley & Zisserman 4.2)."""
+    a, ta = _normalise(src)
+    b, tb = _normalise(dst)
+    rows = []
+    for (x, y), (u, v) in zip(a, b, strict=True):
+        rows.append([-x, -y, -1, 0, 0, 0, u * x, u * y, u])
+        rows.append([0, 0, 0, -x, -y, -1, v * x, v * y, v])
+    _u, _s, vt = np.linalg.svd(np.asarray(rows))
+    return np.linalg.inv(tb) @ vt[-1].reshape(3, 3) @ ta
+
+
+def nose_parallax(
+    src: np.ndarray, dst: np.ndarray, direction: int
+) -> tuple[float, float]:
+    """(nose parallax towards the turn, plane misfit), both in eye distances.
+
+    The homography is fitted on PLANE_POINTS only; a flat picture moves its nose
+    with them (parallax ~0), a real nose tip, standing in front of that plane,
+    moves further in the direction of the turn. Signed: a landmark error has no
+    reason to point the asked way. The plane misfit tells a frame whose landmarks
+    are unreliable (a glitch, motion blur) from one that can be measured.
+    """
+    h = _homography(src[PLANE_POINTS], dst[PLANE_POINTS])
+
+    def project(points: np.ndarray) -> np.ndarray:
+        out = np.c_[points, np.ones(len(points))] @ h.T
+        return out[:, :2] / out[:, 2:3]
+
+    eyes = max(np.linalg.norm(dst[36:42].mean(axis=0) - dst[42:48].mean(axis=0)), 1e-6)
+    shift = direction * (dst[NOSE_POINTS, 0] - project(src[NOSE_POINTS])[:, 0]).mean()
+    misfit = np.linalg.norm(project(src[PLANE_POINTS]) - dst[PLANE_POINTS], axis=1)
+    return float(shift / eyes), float(np.sqrt((misfit**2).mean()) / eyes)
+
+
+def _encode(rgb: np.ndarray, face: FrameFace) -> np.ndarray:
+    height, width = rgb.shape[:2]
+    r = face.rect
+    box = (
+        max(r.top(), 0),
+        min(r.right(), width - 1),
+        min(r.bottom(), height - 1),
+        max(r.left(), 0),
+    )
+    return faces._encode(faces._fr(), rgb, box)
+
+
+def _retry(reason: str, message: str, **kwargs) -> LivenessResult:
+    return LivenessResult(outcome="retry", reason=reason, message=message, **kwargs)
+
+
+def _turns(yaws: list[float], direction: int) -> list[tuple[int, int, int]]:
+    """(before, turned, back) index triples in time order, most turned first.
+
+    `turned` is at least MIN_TURN further in the asked direction than a frame
+    before it and a frame after it.
+    """
+    found = []
+    for j, yj in enumerate(yaws):
+        before = [
+            i
+            for i in range(j)
+            if direction * (yj - yaws[i]) >= MIN_TURN and abs(yaws[i]) <= FACING
+        ]
+        after = [
+            k
+            for k in range(j + 1, len(yaws))
+            if direction * (yj - yaws[k]) >= MIN_TURN and abs(yaws[k]) <= FACING
+        ]
+        if before and after:
+            found.append((before[-1], j, after[0]))
+    return sorted(found, key=lambda t: -direction * yaws[t[1]])
+
+
+def _depth(found: list, triples, direction: int) -> tuple[float, float] | None:
+    """(parallax, plane misfit) of the most turned frame that can be measured."""
+    for i, j, k in triples:
+        legs = [
+            nose_parallax(found[a].landmarks, found[j].landmarks, direction)
+            for a in (i, k)
+        ]
+        misfit = max(m for _p, m in legs)
+        if misfit <= MAX_PLANE_MISFIT:
+            return min(p for p, _m in legs), misfit
+    return None
+
+
+def liveness_check(
+    frames: list[np.ndarray], *, steps: list[str], quality: dict
+) -> LivenessResult:
+    """Decide live / not_live / retry from frames in capture order.
+
+    `quality` holds face_analyse's limits (policy), applied to the frontal frame.
+    """
+    started = time.perf_counter()
+    found = [frame_face(rgb) for rgb in frames]
+    timings = {"landmarks": round((time.perf_counter() - started) * 1000, 1)}
+    seen = [i for i, f in enumerate(found) if f is not None]
+    if len(seen) < max(MIN_FRAMES, MIN_FACE_SHARE * len(frames)):
+        return _retry("no_face", faces.finding("no_face").message, timings=timings)
+    yaws = [found[i].yaw for i in seen]
+    metrics: dict = {"yaw": [round(y, 3) for y in yaws]}
+    direction = 1 if STEP_TURN_LEFT in steps else -1
+    triples = [tuple(seen[n] for n in t) for t in _turns(yaws, direction)]
+    if not triples:
+        message = (
+            _("Turn your head to the side shown in the picture, then back.")
+            if _turns(yaws, -direction)
+            else _(
+                "Turn your head a little further, slowly, then look back at the camera."
+            )
+        )
+        return _retry("no_turn", message, metrics=metrics, timings=timings)
+    measured = _depth(found, triples, direction)
+    # From the frame facing the camera, out to the turn and back to facing it.
+    first, last = seen.index(triples[0][0]), seen.index(triples[0][2])
+    window = yaws[first : last + 1]
+    path = float(np.abs(np.diff(window)).sum())
+    metrics["zigzag"] = round(path / max(2 * (max(window) - min(window)), 1e-6), 3)
+    if measured is None or metrics["zigzag"] > MAX_ZIGZAG:
+        return _retry(
+            "unsteady",
+            _("Hold the phone still with both hands and turn your head slowly."),
+            metrics=metrics,
+            timings=timings,
+        )
+    depth, metrics["plane"] = measured[0], round(measured[1], 4)
+    metrics["depth"] = round(depth, 4)
+    if depth < MIN_DEPTH:
+        return LivenessResult(
+            outcome="not_live", reason="flat", metrics=metrics, timings=timings
+        )
+    frontal, turned = triples[0][0], triples[0][1]
+    if STEP_BLINK in steps:
+        ears = [found[i].ear for i in seen]
+        open_eyes = float(np.median(ears))
+        dips = [n for n, e in enumerate(ears) if e <= BLINK_DIP * open_eyes]
+        metrics["ear"] = [round(e, 3) for e in ears]
+        if not dips or not any(e >= 0.9 * open_eyes for e in ears[dips[0] + 1 :]):
+            return _retry(
+                "no_blink",
+                _("Blink once, clearly, while the camera records."),
+                metrics=metrics,
+                timings=timings,
+            )
+    started = time.perf_counter()
+    analysis = faces.face_analyse(
+        frames[frontal], **quality, rects=found[frontal].rects
+    )
+    if not analysis.ok:
+        return _retry(
+            analysis.findings[0].code if analysis.findings else "no_face",
+            analysis.findings[0].message
+            if analysis.findings
+            else faces.finding("no_face").message,
+            metrics=metrics,
+            timings=timings,
+        )
+    spread = max(
+        float(np.linalg.norm(_encode(frames[i], found[i]) - analysis.encoding))
+        for i in (turned, seen[-1])
+    )
+    timings["encode"] = round((time.perf_counter() - started) * 1000, 1)
+    metrics["same_person"] = round(spread, 4)
+    if spread > SAME_PERSON:
+        return LivenessResult(
+            outcome="not_live",
+            reason="different_faces",
+            metrics=metrics,
+            timings=timings,
+        )
+    return LivenessResult(
+        outcome="live",
+        frontal=frontal,
+        analysis=analysis,
+        metrics=metrics,
+        timings=timings,
+    )

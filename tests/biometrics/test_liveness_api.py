@@ -1,0 +1,185 @@
+"""Liveness over API v1: the challenge, its one-time nonce, and the frames it answers."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from biometrics.models import (
+    BiometricPolicy,
+    LivenessChallenge,
+    SelfieAttempt,
+    SelfieStatus,
+)
+from biometrics.services import face_reference_create
+from tests.biometrics import images, liveness_frames
+
+CHALLENGES = "/api/v1/biometrics/challenges/"
+SELFIES = "/api/v1/biometrics/selfies/"
+
+
+@pytest.fixture
+def live_on(db):
+    policy = BiometricPolicy.current()
+    policy.liveness_required = True
+    policy.save()
+    return policy
+
+
+@pytest.fixture
+def obama(participant_user, live_on):
+    participant = participant_user.participant
+    face_reference_create(
+        participant=participant, image=images.raw("obama", 1), source="registry"
+    )
+    return participant
+
+
+@pytest.fixture
+def api(participant_user):
+    client = APIClient()
+    client.force_authenticate(participant_user)
+    return client
+
+
+def _frames(frames: list[bytes]) -> list[SimpleUploadedFile]:
+    return [
+        SimpleUploadedFile(f"f{n}.jpg", data, content_type="image/jpeg")
+        for n, data in enumerate(frames)
+    ]
+
+
+def send(client, nonce: str, frames: list[bytes], times: str = liveness_frames.TIMES):
+    return client.post(
+        SELFIES,
+        {"challenge": nonce, "frames": _frames(frames), "frame_times_ms": times},
+        format="multipart",
+    )
+
+
+def test_a_challenge_has_a_nonce_a_turn_and_two_minutes(api, obama):
+    response = api.post(CHALLENGES)
+    assert response.status_code == 201
+    body = response.json()
+    assert len(body["nonce"]) >= 32
+    assert body["steps"] in (["turn_left"], ["turn_right"])
+    challenge = LivenessChallenge.objects.get(nonce=body["nonce"])
+    assert challenge.participant == obama and challenge.used_at is None
+    lifetime = challenge.expires_at - challenge.created_at
+    assert timedelta(seconds=119) < lifetime <= timedelta(minutes=2)
+
+
+def test_no_challenge_while_liveness_is_off(api, participant_user):
+    face_reference_create(
+        participant=participant_user.participant,
+        image=images.raw("obama", 1),
+        source="registry",
+    )
+    response = api.post(CHALLENGES)
+    assert (response.status_code, response.json()["code"]) == (409, "liveness_off")
+
+
+def test_a_photo_file_is_refused_while_liveness_is_on(api, obama):
+    response = api.post(
+        SELFIES,
+        {"image": SimpleUploadedFile("s.jpg", images.raw("obama", 2), "image/jpeg")},
+        format="multipart",
+    )
+    assert (response.status_code, response.json()["code"]) == (409, "liveness_required")
+    assert "kamera" in response.json()["detail"].lower()
+    assert not SelfieAttempt.objects.exists()
+
+
+def test_a_genuine_turn_is_live_and_matches_then_the_nonce_is_spent(
+    api, obama, django_capture_on_commit_callbacks
+):
+    challenge = api.post(CHALLENGES).json()
+    frames = liveness_frames.genuine(challenge["steps"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = send(api, challenge["nonce"], frames)
+    assert response.status_code == 202
+    attempt = SelfieAttempt.objects.get(pk=response.json()["id"])
+    assert attempt.status == SelfieStatus.MATCHED, attempt.liveness
+    assert attempt.liveness["outcome"] == "live"
+    assert len(attempt.frames) == 8 and attempt.frame_times_ms[-1] == 1400
+    detail = api.get(f"{SELFIES}{attempt.pk}/").json()
+    assert "liveness" not in detail  # the reason is for staff only
+    again = send(
+        api, challenge["nonce"], liveness_frames.genuine(challenge["steps"], 2)
+    )
+    assert (again.status_code, again.json()["code"]) == (400, "challenge_used")
+    assert SelfieAttempt.objects.count() == 1
+
+
+def test_a_hand_held_print_is_not_live_and_uses_an_attempt(
+    api, obama, django_capture_on_commit_callbacks
+):
+    challenge = api.post(CHALLENGES).json()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = send(
+            api, challenge["nonce"], liveness_frames.print_attack(challenge["steps"])
+        )
+    attempt = SelfieAttempt.objects.get(pk=response.json()["id"])
+    assert attempt.status == SelfieStatus.NOT_LIVE, attempt.liveness
+    assert attempt.counted and attempt.liveness["reason"] == "flat"
+    assert "kamera" in attempt.guidance.lower()
+
+
+def test_an_expired_nonce_is_refused(api, obama):
+    challenge = api.post(CHALLENGES).json()
+    LivenessChallenge.objects.filter(nonce=challenge["nonce"]).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    response = send(
+        api, challenge["nonce"], liveness_frames.genuine(challenge["steps"])
+    )
+    assert (response.status_code, response.json()["code"]) == (400, "challenge_expired")
+    assert not SelfieAttempt.objects.exists()
+
+
+def test_another_participants_nonce_is_unknown(
+    api, obama, other_participant_user, live_on
+):
+    other = APIClient()
+    other.force_authenticate(other_participant_user)
+    face_reference_create(
+        participant=other_participant_user.participant,
+        image=images.raw("biden", 1),
+        source="registry",
+    )
+    foreign = other.post(CHALLENGES).json()
+    response = send(api, foreign["nonce"], liveness_frames.genuine(["turn_left"]))
+    assert (response.status_code, response.json()["code"]) == (400, "challenge_unknown")
+    missing = send(api, "no-such-nonce", liveness_frames.genuine(["turn_left"]))
+    assert missing.json()["code"] == "challenge_unknown"
+    assert LivenessChallenge.objects.get(nonce=foreign["nonce"]).used_at is None
+
+
+@pytest.mark.parametrize(
+    "times",
+    ["0,200,400,300,800,1000,1200,1400", "0,200,400,600", "0,20000,1,2,3,4,5,6"],
+)
+def test_frames_out_of_order_or_miscounted_are_refused(api, obama, times):
+    challenge = api.post(CHALLENGES).json()
+    frames = liveness_frames.genuine(challenge["steps"])
+    response = send(api, challenge["nonce"], frames, times)
+    assert response.status_code == 400
+    assert response.json()["code"] in ("frames_out_of_order", "frame_count")
+    assert not SelfieAttempt.objects.exists()
+    # Nothing was spent: the same challenge still takes a correct burst.
+    assert LivenessChallenge.objects.get(nonce=challenge["nonce"]).used_at is None
+
+
+def test_frames_without_a_face_ask_to_retry_for_free(
+    api, obama, django_capture_on_commit_callbacks
+):
+    challenge = api.post(CHALLENGES).json()
+    empty = [images.no_face()] * 8
+    with django_capture_on_commit_callbacks(execute=True):
+        response = send(api, challenge["nonce"], empty)
+    attempt = SelfieAttempt.objects.get(pk=response.json()["id"])
+    assert (attempt.status, attempt.counted) == (SelfieStatus.RETRY, False)
+    assert attempt.liveness["reason"] == "no_face"
+    assert api.get(f"{SELFIES}{attempt.pk}/").json()["guidance"] == attempt.guidance
