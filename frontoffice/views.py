@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from biometrics.models import SelfieAttempt
 from jmo_portal.exceptions import ApplicationError
+from participants.forms import StaffLoginForm
 from participants.models import Block, Participant
 
 from . import roles
@@ -30,6 +31,7 @@ class StaffLoginView(auth_views.LoginView):
     """The staff entry point; participants log in at participants:login."""
 
     template_name = "frontoffice/login.html"
+    authentication_form = StaffLoginForm
     redirect_authenticated_user = False
     next_page = reverse_lazy("frontoffice:index")
 

@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "jmo_portal.middleware.StaffIdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -109,6 +110,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Every password check goes through the one credential guard (participants.backends).
+AUTHENTICATION_BACKENDS = ["participants.backends.GuardedModelBackend"]
 LOGIN_URL = "participants:login"
 LOGIN_REDIRECT_URL = "participants:dashboard"
 LOGOUT_REDIRECT_URL = "home"
@@ -139,7 +142,7 @@ SMS_BACKEND = env.str("SMS_BACKEND", default="notifications.sms.ConsoleSmsBacken
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "participants.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -148,6 +151,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "jmo_portal.api.Pagination",
     "PAGE_SIZE": 24,
 }
+# API tokens expire (a new login issues a new one); "log out everywhere" ends
+# them all at once.
+API_TOKEN_TTL_SECONDS = env.int("API_TOKEN_TTL_SECONDS", default=24 * 3600)
+# Staff page sessions end after this many idle seconds (participants' do not).
+STAFF_IDLE_SECONDS = env.int("STAFF_IDLE_SECONDS", default=15 * 60)
 SPECTACULAR_SETTINGS = {
     "TITLE": "JMO Portal API",
     "VERSION": "1.0.0",
@@ -174,8 +182,20 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 300}
 CELERY_TIMEZONE = TIME_ZONE
 
 BANK_API_URL = env.str("BANK_API_URL", default="http://127.0.0.1:8765")
-BANK_API_KEY = _secret("BANK_API_KEY", default="dev-bank-key")
-BANK_CALLBACK_TOKEN = _secret("BANK_CALLBACK_TOKEN", default="dev-callback-token")
+DEV_BANK_SECRETS = {
+    "BANK_API_KEY": "dev-bank-key",
+    "BANK_CALLBACK_TOKEN": "dev-callback-token",
+}
+BANK_API_KEY = _secret("BANK_API_KEY", default=DEV_BANK_SECRETS["BANK_API_KEY"])
+BANK_CALLBACK_TOKEN = _secret(
+    "BANK_CALLBACK_TOKEN", default=DEV_BANK_SECRETS["BANK_CALLBACK_TOKEN"]
+)
+if not DEBUG:
+    for _name, _dev_value in DEV_BANK_SECRETS.items():
+        if globals()[_name] in ("", _dev_value):
+            raise ImproperlyConfigured(
+                f"{_name} must be set to a real secret when DJANGO_DEBUG=False"
+            )
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 if not DEBUG:

@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
+
+from participants import auth_api
+from participants.forms import AdminLoginForm
 
 # Each app keeps its pages in urls.py and its API v1 in api_urls.py.
 APPS = [
@@ -14,6 +16,9 @@ APPS = [
     "tutorials",
 ]
 
+# /admin/login/ counts wrong passwords like every other door.
+admin.site.login_form = AdminLoginForm
+
 urlpatterns = [
     path("", include("tutorials.home_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -22,7 +27,12 @@ urlpatterns = [
     path(
         "api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"
     ),
-    path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
+    path("api/v1/auth/token/", auth_api.TokenObtainApi.as_view(), name="api-token"),
+    path(
+        "api/v1/auth/logout-everywhere/",
+        auth_api.LogoutEverywhereApi.as_view(),
+        name="api-logout-everywhere",
+    ),
     path(
         "robots.txt",
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),

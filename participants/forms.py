@@ -4,12 +4,13 @@ import datetime as dt
 import re
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .services import login_throttle
+from .services.credentials import CredentialThrottled
 from .validators import validate_kpj, validate_nik
 
 # 08 + operator prefix + subscriber number: 10 to 13 digits in all.
@@ -137,7 +138,32 @@ class ActivationPasswordForm(forms.Form):
         return cleaned
 
 
-class EmailLoginForm(AuthenticationForm):
+class GuardedLoginMixin:
+    """Shows the credential guard's pause as a form error (every login form)."""
+
+    def clean(self):
+        try:
+            return super().clean()
+        except CredentialThrottled as exc:
+            raise ValidationError(
+                _(
+                    "Too many wrong passwords for this account. Wait %(minutes)s "
+                    "minutes and try again, or reset your password now."
+                ),
+                code="throttled",
+                params={"minutes": max(1, -(-exc.retry_after // 60))},
+            ) from exc
+
+
+class StaffLoginForm(GuardedLoginMixin, AuthenticationForm):
+    """`/desk/login/`."""
+
+
+class AdminLoginForm(GuardedLoginMixin, AdminAuthenticationForm):
+    """`/admin/login/`."""
+
+
+class EmailLoginForm(GuardedLoginMixin, AuthenticationForm):
     """Participants log in with their email as the username."""
 
     username = forms.CharField(
@@ -158,24 +184,3 @@ class EmailLoginForm(AuthenticationForm):
         # Participant usernames are stored lowercased (account_create); staff
         # usernames are left as typed.
         return username.lower() if "@" in username else username
-
-    def clean(self):
-        username = self.cleaned_data.get("username")
-        if username and login_throttle.login_paused(username=username):
-            raise ValidationError(
-                _(
-                    "Too many wrong passwords for this email. Wait %(minutes)s "
-                    "minutes and try again, or reset your password now."
-                ),
-                code="login_paused",
-                params={"minutes": login_throttle.LOGIN_PAUSE_SECONDS // 60},
-            )
-        try:
-            cleaned = super().clean()
-        except ValidationError:
-            if username:
-                login_throttle.login_failure_record(username=username)
-            raise
-        if username:
-            login_throttle.login_failures_reset(username=username)
-        return cleaned
