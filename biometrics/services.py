@@ -22,6 +22,7 @@ from jmo_portal.exceptions import ApplicationError
 from notifications.services import notification_send
 from participants.models import BlockKind, Participant
 from participants.services.audit import audit_record
+from participants.services.data_update import data_update_selfie_matched
 from participants.services.guards import (
     attempt_register_failure,
     attempt_reset,
@@ -325,6 +326,7 @@ def _finish(
         if distance <= float(policy.match_threshold):
             attempt.status = SelfieStatus.MATCHED
             attempt_reset(participant=participant, kind=BlockKind.BIOMETRIC)
+            data_update_selfie_matched(participant=participant, at=attempt.created_at)
         else:
             attempt.status = SelfieStatus.NOT_MATCHED
             attempt.counted = True

@@ -236,8 +236,9 @@ def _common_checks(facts: Facts, rules: Rules, amount: int) -> list[Check]:
                 "data_updated",
                 False,
                 _(
-                    "Your data is not up to date (confirmed profile and face photo "
-                    "on file): please visit a branch office."
+                    "Your data is not up to date: complete the data update "
+                    "(Pengkinian Data) from your dashboard first. If we have no "
+                    "face photo of you, a front-office desk takes one."
                 ),
             )
         )

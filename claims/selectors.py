@@ -7,6 +7,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from participants.models import Participant
+from participants.services.data_update import data_update_is_valid
 
 from . import eligibility
 from .models import (
@@ -67,7 +68,7 @@ def eligibility_facts(
             eligibility.Job(e.start, e.end) for e in participant.employments.all()
         ),
         balance=participant.balance,
-        profile_confirmed=participant.profile_confirmed_at is not None,
+        profile_confirmed=data_update_is_valid(participant=participant),
         has_face_reference=has_face_reference(participant),
         has_active_claim=active.exists(),
         partial_claimed=partial_claimed(participant, exclude=exclude),

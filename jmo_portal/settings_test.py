@@ -48,7 +48,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = env.str("TEST_MEDIA_ROOT", default="") or tempfile.mkdtemp(
     prefix="jmo-test-media-"
 )
-SMS_BACKEND = "notifications.sms.ConsoleSmsBackend"
+SMS_BACKEND = "jmo_portal.sms.ConsoleSmsBackend"
 LANGUAGE_CODE = "id"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

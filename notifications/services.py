@@ -6,10 +6,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import override
 
+from jmo_portal.sms import sms_send
 from participants.models import Participant
 
 from .models import Notification
-from .sms import sms_backend
 
 CLAIM_TIMEOUT = dt.timedelta(seconds=120)
 
@@ -78,7 +78,7 @@ def notification_deliver(*, notification_id: int) -> bool:
             [participant.email],
         )
     if notification.channel == Notification.Channel.EMAIL_SMS and participant.phone:
-        sms_backend().send(participant.phone, notification.title)
+        sms_send(phone=participant.phone, text=notification.title)
     Notification.objects.filter(pk=notification_id).update(delivered_at=timezone.now())
     return True
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,6 +23,7 @@ from frontoffice.roles import ADMIN, CLAIMS_OFFICER, FRONT_OFFICE
 from participants.models import Participant, YieldRate
 
 from .services.accounts import account_create
+from .services.data_update_desk import data_update_desk_confirm
 from .services.ledger import ContributionLine, contributions_record, yield_post
 from .services.registry import (
     employer_get_or_create,
@@ -299,8 +301,8 @@ def _member_build(member: Member, employers: dict, rates: dict, today: dt.date):
     return participant
 
 
-def _ag_finish(participant: Participant, folder: str) -> None:
-    """Face reference from the first photo, a login, and a confirmed profile."""
+def _ag_finish(participant: Participant, folder: str, desk: AbstractBaseUser) -> None:
+    """Face reference from the first photo, a login, and data updated at the desk."""
     from biometrics.services import face_reference_create
 
     if not participant.face_references.exists():
@@ -311,10 +313,25 @@ def _ag_finish(participant: Participant, folder: str) -> None:
         account_create(
             participant=participant, email=participant.email, password=DEMO_PASSWORD
         )
-    # The demo people have already confirmed their data (one of the green ticks).
-    Participant.objects.filter(pk=participant.pk, profile_confirmed_at=None).update(
-        profile_confirmed_at=timezone.now()
-    )
+    # The demo people have already updated their data (one of the green ticks),
+    # through the same desk service a branch uses.
+    if participant.profile_confirmed_at is None:
+        data_update_desk_confirm(
+            participant=participant,
+            actor=desk,
+            documents_seen=["ktp", "kk"],
+            corrections={
+                "address": "Jl. Overste Isdiman No. 10, Purwokerto",
+                "postal_code": "53114",
+                "kk_number": f"{participant.nik[:6]}0101150001",
+                "mother_maiden_name": "Siti Rahayu",
+                "marital_status": "married",
+                "emergency_name": "Dewi Lestari",
+                "emergency_relation": "spouse",
+                "emergency_phone": "081300000001",
+            },
+            reason="Demo world: documents checked at the desk",
+        )
 
 
 STAFF = (
@@ -362,11 +379,6 @@ def demo_world_ensure() -> Counter:
             continue
         _member_build(member, employers, rates, today)
         added["participants"] += 1
-    for folder, _story, member in ag:
-        participant = Participant.objects.get(kpj=member.kpj)
-        if participant.user_id is None:
-            added["logins"] += 1
-        _ag_finish(participant, folder)
     User = get_user_model()
     for username, role, _text in STAFF:
         exists = User.objects.filter(username=username).exists()
@@ -374,6 +386,12 @@ def demo_world_ensure() -> Counter:
             username=username, role=role, password=None if exists else DEMO_PASSWORD
         )
         added["staff"] += not exists
+    desk = User.objects.get(username=STAFF[0][0])
+    for folder, _story, member in ag:
+        participant = Participant.objects.get(kpj=member.kpj)
+        if participant.user_id is None:
+            added["logins"] += 1
+        _ag_finish(participant, folder, desk)
     quiz_demo_ensure()
     added["calibration"] += _calibration_ensure()
     return added

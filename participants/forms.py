@@ -1,7 +1,6 @@
 """Account forms: parse and validate only; the services do the rest."""
 
 import datetime as dt
-import re
 
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
@@ -11,30 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .services.credentials import CredentialThrottled
-from .validators import validate_kpj, validate_nik
-
-# 08 + operator prefix + subscriber number: 10 to 13 digits in all.
-_PHONE_RE = re.compile(r"^08[1-9]\d{7,10}$")
-
-
-def _digits(value: str) -> str:
-    """People type NIK and KPJ with spaces or dots; keep only what was meant."""
-    return re.sub(r"[\s.\-]", "", value or "")
-
-
-def normalize_phone(value: str) -> str:
-    """'+62 812-3456-7890' or '0812 3456 7890' -> '081234567890'."""
-    phone = re.sub(r"[\s\-().]", "", value or "")
-    if phone.startswith("+62"):
-        phone = "0" + phone[3:]
-    elif phone.startswith("62"):
-        phone = "0" + phone[2:]
-    if not _PHONE_RE.match(phone):
-        raise ValidationError(
-            _("Enter an Indonesian mobile number, for example 081234567890."),
-            code="phone",
-        )
-    return phone
+from .validators import digits_only, normalize_phone, validate_kpj, validate_nik
 
 
 class ActivationMatchForm(forms.Form):
@@ -62,12 +38,12 @@ class ActivationMatchForm(forms.Form):
     )
 
     def clean_nik(self) -> str:
-        nik = _digits(self.cleaned_data["nik"])
+        nik = digits_only(self.cleaned_data["nik"])
         validate_nik(nik)
         return nik
 
     def clean_kpj(self) -> str:
-        kpj = _digits(self.cleaned_data["kpj"])
+        kpj = digits_only(self.cleaned_data["kpj"])
         validate_kpj(kpj)
         return kpj
 
@@ -102,7 +78,7 @@ class ActivationCodeForm(forms.Form):
     )
 
     def clean_code(self) -> str:
-        code = _digits(self.cleaned_data["code"])
+        code = digits_only(self.cleaned_data["code"])
         if not (code.isdigit() and len(code) == 6):
             raise ValidationError(_("The code has 6 digits."), code="code_format")
         return code

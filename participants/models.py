@@ -195,6 +195,10 @@ class AccountPolicy(models.Model):
     activation_max_attempts = models.PositiveSmallIntegerField(default=3)
     default_yield_rate_bp = models.PositiveIntegerField(default=600)
     otp_valid_minutes = models.PositiveSmallIntegerField(default=10)
+    data_revalidation_months = models.PositiveSmallIntegerField(
+        default=12,
+        help_text=_("Months a confirmed data update stays valid for claims."),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -206,7 +210,20 @@ class AccountPolicy(models.Model):
         return policy
 
 
-class ActivationRequest(models.Model):
+class OneTimeCode(models.Model):
+    """The fields of a one-time code sent to a person (email or SMS); hash only."""
+
+    code_hash = models.CharField(max_length=128, blank=True)
+    code_sent_at = models.DateTimeField(null=True, blank=True)
+    code_expires_at = models.DateTimeField(null=True, blank=True)
+    code_attempts = models.PositiveSmallIntegerField(default=0)
+    codes_sent = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class ActivationRequest(OneTimeCode):
     """One activation in progress after the registry match (email code, password).
 
     The browser session holds only this row's id: no NIK in the session or URL.
@@ -218,11 +235,6 @@ class ActivationRequest(models.Model):
         Participant, on_delete=models.CASCADE, related_name="activation_requests"
     )
     email = models.EmailField(blank=True)
-    code_hash = models.CharField(max_length=128, blank=True)
-    code_sent_at = models.DateTimeField(null=True, blank=True)
-    code_expires_at = models.DateTimeField(null=True, blank=True)
-    code_attempts = models.PositiveSmallIntegerField(default=0)
-    codes_sent = models.PositiveSmallIntegerField(default=0)
     email_verified_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -389,3 +401,14 @@ class StaffProfile(models.Model):
 
     def __str__(self) -> str:
         return f"staff {self.user_id} ({mask_digits(self.nik)})"
+
+
+# The data update (pengkinian data) models live beside, in their own module.
+from .profile_models import (  # noqa: E402, F401
+    DataUpdate,
+    DataUpdateChannel,
+    EmergencyRelation,
+    MaritalStatus,
+    ParticipantProfile,
+    ProfileChange,
+)

@@ -1,6 +1,7 @@
 """NIK and KPJ rules (JHT_RULES.md, Membership)."""
 
 import datetime as dt
+import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -72,3 +73,77 @@ def mask_digits(value: str, keep: int = 4) -> str:
     if not value:
         return ""
     return "*" * max(len(value) - keep, 0) + value[-keep:]
+
+
+# Province codes (kode wilayah, first two digits of a NIK or KK number).
+PROVINCE_CODES = frozenset(
+    "11 12 13 14 15 16 17 18 19 21 31 32 33 34 35 36 51 52 53 61 62 63 64 65 "
+    "71 72 73 74 75 76 81 82 91 92 93 94 95 96 97".split()
+)
+# 08 + operator prefix + subscriber number: 10 to 13 digits in all.
+_PHONE_RE = re.compile(r"^08[1-9]\d{7,10}$")
+
+
+def digits_only(value: str) -> str:
+    """People type numbers with spaces, dots or dashes; keep only what was meant."""
+    return re.sub(r"[\s.\-]", "", value or "")
+
+
+def normalize_phone(value: str) -> str:
+    """'+62 812-3456-7890' or '0812 3456 7890' -> '081234567890'."""
+    phone = re.sub(r"[\s\-().]", "", value or "")
+    if phone.startswith("+62"):
+        phone = "0" + phone[3:]
+    elif phone.startswith("62"):
+        phone = "0" + phone[2:]
+    if not _PHONE_RE.match(phone):
+        raise ValidationError(
+            _("Enter an Indonesian mobile number, for example 081234567890."),
+            code="phone",
+        )
+    return phone
+
+
+def validate_phone(value: str) -> None:
+    if normalize_phone(value) != value:
+        raise ValidationError(
+            _("Enter an Indonesian mobile number, for example 081234567890."),
+            code="phone",
+        )
+
+
+def validate_kk(value: str) -> None:
+    """A family card (KK) number: 16 digits, a province code, an issue date DDMMYY."""
+    if len(value) != 16 or not value.isdigit():
+        raise ValidationError(
+            _("The KK number must be exactly 16 digits."), code="kk_format"
+        )
+    if value[:2] not in PROVINCE_CODES:
+        raise ValidationError(
+            _("The first two digits of the KK number must be a province code."),
+            code="kk_region",
+        )
+    day, month, year2 = int(value[6:8]), int(value[8:10]), int(value[10:12])
+    today = dt.date.today()
+    year = 2000 + year2 if 2000 + year2 <= today.year else 1900 + year2
+    try:
+        issued = dt.date(year, month, day)
+    except ValueError:
+        issued = None
+    if issued is None or issued > today:
+        raise ValidationError(
+            _("KK number digits 7-12 must be the card's issue date (DDMMYY)."),
+            code="kk_date",
+        )
+
+
+def validate_postal_code(value: str) -> None:
+    if len(value) != 5 or not value.isdigit() or value[0] == "0":
+        raise ValidationError(
+            _("The postal code has 5 digits, for example 53116."), code="postal_code"
+        )
+
+
+def validate_npwp(value: str) -> None:
+    if not value.isdigit() or len(value) not in (15, 16):
+        raise ValidationError(_("The NPWP has 15 or 16 digits."), code="npwp_format")

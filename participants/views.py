@@ -21,7 +21,6 @@ from participants.services import activation as services
 from participants.services.credentials import (
     CredentialThrottled,
     client_address,
-    credential_check,
     credential_reserve,
     credential_succeeded,
 )
@@ -134,13 +133,10 @@ def activate_code(request: HttpRequest, activation) -> HttpResponse:
     need_new_code = False
     if request.method == "POST" and form.is_valid():
         try:
-            credential_check(
-                kind="activation_code",
-                account=str(activation.participant_id),
+            services.activation_code_verify(
+                activation=activation,
+                code=form.cleaned_data["code"],
                 address=client_address(request),
-                verify=lambda: services.activation_code_verify(
-                    activation=activation, code=form.cleaned_data["code"]
-                ),
             )
         except ApplicationError as exc:
             form.add_error("code", exc.message)

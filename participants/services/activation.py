@@ -20,7 +20,6 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from jmo_portal.exceptions import ApplicationError
@@ -32,14 +31,12 @@ from participants.models import (
 )
 
 from .accounts import account_create, email_available
+from .codes import code_issue, code_problem
+from .credentials import credential_check
 from .guards import attempt_register_failure, attempt_reset, block_active
 
-CODE_DIGITS = 6
-MAX_CODE_TRIES = 5
-MAX_CODES_PER_REQUEST = 5
 # Steps 2 and 3 must be finished within this time after the registry match.
 REQUEST_VALID = dt.timedelta(hours=1)
-_HASH_SALT = "participants.activation.code"
 
 
 @dataclass(frozen=True)
@@ -134,17 +131,10 @@ def activation_get(*, request_id: str | None) -> ActivationRequest | None:
     return activation
 
 
-def _code_hash(activation: ActivationRequest, code: str) -> str:
-    return salted_hmac(
-        _HASH_SALT, f"{activation.pk}:{code}", algorithm="sha256"
-    ).hexdigest()
-
-
 def activation_code_send(
     *, activation: ActivationRequest, email: str
 ) -> ActivationRequest:
     """Generate a new one-time code for `email`, store its hash and mail it."""
-    code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
     with transaction.atomic():
         activation = ActivationRequest.objects.select_for_update().get(pk=activation.pk)
         if activation.completed_at is not None:
@@ -154,25 +144,14 @@ def activation_code_send(
                 status=409,
             )
         email = email_available(email)
-        if activation.codes_sent >= MAX_CODES_PER_REQUEST:
-            raise ApplicationError(
-                _("Too many codes were requested. Please start the activation again."),
-                code="too_many_codes",
-            )
-        now = timezone.now()
-        minutes = AccountPolicy.current().otp_valid_minutes
+        code = code_issue(holder=activation)
         activation.email = email
-        activation.code_hash = _code_hash(activation, code)
-        activation.code_sent_at = now
-        activation.code_expires_at = now + dt.timedelta(minutes=minutes)
-        activation.code_attempts = 0
-        activation.codes_sent += 1
         # A new address (or a new code) must be confirmed again.
         activation.email_verified_at = None
         activation.full_clean()
         activation.save()
     # The mail goes out after the row is saved, outside the transaction.
-    context = {"code": code, "minutes": minutes}
+    context = {"code": code, "minutes": AccountPolicy.current().otp_valid_minutes}
     send_mail(
         subject=render_to_string(
             "participants/email/activation_code_subject.txt", context
@@ -185,13 +164,24 @@ def activation_code_send(
 
 
 def activation_code_verify(
-    *, activation: ActivationRequest, code: str
+    *, activation: ActivationRequest, code: str, address: str | None = None
 ) -> ActivationRequest:
-    """Check the emailed code: at most MAX_CODE_TRIES per code, within its validity."""
-    code = "".join((code or "").split())
+    """Check the emailed code: at most MAX_CODE_TRIES per code, within its validity,
+    and every try counted by the credential guard per member and per `address`."""
+    return credential_check(
+        kind="activation_code",
+        account=str(activation.participant_id),
+        address=address,
+        verify=lambda: _activation_code_verify(activation, code),
+    )
+
+
+def _activation_code_verify(
+    activation: ActivationRequest, code: str
+) -> ActivationRequest:
     with transaction.atomic():
         activation = ActivationRequest.objects.select_for_update().get(pk=activation.pk)
-        error = _code_problem(activation, code)
+        error = code_problem(holder=activation, code=code)
         if error is None:
             activation.email_verified_at = timezone.now()
             activation.save(update_fields=["email_verified_at"])
@@ -199,41 +189,6 @@ def activation_code_verify(
     if error is not None:
         raise error
     return activation
-
-
-def _code_problem(activation: ActivationRequest, code: str) -> ApplicationError | None:
-    """What is wrong with `code` (counting a wrong try on the locked row), or None."""
-    if not activation.code_hash:
-        return ApplicationError(_("Request a code first."), code="code_missing")
-    if activation.code_attempts >= MAX_CODE_TRIES:
-        return _code_exhausted()
-    if timezone.now() >= activation.code_expires_at:
-        minutes = AccountPolicy.current().otp_valid_minutes
-        return ApplicationError(
-            _("This code has expired. Send a new code and use it within %(n)s minutes.")
-            % {"n": minutes},
-            code="code_expired",
-        )
-    if constant_time_compare(_code_hash(activation, code), activation.code_hash):
-        return None
-    activation.code_attempts += 1
-    activation.save(update_fields=["code_attempts"])
-    left = MAX_CODE_TRIES - activation.code_attempts
-    if left <= 0:
-        return _code_exhausted()
-    return ApplicationError(
-        _("The code is wrong. Tries left for this code: %(n)s.") % {"n": left},
-        code="code_wrong",
-        extra={"tries_left": left},
-    )
-
-
-def _code_exhausted() -> ApplicationError:
-    return ApplicationError(
-        _("Too many wrong codes. Send a new code to try again."),
-        code="code_exhausted",
-        extra={"tries_left": 0},
-    )
 
 
 @transaction.atomic

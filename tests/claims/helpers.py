@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from participants.models import Participant
+from tests.data_update import confirm_data_at_desk
 from tests.factories import EmploymentFactory, ParticipantFactory, UserFactory
 
 DEFAULT_FLAGS = {
@@ -42,9 +43,9 @@ def make_participant(
         user=user,
         balance=balance,
         contributions_total=balance,
-        profile_confirmed_at=timezone.now(),
     )
     participant.refresh_from_db()
+    confirm_data_at_desk(participant)
     if face:
         from biometrics.models import FaceReference
 

@@ -227,3 +227,34 @@ def test_credential_check_is_callable_for_other_secrets_such_as_a_phone_code():
             kind="phone_otp", account="42", address="10.5.5.5", verify=wrong
         )
     assert len(calls) == limit and raised.value.status == 429
+
+
+@pytest.mark.django_db
+def test_phone_codes_of_the_data_update_go_through_the_guard(participant_user):
+    from jmo_portal.exceptions import ApplicationError
+    from jmo_portal.sms import ConsoleSmsBackend
+    from participants.services.credentials import CredentialThrottled
+    from participants.services.data_update import (
+        data_update_phone_code_send,
+        data_update_phone_verify,
+        data_update_start,
+    )
+
+    member = participant_user.participant
+    if not member.phone:
+        member.phone = "081234567890"
+        member.save(update_fields=["phone"])
+    data_update_start(participant=member)
+    limit = LIMITS["phone_otp"].per_account
+    for number in range(limit):
+        if number % 5 == 0:  # five tries a code
+            data_update_phone_code_send(participant=member)
+        with pytest.raises(ApplicationError):
+            data_update_phone_verify(
+                participant=member, code="000000x", address="10.6.6.6"
+            )
+    data_update_phone_code_send(participant=member)
+    code = re.search(r"\b(\d{6})\b", ConsoleSmsBackend.sent[-1][1]).group(1)
+
+    with pytest.raises(CredentialThrottled):
+        data_update_phone_verify(participant=member, code=code, address="10.6.6.6")

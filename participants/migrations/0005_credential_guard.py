@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('participants', '0003_failed_attempt'),
+        ('participants', '0004_data_update'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

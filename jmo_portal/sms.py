@@ -1,4 +1,8 @@
-"""SMS channel behind a small interface; the console backend is the default."""
+"""SMS transport behind a small interface, like Django's mail backends.
+
+The console backend is the default (development, tests); a gateway backend is
+chosen with the SMS_BACKEND setting. Every app may send through `sms_send`.
+"""
 
 import logging
 
@@ -20,3 +24,7 @@ class ConsoleSmsBackend:
 
 def sms_backend() -> ConsoleSmsBackend:
     return import_string(settings.SMS_BACKEND)()
+
+
+def sms_send(*, phone: str, text: str) -> None:
+    sms_backend().send(phone, text)
