@@ -22,6 +22,7 @@ from jmo_portal.exceptions import ApplicationError
 from notifications.services import notification_send
 from participants.models import BlockKind, Participant
 from participants.services.audit import audit_record
+from participants.services.conflicts import staff_conflict_refuse
 from participants.services.data_update import data_update_selfie_matched
 from participants.services.guards import (
     attempt_register_failure,
@@ -94,8 +95,10 @@ def face_reference_create(
 ) -> FaceReference:
     """Decode a photo safely, require exactly one face and store its encoding.
 
-    A desk reference is audited with the reason and the references before it.
+    A desk reference is audited with the reason and the references before it;
+    no officer takes the reference photo of their own membership.
     """
+    staff_conflict_refuse(actor=actor, participant=participant)
     if source not in FaceReferenceSource.values:
         raise ApplicationError(_("Unknown reference source."), code="invalid_source")
     policy = BiometricPolicy.current()

@@ -22,13 +22,10 @@ from jmo_portal.exceptions import ApplicationError
 from participants.models import AccountPolicy
 from participants.services.audit import audit_record
 
-from .models import DeskPolicy
-
 MODELS: dict[str, type[models.Model]] = {
     "biometric": BiometricPolicy,
     "account": AccountPolicy,
     "claims": ClaimPolicy,
-    "desk": DeskPolicy,
 }
 
 
@@ -114,7 +111,7 @@ FIELDS: list[PolicyField] = [
         Decimal(1), Decimal(60), gettext_lazy("a promise of at least one working day"),
     ),
     PolicyField(
-        "four_eyes_above", "desk",
+        "four_eyes_above", "claims",
         gettext_lazy("Second officer needed above (rupiah, 0 = never)"),
         Decimal(0), Decimal(10**12), gettext_lazy("the amount cannot be negative"),
     ),

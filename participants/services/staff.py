@@ -11,7 +11,8 @@ from django.db import transaction
 
 from frontoffice.roles import ADMIN, CLAIMS_OFFICER, FRONT_OFFICE
 from jmo_portal.exceptions import ApplicationError
-from participants.models import Participant
+from participants.models import Participant, StaffProfile
+from participants.validators import validate_nik
 
 from .audit import audit_record
 
@@ -27,9 +28,12 @@ class StaffResult:
 
 @transaction.atomic
 def staff_create(
-    *, username: str, role: str, password: str | None = None
+    *, username: str, role: str, password: str | None = None, nik: str = ""
 ) -> StaffResult:
-    """Create a staff login in one role group, or move an existing one to `role`."""
+    """Create a staff login in one role group, or move an existing one to `role`.
+
+    `nik` is the staff member's own NIK: staff are members too, and the services
+    refuse any staff action on the member with this NIK (conflicts.py)."""
     if role not in STAFF_ROLES:
         raise ApplicationError(f"unknown role {role!r}", code="role")
     User = get_user_model()
@@ -56,6 +60,12 @@ def staff_create(
     user.save()
     user.groups.remove(*Group.objects.filter(name__in=STAFF_ROLES).exclude(name=role))
     user.groups.add(Group.objects.get_or_create(name=role)[0])
+    if nik:
+        try:
+            validate_nik(nik)
+        except ValidationError as exc:
+            raise ApplicationError(" ".join(exc.messages), code="nik") from exc
+        StaffProfile.objects.update_or_create(user=user, defaults={"nik": nik})
     if old_roles != [role]:
         audit_record(
             actor=None,

@@ -1,4 +1,4 @@
-"""manage.py create_staff USERNAME --role ROLE [--password PASSWORD]."""
+"""manage.py create_staff USERNAME --role ROLE [--password PASSWORD] [--nik NIK]."""
 
 from django.core.management.base import BaseCommand, CommandError, no_translations
 
@@ -17,6 +17,9 @@ class Command(BaseCommand):
         parser.add_argument("username")
         parser.add_argument("--role", required=True, choices=STAFF_ROLES)
         parser.add_argument("--password")
+        parser.add_argument(
+            "--nik", default="", help="the staff member's own NIK (never acts on it)"
+        )
 
     @no_translations
     def handle(self, *args, **options) -> None:
@@ -25,6 +28,7 @@ class Command(BaseCommand):
                 username=options["username"],
                 role=options["role"],
                 password=options["password"],
+                nik=options["nik"],
             )
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
