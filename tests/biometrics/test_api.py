@@ -124,7 +124,10 @@ def test_anonymous_and_staff_without_participant_are_refused(api_client, admin_u
 
 
 def test_a_participant_never_learns_the_distance_or_threshold(
-    participant_api, participant_user, obama_reference, django_capture_on_commit_callbacks
+    participant_api,
+    participant_user,
+    obama_reference,
+    django_capture_on_commit_callbacks,
 ):
     from biometrics.models import BiometricPolicy
 
