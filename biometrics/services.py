@@ -29,6 +29,7 @@ from participants.services.guards import (
     attempt_reset,
     block_active,
 )
+from participants.services.ratelimits import rate_hit
 
 from . import faces
 from .imaging import DecodedImage, image_decode
@@ -165,6 +166,9 @@ def selfie_submit(
     policy = BiometricPolicy.current()
     if block_active(participant=participant, kind=BlockKind.BIOMETRIC):
         raise _blocked_error(participant)
+    # Every upload counts, quality rejects and repeats included: each one runs
+    # the decoder and the face detector.
+    rate_hit(name="selfie_upload", key=f"participant:{participant.pk}")
     if not participant.face_references.exists():
         raise ApplicationError(
             _(

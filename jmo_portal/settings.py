@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "jmo_portal.middleware.StaffIdleTimeoutMiddleware",
+    "jmo_portal.middleware.AnonymousPostLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -156,6 +157,17 @@ REST_FRAMEWORK = {
 # API tokens expire (a new login issues a new one); "log out everywhere" ends
 # them all at once.
 API_TOKEN_TTL_SECONDS = env.int("API_TOKEN_TTL_SECONDS", default=24 * 3600)
+# Rate limits {name: (requests, window seconds)} (participants.services.ratelimits):
+# selfie uploads per participant (quality rejects included), the public kiosk
+# per address, and every anonymous POST per address.
+RATE_LIMITS = {
+    "selfie_upload": (
+        env.int("RATE_SELFIE_UPLOADS", default=10),
+        env.int("RATE_SELFIE_WINDOW_SECONDS", default=15 * 60),
+    ),
+    "kiosk": (env.int("RATE_KIOSK_POSTS", default=30), 10 * 60),
+    "anonymous_post": (env.int("RATE_ANONYMOUS_POSTS", default=60), 10 * 60),
+}
 # Staff page sessions end after this many idle seconds (participants' do not).
 STAFF_IDLE_SECONDS = env.int("STAFF_IDLE_SECONDS", default=15 * 60)
 SPECTACULAR_SETTINGS = {

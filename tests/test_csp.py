@@ -7,7 +7,9 @@ import pytest
 from django.test import Client
 
 ROOT = Path(__file__).resolve().parent.parent
-INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/(ld\+)?json)", re.I)
+INLINE_SCRIPT = re.compile(
+    r"<script(?![^>]*\bsrc=)(?![^>]*application/(ld\+)?json)", re.I
+)
 HANDLER = re.compile(r"\son[a-z]+\s*=\s*[\"']", re.I)
 
 
