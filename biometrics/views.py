@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from jmo_portal.exceptions import ApplicationError
 from participants.decorators import participant_required
+from participants.services.audit import audit_staff_view
 
 from .models import FaceReference, SelfieAttempt
 from .selectors import biometric_status, guidance_item_list, selfie_attempt_get
@@ -98,6 +99,10 @@ def selfie_image(request, pk: int):
         raise Http404
     if not selfie.image:
         raise Http404
+    if owner != selfie.participant:
+        audit_staff_view(
+            actor=request.user, participant=selfie.participant, what="selfie", ref=pk
+        )
     return FileResponse(selfie.image.open("rb"), content_type="image/jpeg")
 
 
@@ -110,4 +115,10 @@ def reference_photo(request, pk: int):
     reference = get_object_or_404(FaceReference, pk=pk)
     if not reference.photo:
         raise Http404
+    audit_staff_view(
+        actor=request.user,
+        participant=reference.participant,
+        what="reference_photo",
+        ref=pk,
+    )
     return FileResponse(reference.photo.open("rb"), content_type="image/jpeg")

@@ -14,6 +14,7 @@ from biometrics.models import SelfieAttempt
 from jmo_portal.exceptions import ApplicationError
 from participants.forms import StaffLoginForm
 from participants.models import Block, Participant
+from participants.services.audit import audit_staff_view
 
 from . import roles
 from .forms import SearchForm, UnblockForm
@@ -99,6 +100,9 @@ def selfie_thumbnail(request, pk: int):
     selfie = get_object_or_404(SelfieAttempt, pk=pk)
     if not selfie.image:
         raise Http404
+    audit_staff_view(
+        actor=request.user, participant=selfie.participant, what="selfie", ref=pk
+    )
     response = FileResponse(selfie.image.open("rb"), content_type="image/jpeg")
     response["Cache-Control"] = "private, no-store"
     return response

@@ -3,6 +3,29 @@
 from django.conf import settings
 
 
+class StaffSecondFactorMiddleware:
+    """A staff session without a verified second factor is no login at all.
+
+    After django-otp's OTPMiddleware: every staff page, the admin and the API's
+    session authentication see an anonymous visitor until the staff member logs
+    in with password and code (participants.forms). Staff API tokens are issued
+    only after the code (participants.auth_api).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.contrib.auth.models import AnonymousUser
+
+        from participants.services.two_factor import needs_second_factor
+
+        user = request.user
+        if needs_second_factor(user) and not user.is_verified():
+            request.user = AnonymousUser()
+        return self.get_response(request)
+
+
 class StaffIdleTimeoutMiddleware:
     """Staff page sessions end after STAFF_IDLE_SECONDS without a request.
 

@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "participants",
     "notifications",
     "biometrics",
@@ -65,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "jmo_portal.middleware.StaffSecondFactorMiddleware",
     "jmo_portal.middleware.StaffIdleTimeoutMiddleware",
     "jmo_portal.middleware.AnonymousPostLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -157,6 +162,11 @@ REST_FRAMEWORK = {
 # API tokens expire (a new login issues a new one); "log out everywhere" ends
 # them all at once.
 API_TOKEN_TTL_SECONDS = env.int("API_TOKEN_TTL_SECONDS", default=24 * 3600)
+# Staff two-factor (django-otp): the credential guard counts wrong codes, so
+# django-otp's own delays are off (one mechanism).
+OTP_TOTP_ISSUER = "JMO Portal"
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 # Rate limits {name: (requests, window seconds)} (participants.services.ratelimits):
 # selfie uploads per participant (quality rejects included), the public kiosk
 # per address, and every anonymous POST per address.

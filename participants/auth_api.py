@@ -10,12 +10,22 @@ from rest_framework.views import APIView
 
 from jmo_portal.api import ErrorSerializer
 
+from .services.credentials import client_address
 from .services.sessions import sessions_revoke_all, token_issue
+from .services.two_factor import needs_second_factor, staff_second_factor_check
+
+
+class TokenInputSerializer(AuthTokenSerializer):
+    otp_token = serializers.CharField(
+        required=False,
+        help_text=_("staff only: the code from the authenticator app"),
+    )
 
 
 class TokenObtainApi(APIView):
-    """Username (a participant's email) and password; counted by the credential
-    guard: too many wrong tries answer 429 with `retry_after`."""
+    """Username (a participant's email) and password, and for staff the code of
+    their authenticator app (`otp_token`); counted by the credential guard: too
+    many wrong tries answer 429 with `retry_after`."""
 
     authentication_classes = []
     permission_classes = [AllowAny]
@@ -29,7 +39,7 @@ class TokenObtainApi(APIView):
 
     @extend_schema(
         operation_id="auth_token_create",
-        request=AuthTokenSerializer,
+        request=TokenInputSerializer,
         responses={
             200: OutputSerializer,
             400: ErrorSerializer,
@@ -37,11 +47,18 @@ class TokenObtainApi(APIView):
         },
     )
     def post(self, request):
-        serializer = AuthTokenSerializer(
+        serializer = TokenInputSerializer(
             data=request.data, context={"request": request}
         )
         serializer.is_valid(raise_exception=True)
-        token = token_issue(user=serializer.validated_data["user"])
+        user = serializer.validated_data["user"]
+        if needs_second_factor(user):
+            staff_second_factor_check(
+                user=user,
+                code=str(request.data.get("otp_token", "")),
+                address=client_address(request),
+            )
+        token = token_issue(user=user)
         return Response({"token": token.key})
 
 

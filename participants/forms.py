@@ -9,7 +9,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .services.credentials import CredentialThrottled
+from jmo_portal.exceptions import ApplicationError
+
+from .services.credentials import CredentialThrottled, client_address
+from .services.two_factor import needs_second_factor, staff_second_factor_check
 from .validators import digits_only, normalize_phone, validate_kpj, validate_nik
 
 
@@ -131,12 +134,52 @@ class GuardedLoginMixin:
             ) from exc
 
 
-class StaffLoginForm(GuardedLoginMixin, AuthenticationForm):
-    """`/desk/login/`."""
+def _otp_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Code from the authenticator app (or a recovery code)"),
+        required=False,
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}
+        ),
+    )
 
 
-class AdminLoginForm(GuardedLoginMixin, AdminAuthenticationForm):
-    """`/admin/login/`."""
+class SecondFactorMixin:
+    """Staff give the code of their authenticator app after the password; the
+    verified device is kept on the session by django-otp at login."""
+
+    def clean(self):
+        cleaned = super().clean()
+        user = self.get_user()
+        if user is not None and needs_second_factor(user):
+            try:
+                user.otp_device = staff_second_factor_check(
+                    user=user,
+                    code=cleaned.get("otp_token", ""),
+                    address=client_address(self.request),
+                )
+            except CredentialThrottled as exc:
+                raise ValidationError(
+                    _("Too many wrong codes. Wait %(minutes)s minutes and try again."),
+                    code="throttled",
+                    params={"minutes": max(1, -(-exc.retry_after // 60))},
+                ) from exc
+            except ApplicationError as exc:
+                raise ValidationError(exc.message, code=exc.code) from exc
+        return cleaned
+
+
+class StaffLoginForm(SecondFactorMixin, GuardedLoginMixin, AuthenticationForm):
+    """`/desk/login/`: password and the second factor."""
+
+    otp_token = _otp_field()
+
+
+class AdminLoginForm(SecondFactorMixin, GuardedLoginMixin, AdminAuthenticationForm):
+    """`/admin/login/`: password and the second factor."""
+
+    otp_token = _otp_field()
 
 
 class EmailLoginForm(GuardedLoginMixin, AuthenticationForm):

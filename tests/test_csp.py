@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+from tests.conftest import staff_login
+
 ROOT = Path(__file__).resolve().parent.parent
 INLINE_SCRIPT = re.compile(
     r"<script(?![^>]*\bsrc=)(?![^>]*application/(ld\+)?json)", re.I
@@ -48,8 +50,7 @@ def test_pages_send_a_policy_that_forbids_inline_script(path):
 def test_the_logged_in_pages_have_no_inline_script(participant_user, admin_user):
     participant = Client()
     participant.force_login(participant_user)
-    admin = Client()
-    admin.force_login(admin_user)
+    admin = staff_login(admin_user)
     for client, path in [
         (participant, "/dashboard/"),
         (participant, "/profile/"),

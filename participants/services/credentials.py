@@ -46,6 +46,7 @@ LIMITS: dict[str, Limit] = {
     "activation_code": Limit(per_account=10, per_address=30, cool_off_seconds=COOL_OFF),
     "password_reset": Limit(per_account=10, per_address=30, cool_off_seconds=COOL_OFF),
     "phone_otp": Limit(per_account=10, per_address=30, cool_off_seconds=COOL_OFF),
+    "staff_otp": Limit(per_account=5, per_address=30, cool_off_seconds=COOL_OFF),
 }
 ACCOUNT, ADDRESS = "account", "address"
 

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser, Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from frontoffice.roles import ADMIN, CLAIMS_OFFICER, FRONT_OFFICE
 from jmo_portal.exceptions import ApplicationError
@@ -15,6 +16,7 @@ from participants.models import Participant, StaffProfile
 from participants.validators import validate_nik
 
 from .audit import audit_record
+from .two_factor import TwoFactorSetup, staff_two_factor_setup
 
 STAFF_ROLES = (FRONT_OFFICE, CLAIMS_OFFICER, ADMIN)
 
@@ -24,11 +26,17 @@ class StaffResult:
     user: AbstractBaseUser
     created: bool
     generated_password: str | None
+    two_factor: TwoFactorSetup | None = None
 
 
 @transaction.atomic
 def staff_create(
-    *, username: str, role: str, password: str | None = None, nik: str = ""
+    *,
+    username: str,
+    role: str,
+    password: str | None = None,
+    nik: str = "",
+    two_factor_secret: str | None = None,
 ) -> StaffResult:
     """Create a staff login in one role group, or move an existing one to `role`.
 
@@ -73,4 +81,14 @@ def staff_create(
             old_value={"username": username, "roles": old_roles},
             new_value={"username": username, "roles": [role]},
         )
-    return StaffResult(user=user, created=created, generated_password=generated)
+    two_factor = None
+    if created or not TOTPDevice.objects.filter(user=user).exists():
+        # Every staff login needs the second factor: the app's secret and the
+        # recovery codes are shown once.
+        two_factor = staff_two_factor_setup(user=user, secret=two_factor_secret)
+    return StaffResult(
+        user=user,
+        created=created,
+        generated_password=generated,
+        two_factor=two_factor,
+    )

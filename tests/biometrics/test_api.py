@@ -9,6 +9,7 @@ from biometrics.models import SelfieAttempt
 from participants.models import BlockKind
 from participants.services.guards import attempt_register_failure
 from tests.biometrics import images
+from tests.conftest import staff_api
 
 STATUS = "/api/v1/biometrics/status/"
 SELFIES = "/api/v1/biometrics/selfies/"
@@ -119,8 +120,7 @@ def test_another_participants_selfie_is_a_404(
 
 def test_anonymous_and_staff_without_participant_are_refused(api_client, admin_user):
     assert api_client.get(STATUS).status_code in (401, 403)
-    api_client.force_authenticate(admin_user)
-    assert api_client.get(STATUS).status_code == 403
+    assert staff_api(admin_user).get(STATUS).status_code == 403
 
 
 def test_a_participant_never_learns_the_distance_or_threshold(

@@ -7,7 +7,6 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from claims import services
 from claims.models import Claim, ClaimApproval, ClaimStatus, DocumentRequirement
@@ -15,6 +14,7 @@ from jmo_portal.exceptions import ApplicationError
 from participants.models import AuditRecord, Block, BlockKind
 from tests.claims.conftest import bank, bank_simulator  # noqa: F401
 from tests.claims.helpers import make_participant, png_upload, ready_claim
+from tests.conftest import staff_api, staff_login
 from tests.factories import UserFactory
 from tests.frontoffice.conftest import make_block
 
@@ -27,7 +27,7 @@ def _admin(username: str):
     user.groups.add(Group.objects.get_or_create(name="admin")[0])
     client = Client()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    client.force_login(user)
+    staff_login(user, client)
     return user, client
 
 
@@ -92,7 +92,7 @@ def test_an_officer_cannot_approve_or_reject_their_own_claim_even_in_the_admin(
     claim = _under_review(member)
     client = Client()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    client.force_login(officer)
+    staff_login(officer, client)
 
     page = _approve_in_admin(client, claim)
 
@@ -107,8 +107,7 @@ def test_an_officer_cannot_approve_or_reject_their_own_claim_even_in_the_admin(
 def test_an_officer_cannot_unblock_their_own_membership(officer_member):
     officer, member = officer_member
     block = make_block(member, BlockKind.KPJ)
-    api = APIClient()
-    api.force_authenticate(officer)
+    api = staff_api(officer)
 
     response = api.post(
         f"/api/v1/desk/blocks/{block.pk}/unblock/",
@@ -119,8 +118,7 @@ def test_an_officer_cannot_unblock_their_own_membership(officer_member):
     assert response.status_code == 403
     assert response.json()["code"] == "own_record"
     assert Block.objects.get(pk=block.pk).lifted_at is None
-    page = Client()
-    page.force_login(officer)
+    page = staff_login(officer)
     page.post(
         reverse("frontoffice:unblock", args=[block.pk]),
         {"reason": "my own", "identity_checked": "on"},

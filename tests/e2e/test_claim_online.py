@@ -11,7 +11,7 @@ from participants.models import Participant
 from tests.biometrics import images
 from tests.claims.helpers import make_participant
 from tests.conftest import wait_for
-from tests.e2e.conftest import fake_camera_flags, launch, screenshot
+from tests.e2e.conftest import fake_camera_flags, launch, screenshot, wait_for_js
 from tests.e2e.y4m import photo_to_y4m
 
 pytestmark = pytest.mark.e2e
@@ -77,7 +77,7 @@ def test_an_eligible_participant_claims_online_and_is_paid(bank_sim, camera_page
     page.wait_for_url(re.compile(r"/selfie/$"))
     page.click("#selfie-start")
     page.click("#start-selfie")
-    page.wait_for_function("document.getElementById('video').videoWidth > 0")
+    wait_for_js(page, "document.getElementById('video').videoWidth > 0")
     page.click("#shoot")
     page.wait_for_selector("#continue", timeout=60000)
     page.click("#continue")

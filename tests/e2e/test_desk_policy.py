@@ -5,6 +5,7 @@ import re
 import pytest
 
 from biometrics.models import BiometricPolicy, CalibrationRun
+from tests.conftest import totp_code
 from tests.e2e.conftest import screenshot
 
 pytestmark = pytest.mark.e2e
@@ -24,17 +25,14 @@ def test_the_admin_sees_the_tradeoff_change_before_saving_and_the_history_after(
     page.goto("/desk/policy/")
     page.fill("input[name=username]", admin_user.username)
     page.fill("input[name=password]", "Rahasia-123")
+    page.fill("input[name=otp_token]", totp_code(admin_user))
     page.click("main form button[type=submit]")
     page.wait_for_url(re.compile(r"/desk/policy/$"))
     # FRR(0.47) = 2/5 -> 0.4^3 blocked with 3 tries; FAR(0.47) = 1/4.
-    page.wait_for_function(
-        "document.getElementById('genuine-blocked').textContent === '6.40%'"
-    )
+    page.wait_for_selector("#genuine-blocked:text-is('6.40%')")
     assert page.locator("#tradeoff-chart polyline").count() == 3
     page.fill("input[name=max_attempts]", "5")
-    page.wait_for_function(
-        "document.getElementById('genuine-blocked').textContent === '1.02%'"
-    )
+    page.wait_for_selector("#genuine-blocked:text-is('1.02%')")
     assert page.inner_text("#impostor-accepted") == "76.27%"  # 1 - 0.75^5
     assert BiometricPolicy.current().max_attempts == 3  # nothing saved yet
     screenshot(page, "desk-policy-preview")

@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 
 from participants.models import CredentialCounter
 from participants.services.credentials import LIMITS, credential_check
-from tests.conftest import require_services
+from tests.conftest import require_services, totp_code
 
 LIMIT = LIMITS["password"].per_account
 COOL_OFF = LIMITS["password"].cool_off_seconds
@@ -28,10 +28,13 @@ def _en(client):
     return client
 
 
-def _login_door(path: str, username: str, password: str, address="10.0.0.1"):
-    """Post one password to a page login form; return the response."""
+def _login_door(path: str, user, password: str, address="10.0.0.1"):
+    """Post one password (and for staff the TOTP code) to a page login form."""
     client = _en(Client(REMOTE_ADDR=address))
-    return client.post(path, {"username": username, "password": password})
+    data = {"username": user.username, "password": password}
+    if user.is_staff:
+        data["otp_token"] = totp_code(user)
+    return client.post(path, data)
 
 
 def _token(username: str, password: str, address="10.0.0.1"):
@@ -55,7 +58,7 @@ def test_every_password_door_pauses_after_the_limit_even_for_the_right_password(
     def attempt(password):
         if door == "api":
             return _token(user.username, password)
-        return _login_door(reverse(door), user.username, password)
+        return _login_door(reverse(door), user, password)
 
     with time_machine.travel("2026-12-01 09:00", tick=False) as clock:
         for _ in range(LIMIT):

@@ -9,6 +9,8 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from tests.conftest import staff_login
+
 pytestmark = pytest.mark.django_db
 TOKEN = "/api/v1/auth/token/"
 
@@ -84,10 +86,7 @@ def test_logout_everywhere_from_a_page(participant_user):
 def test_staff_sessions_end_after_fifteen_idle_minutes(front_office_user):
     desk = Client()
     with time_machine.travel("2026-12-01 09:00", tick=False) as clock:
-        desk.post(
-            reverse("frontoffice:login"),
-            {"username": front_office_user.username, "password": "Rahasia-123"},
-        )
+        staff_login(front_office_user, desk)
         assert desk.get(reverse("frontoffice:index")).status_code == 200
         clock.shift(dt.timedelta(minutes=14))
         assert desk.get(reverse("frontoffice:index")).status_code == 200  # slides

@@ -38,3 +38,11 @@ class Command(BaseCommand):
         )
         if result.generated_password:
             self.stdout.write(f"password (shown once): {result.generated_password}")
+        if result.two_factor:
+            setup = result.two_factor
+            self.stdout.write(f"authenticator secret (shown once): {setup.secret}")
+            self.stdout.write(f"authenticator URL: {setup.config_url}")
+            self.stdout.write(
+                "recovery codes (single use, shown once): "
+                + " ".join(setup.recovery_codes)
+            )
