@@ -8,7 +8,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from jmo_portal.exceptions import ApplicationError
+from participants.data_update_views import next_step_url, step_context
 from participants.decorators import participant_required
+from participants.selectors import data_update_status
 from participants.services.audit import audit_staff_view
 
 from .models import FaceReference, SelfieAttempt
@@ -80,6 +82,28 @@ def _no_file_message() -> str:
     from django.utils.translation import gettext
 
     return gettext("Choose or take a photo first.")
+
+
+@participant_required
+def update_selfie(request):
+    """The data update's selfie step: blocked, no reference (desk), done, or go."""
+    status = data_update_status(participant=request.participant)
+    if status.update is None:
+        return redirect("participants:update")
+    if status.done["biometric"]:
+        return redirect(next_step_url(request.participant))
+    here = reverse("biometrics:update-selfie")
+    return render(
+        request,
+        "biometrics/update_selfie.html",
+        {
+            **step_context(status, "biometric"),
+            "selfie": biometric_status(participant=request.participant),
+            "has_reference": request.participant.face_references.exists(),
+            "guidance_url": reverse("biometrics:guidance") + "?next=" + here,
+            "blocked_tutorial_url": tutorial_url("when-blocked"),
+        },
+    )
 
 
 @never_cache

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api
+from . import api, desk_api
 
 app_name = "frontoffice_api"
 urlpatterns = [
@@ -9,6 +9,21 @@ urlpatterns = [
         "desk/blocks/<int:pk>/unblock/",
         api.BlockUnblockApi.as_view(),
         name="unblock",
+    ),
+    path(
+        "desk/participants/",
+        desk_api.DeskParticipantListApi.as_view(),
+        name="participants",
+    ),
+    path(
+        "desk/participants/<int:pk>/reference/",
+        desk_api.DeskReferenceEnrolApi.as_view(),
+        name="participant-reference",
+    ),
+    path(
+        "desk/participants/<int:pk>/data-update/",
+        desk_api.DeskDataUpdateApi.as_view(),
+        name="participant-data-update",
     ),
     path("policy/", api.PolicyApi.as_view(), name="policy"),
 ]

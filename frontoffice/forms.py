@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from participants.models import EmergencyRelation, Gender, MaritalStatus
+
 from .models import VisitReason
 from .policy import FIELDS
 
@@ -11,7 +13,7 @@ class SearchForm(forms.Form):
     )
 
 
-class UnblockForm(forms.Form):
+class IdentityChecklistForm(forms.Form):
     """The in-person identity checklist: every box must be ticked."""
 
     ektp_seen = forms.BooleanField(label=_("I have seen the original e-KTP."))
@@ -22,20 +24,67 @@ class UnblockForm(forms.Form):
         label=_("The person's face matches the e-KTP photo.")
     )
     reason = forms.CharField(
-        label=_("Reason for the unblock"),
+        label=_("Reason"),
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class UnblockForm(IdentityChecklistForm):
     photo = forms.FileField(
         label=_("New reference photo (optional, from the desk camera)"),
         required=False,
     )
 
-    def clean_reason(self) -> str:
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise forms.ValidationError(_("Give the reason for the unblock."))
-        return reason
+
+class ReferenceForm(IdentityChecklistForm):
+    photo = forms.FileField(label=_("Reference photo (from the desk camera)"))
+
+
+class DeskDataUpdateForm(forms.Form):
+    """The data update at the desk: documents seen, every field, a reason."""
+
+    ktp_seen = forms.BooleanField(label=_("I have seen the original e-KTP."))
+    kk_seen = forms.BooleanField(label=_("I have seen the original family card (KK)."))
+    full_name = forms.CharField(label=_("Full name as on the e-KTP"), max_length=200)
+    nik = forms.CharField(label="NIK", max_length=24)
+    birth_date = forms.DateField(
+        label=_("Birth date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices)
+    phone = forms.CharField(label=_("Mobile phone number"), max_length=30)
+    address = forms.CharField(label=_("Home address"), max_length=300)
+    postal_code = forms.CharField(label=_("Postal code (5 digits)"), max_length=10)
+    kk_number = forms.CharField(label=_("Family card (KK) number"), max_length=30)
+    mother_maiden_name = forms.CharField(
+        label=_("Mother's maiden name"), max_length=200
+    )
+    marital_status = forms.ChoiceField(
+        label=_("Marital status"), choices=MaritalStatus.choices
+    )
+    npwp = forms.CharField(label=_("NPWP (optional)"), max_length=30, required=False)
+    emergency_name = forms.CharField(label=_("Emergency contact"), max_length=200)
+    emergency_relation = forms.ChoiceField(
+        label=_("Relation"), choices=EmergencyRelation.choices
+    )
+    emergency_phone = forms.CharField(
+        label=_("Emergency contact's phone"), max_length=30
+    )
+    reason = forms.CharField(
+        label=_("Reason (what was checked or corrected)"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    DOCUMENTS = {"ktp_seen": "ktp", "kk_seen": "kk"}
+
+    def service_arguments(self) -> dict:
+        """documents_seen, corrections and reason for `desk_data_update`."""
+        data = dict(self.cleaned_data)
+        documents = [doc for box, doc in self.DOCUMENTS.items() if data.pop(box)]
+        reason = data.pop("reason")
+        return {"documents_seen": documents, "corrections": data, "reason": reason}
 
 
 class DecisionForm(forms.Form):

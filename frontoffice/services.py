@@ -9,13 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from biometrics.models import FaceReferenceSource
+from biometrics.models import FaceReference, FaceReferenceSource
 from biometrics.services import face_reference_create
 from claims.models import Claim, ClaimStatus
 from claims.services import claim_approve, claim_reject
 from jmo_portal.exceptions import ApplicationError
 from notifications.services import notification_send
-from participants.models import Block
+from participants.models import Block, DataUpdate, Participant
+from participants.services.data_update_desk import data_update_desk_confirm
 from participants.services.guards import block_lift
 
 from .models import (
@@ -39,17 +40,7 @@ def desk_unblock(
     The new reference and the lift are one transaction: a photo that cannot be
     a reference leaves the block in place.
     """
-    reason = (reason or "").strip()
-    if identity_checked is not True:
-        raise ApplicationError(
-            _(
-                "Complete the identity checklist: the e-KTP was seen, matches the "
-                "person, and the face matches the e-KTP photo."
-            ),
-            code="identity_not_checked",
-        )
-    if not reason:
-        raise ApplicationError(_("Give the reason for the unblock."), code="reason")
+    reason = _identity_checked_reason(identity_checked, reason)
     if block.lifted_at is not None:
         raise ApplicationError(
             _("This block was already lifted."), code="already_lifted", status=409
@@ -66,6 +57,71 @@ def desk_unblock(
         block = block_lift(block=block, actor=actor, reason=reason)
         _notify_unblocked(block)
     return block
+
+
+def _identity_checked_reason(identity_checked: bool, reason: str) -> str:
+    """The in-person checklist is done and a reason given; returns the reason."""
+    if identity_checked is not True:
+        raise ApplicationError(
+            _(
+                "Complete the identity checklist: the e-KTP was seen, matches the "
+                "person, and the face matches the e-KTP photo."
+            ),
+            code="identity_not_checked",
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(_("Write down the reason."), code="reason")
+    return reason
+
+
+def desk_reference_enrol(
+    *,
+    participant: Participant,
+    actor: AbstractBaseUser,
+    image: bytes | IO[bytes],
+    reason: str,
+    identity_checked: bool,
+) -> FaceReference:
+    """Enrol (or re-take) the reference photo with the desk camera, audited.
+
+    It never lifts a block: a blocked member is unblocked with `desk_unblock`.
+    """
+    reason = _identity_checked_reason(identity_checked, reason)
+    return face_reference_create(
+        participant=participant,
+        image=image,
+        source=FaceReferenceSource.DESK,
+        actor=actor,
+        reason=reason,
+    )
+
+
+def desk_data_update(
+    *,
+    participant: Participant,
+    actor: AbstractBaseUser,
+    documents_seen: list[str],
+    corrections: dict,
+    reason: str,
+) -> DataUpdate:
+    """The whole data update at the desk; a reference photo must be on file first."""
+    if not participant.face_references.exists():
+        raise ApplicationError(
+            _(
+                "This member has no reference photo yet: take it with the desk "
+                "camera first, then confirm the data."
+            ),
+            code="no_reference",
+            status=409,
+        )
+    return data_update_desk_confirm(
+        participant=participant,
+        actor=actor,
+        documents_seen=documents_seen,
+        corrections=corrections,
+        reason=reason,
+    )
 
 
 def _notify_unblocked(block: Block) -> None:

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import policy_views, queue_views, review_views, views
+from . import member_views, policy_views, queue_views, review_views, views
 
 app_name = "frontoffice"
 urlpatterns = [
@@ -13,6 +13,16 @@ urlpatterns = [
         name="logout",
     ),
     path("desk/participants/<int:pk>/", views.participant, name="participant"),
+    path(
+        "desk/participants/<int:pk>/reference/",
+        member_views.reference,
+        name="reference",
+    ),
+    path(
+        "desk/participants/<int:pk>/data-update/",
+        member_views.data_update,
+        name="data-update",
+    ),
     path("desk/blocks/<int:pk>/unblock/", views.unblock, name="unblock"),
     path(
         "desk/selfies/<int:pk>/thumbnail/",

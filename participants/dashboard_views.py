@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from . import selectors
 from .chart import balance_chart_svg, full_rupiah
 from .decorators import participant_required
+from .services.data_update import data_update_is_valid
 
 
 def _staff_to_desk(view):
@@ -69,6 +70,7 @@ def dashboard(request):
                 selectors.yearly_balance_points(participant=participant)
             ),
             "notifications": selectors.notification_list(participant=participant),
+            "data_valid": data_update_is_valid(participant=participant),
         },
     )
 
@@ -83,5 +85,6 @@ def profile(request):
         {
             "participant": participant,
             "membership": selectors.membership_get(participant=participant),
+            "data": selectors.data_update_status(participant=participant),
         },
     )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jmo_portal.exceptions import ApplicationError
 
+from .models import EmergencyRelation, MaritalStatus
 from .services.credentials import CredentialThrottled, client_address
 from .services.two_factor import needs_second_factor, staff_second_factor_check
 from .validators import digits_only, normalize_phone, validate_kpj, validate_nik
@@ -203,3 +204,65 @@ class EmailLoginForm(GuardedLoginMixin, AuthenticationForm):
         # Participant usernames are stored lowercased (account_create); staff
         # usernames are left as typed.
         return username.lower() if "@" in username else username
+
+
+class ContactForm(forms.Form):
+    phone = forms.CharField(
+        label=_("Mobile phone number"),
+        max_length=30,
+        help_text=_("We send a code to this number to check it."),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    address = forms.CharField(
+        label=_("Home address"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
+    )
+    postal_code = forms.CharField(
+        label=_("Postal code (5 digits)"),
+        max_length=10,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+
+
+class PhoneCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("6-digit code from the SMS"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}
+        ),
+    )
+
+
+class PopulationForm(forms.Form):
+    kk_number = forms.CharField(
+        label=_("Family card (KK) number, 16 digits"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    mother_maiden_name = forms.CharField(
+        label=_("Mother's maiden name"), max_length=200
+    )
+    marital_status = forms.ChoiceField(
+        label=_("Marital status"),
+        choices=[("", "—"), *MaritalStatus.choices],
+    )
+    npwp = forms.CharField(
+        label=_("NPWP (tax number, optional)"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+
+
+class EmergencyForm(forms.Form):
+    name = forms.CharField(label=_("Name of your emergency contact"), max_length=200)
+    relation = forms.ChoiceField(
+        label=_("Relation to you"), choices=[("", "—"), *EmergencyRelation.choices]
+    )
+    phone = forms.CharField(
+        label=_("Their mobile phone number"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"type": "tel"}),
+    )

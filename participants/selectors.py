@@ -12,7 +12,23 @@ from dataclasses import dataclass
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 
-from .models import Contribution, Employer, Employment, Participant, YearlyBalance
+from .models import (
+    Contribution,
+    DataUpdate,
+    Employer,
+    Employment,
+    Participant,
+    ParticipantProfile,
+    YearlyBalance,
+)
+from .services.data_update import (
+    SECTIONS,
+    data_update_is_valid,
+    data_update_open_get,
+    data_update_valid_until,
+    missing_sections,
+    profile_get,
+)
 
 CONTRIBUTIONS_PER_PAGE = 12
 # Thirty years of contributions plus the current year.
@@ -114,3 +130,52 @@ def notification_list(
     from notifications.selectors import notification_list
 
     return list(notification_list(participant=participant)[:limit])
+
+
+@dataclass(frozen=True)
+class DataUpdateStatus:
+    """The data update as the pages and the API show it to its owner."""
+
+    participant: Participant
+    profile: ParticipantProfile
+    update: DataUpdate | None
+    confirmed_at: dt.datetime | None
+    valid_until: dt.datetime | None
+    valid: bool
+    missing: list
+    employments: list
+
+    @property
+    def done(self) -> dict:
+        return {name: name not in self.missing for name in SECTIONS}
+
+    @property
+    def next_section(self) -> str | None:
+        return self.missing[0] if self.missing else None
+
+
+def data_update_status(*, participant: Participant) -> DataUpdateStatus:
+    """Sections still to do in the open update; nothing when the data is valid."""
+    # Re-read: a section saved in this request may have changed the row.
+    participant.refresh_from_db(fields=["phone", "npwp", "profile_confirmed_at"])
+    update = data_update_open_get(participant=participant)
+    valid = data_update_is_valid(participant=participant)
+    missing = (
+        []
+        if update is None and valid
+        else missing_sections(participant=participant, update=update)
+    )
+    return DataUpdateStatus(
+        participant=participant,
+        profile=profile_get(participant=participant),
+        update=update,
+        confirmed_at=participant.profile_confirmed_at,
+        valid_until=data_update_valid_until(participant=participant),
+        valid=valid,
+        missing=missing,
+        employments=list(
+            Employment.objects.filter(participant=participant)
+            .select_related("employer")
+            .order_by("-start")
+        ),
+    )

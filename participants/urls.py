@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import dashboard_views, views
+from . import dashboard_views, data_update_views, views
 from .forms import EmailLoginForm
 
 app_name = "participants"
@@ -58,4 +58,32 @@ urlpatterns = [
     # The participant's own pages (dashboard_views.py)
     path("dashboard/", dashboard_views.dashboard, name="dashboard"),
     path("profile/", dashboard_views.profile, name="profile"),
+    # The data update, pengkinian data (data_update_views.py); the selfie step
+    # is biometrics:update-selfie.
+    path("profile/update/", data_update_views.update, name="update"),
+    path(
+        "profile/update/membership/",
+        data_update_views.membership,
+        name="update-membership",
+    ),
+    path(
+        "profile/update/contact/",
+        data_update_views.section,
+        {"step": "contact"},
+        name="update-contact",
+    ),
+    path("profile/update/phone/", data_update_views.phone, name="update-phone"),
+    path(
+        "profile/update/population/",
+        data_update_views.section,
+        {"step": "population"},
+        name="update-population",
+    ),
+    path(
+        "profile/update/emergency/",
+        data_update_views.section,
+        {"step": "emergency"},
+        name="update-emergency",
+    ),
+    path("profile/update/review/", data_update_views.review, name="update-review"),
 ]

@@ -165,6 +165,28 @@ def worker_env(**extra: str) -> dict:
     }
 
 
+@pytest.fixture(scope="session")
+def bank_simulator(tmp_path_factory):
+    from claims.bank.harness import BankSimulator
+
+    sim = BankSimulator(tmp_path_factory.mktemp("bank") / "bank.sqlite3")
+    yield sim
+    sim.stop()
+
+
+@pytest.fixture
+def bank(bank_simulator, settings):
+    """The shared simulator with default switches; transfers settle at once.
+
+    Ask for it before `celery_worker` and the worker pays through it too.
+    """
+    from tests.claims.helpers import DEFAULT_FLAGS
+
+    settings.BANK_API_URL = bank_simulator.url
+    bank_simulator.flags(**DEFAULT_FLAGS)
+    return bank_simulator
+
+
 @pytest.fixture
 def celery_worker(transactional_db):
     """A real `celery worker` process on Redis, sharing the test database and media.
@@ -176,7 +198,7 @@ def celery_worker(transactional_db):
 
     app.control.purge()
     log = Path(settings.MEDIA_ROOT) / f"worker-{time.time_ns()}.log"
-    worker = Worker(worker_env(), log)
+    worker = Worker(worker_env(BANK_API_URL=settings.BANK_API_URL), log)
     worker.start()
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = False

@@ -89,9 +89,10 @@ def data_update_desk_confirm(
     participant = Participant.objects.get(pk=participant.pk)
     profile = profile_get(participant=participant)
     person, extra = _desk_values(participant, profile, corrections)
-    identity_before = {f: str(getattr(participant, f)) for f in IDENTITY_FIELDS}
+    before = {f: str(getattr(participant, f)) for f in IDENTITY_FIELDS}
+    changed = []
     for target, values in ((participant, person), (profile, extra)):
-        record_changes(
+        changed += record_changes(
             participant=participant,
             target=target,
             values=values,
@@ -102,18 +103,14 @@ def data_update_desk_confirm(
     _desk_validate(participant, profile)
     participant.save()
     profile.save()
-    identity_after = {f: str(getattr(participant, f)) for f in IDENTITY_FIELDS}
-    if identity_after != identity_before:
-        changed = [
-            f for f in IDENTITY_FIELDS if identity_after[f] != identity_before[f]
-        ]
+    if identity := [f for f in IDENTITY_FIELDS if f in changed]:
         audit_record(
             actor=actor,
             action="identity_correct",
             participant=participant,
             reason=reason,
-            old_value={f: identity_before[f] for f in changed},
-            new_value={f: identity_after[f] for f in changed},
+            old_value={f: before[f] for f in identity},
+            new_value={f: str(getattr(participant, f)) for f in identity},
         )
     now = timezone.now()
     update.channel = DataUpdateChannel.DESK
@@ -134,7 +131,7 @@ def data_update_desk_confirm(
         action="data_update_desk",
         participant=participant,
         reason=reason,
-        new_value={"documents_seen": seen, "fields": sorted(corrections)},
+        new_value={"documents_seen": seen, "fields": sorted(changed)},
     )
     return confirm(participant, update, actor=actor)
 

@@ -66,6 +66,37 @@ def page(browser, live_server):
     context.close()
 
 
+@pytest.fixture
+def bank_sim(tmp_path, settings, live_server):
+    """A bank simulator of the test's own that calls back to the live server."""
+    from claims.bank.harness import BankSimulator
+
+    sim = BankSimulator(tmp_path / "bank.sqlite3", flags={"settle_delay_ms": 400})
+    settings.BANK_API_URL = sim.url
+    settings.SITE_URL = live_server.url  # the simulator calls back here
+    yield sim
+    sim.stop()
+
+
+@pytest.fixture
+def camera_page(playwright_instance, live_server, tmp_path):
+    """A phone-sized page whose camera films Obama (demo photo 4)."""
+    from tests.biometrics import images
+    from tests.e2e.y4m import photo_to_y4m
+
+    y4m = photo_to_y4m(
+        images.photo("obama", 4), tmp_path / "obama-4.y4m", frames=60, noise=1.5
+    )
+    browser = launch(playwright_instance, fake_camera_flags(y4m))
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 412, "height": 915}, locale="id-ID"
+    )
+    page = context.new_page()
+    page.set_default_timeout(20000)
+    yield page
+    browser.close()
+
+
 def screenshot(page, name: str) -> Path:
     """Save a full-page screenshot for review (git-ignored folder)."""
     SCREENSHOTS.mkdir(exist_ok=True)

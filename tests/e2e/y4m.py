@@ -7,9 +7,18 @@ from PIL import Image, ImageOps
 
 
 def photo_to_y4m(
-    photo: Path, out: Path, width: int = 640, height: int = 480, frames: int = 5
+    photo: Path,
+    out: Path,
+    width: int = 640,
+    height: int = 480,
+    frames: int = 5,
+    noise: float = 0.0,
 ) -> Path:
-    """Fit the photo inside the frame without stretching, pad with grey, write Y4M."""
+    """Fit the photo inside the frame without stretching, pad with grey, write Y4M.
+
+    `noise` adds a camera's sensor noise (standard deviation in levels), new in
+    every frame: two shots are then never the same pixels, as with a real camera.
+    """
     with Image.open(photo) as img:
         img = ImageOps.exif_transpose(img).convert("RGB")
         img.thumbnail((width, height), Image.Resampling.LANCZOS)
@@ -26,11 +35,14 @@ def photo_to_y4m(
         return plane.reshape(height // 2, 2, width // 2, 2).mean(axis=(1, 3))
 
     planes = [y, subsample(cb), subsample(cr)]
-    frame = b"".join(
-        np.clip(np.rint(p), 0, 255).astype(np.uint8).tobytes() for p in planes
-    )
+    rng = np.random.default_rng(0)
     with out.open("wb") as fh:
         fh.write(f"YUV4MPEG2 W{width} H{height} F30:1 Ip A1:1\n".encode())
         for _ in range(frames):
+            luma = y + rng.normal(0, noise, y.shape) if noise else y
+            frame = b"".join(
+                np.clip(np.rint(p), 0, 255).astype(np.uint8).tobytes()
+                for p in [luma, *planes[1:]]
+            )
             fh.write(b"FRAME\n" + frame)
     return out

@@ -102,6 +102,8 @@ FRONTOFFICE = {
     "login": ("get", None, [200] * 6),
     "participant": ("get", "participant", [*NOT_STAFF, 200, 403, 200]),
     "unblock": ("get", "block", [*NOT_STAFF, 200, 403, 200]),
+    "reference": ("get", "participant", [*NOT_STAFF, 200, 403, 200]),
+    "data-update": ("get", "participant", [*NOT_STAFF, 200, 403, 200]),
     "selfie-thumbnail": ("get", "selfie", [*NOT_STAFF, 200, 403, 200]),
     "audit": ("get", None, [*NOT_STAFF, 403, 403, 200]),
     "policy": ("get", None, [*NOT_STAFF, 403, 403, 200]),
@@ -121,6 +123,9 @@ FRONTOFFICE_API = {
     "blocks": ("get", None, [401, 403, 403, 200, 403, 200]),
     "unblock": ("post", "block", [401, 403, 403, 400, 403, 400]),
     "policy": ("get", None, [401, 403, 403, 403, 403, 200]),
+    "participants": ("get", None, [401, 403, 403, 200, 403, 200]),
+    "participant-reference": ("post", "participant", [401, 403, 403, 400, 403, 400]),
+    "participant-data-update": ("post", "participant", [401, 403, 403, 409, 403, 409]),
 }
 
 
@@ -266,6 +271,10 @@ PARTICIPANT_OWN = {
     "participants_api:contributions": [401, 200, 200, 403, 403, 403],
     "participants:dashboard": [TO_LOGIN, 200, 200, 302, 302, 302],  # staff: desk
     "participants:profile": [TO_LOGIN, 200, 200, 302, 302, 302],
+    "participants:update": [TO_LOGIN, 200, 200, 403, 403, 403],
+    "participants:update-review": [TO_LOGIN, 302, 302, 403, 403, 403],
+    "biometrics:update-selfie": [TO_LOGIN, 302, 302, 403, 403, 403],
+    "participants_api:profile": [401, 200, 200, 403, 403, 403],
     "notifications:inbox": [TO_LOGIN, 200, 200, 403, 403, 403],
 }
 

@@ -1,0 +1,105 @@
+"""API v1 for the desk's member work: search, enrol a reference photo, data update."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from jmo_portal.api import Pagination
+from participants.models import Participant
+
+from .api import DeskParticipantSerializer
+from .roles import IsFrontOffice
+from .selectors import participant_search
+from .services import desk_data_update, desk_reference_enrol
+
+_ERRORS = {400: None, 401: None, 403: None, 404: None, 409: None}
+
+
+class DeskParticipantListApi(APIView):
+    permission_classes = [IsFrontOffice]
+
+    @extend_schema(
+        operation_id="desk_participants_list",
+        parameters=[
+            inline_serializer(
+                "DeskParticipantQuery", {"q": serializers.CharField(required=False)}
+            )
+        ],
+        responses=DeskParticipantSerializer(many=True),
+    )
+    def get(self, request):
+        paginator = Pagination()
+        page = paginator.paginate_queryset(
+            participant_search(q=request.query_params.get("q", "")),
+            request,
+            view=self,
+        )
+        return paginator.get_paginated_response(
+            DeskParticipantSerializer(page, many=True).data
+        )
+
+
+class DeskReferenceEnrolApi(APIView):
+    permission_classes = [IsFrontOffice]
+    parser_classes = [MultiPartParser, FormParser]
+
+    class InputSerializer(serializers.Serializer):
+        image = serializers.FileField()
+        reason = serializers.CharField(allow_blank=True, max_length=500, default="")
+        identity_checked = serializers.BooleanField(default=False)
+
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        source = serializers.CharField()
+        created_at = serializers.DateTimeField()
+
+    @extend_schema(
+        operation_id="desk_participant_reference",
+        request={"multipart/form-data": InputSerializer},
+        responses={201: OutputSerializer, **_ERRORS},
+    )
+    def post(self, request, pk: int):
+        participant = get_object_or_404(Participant, pk=pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        reference = desk_reference_enrol(
+            participant=participant,
+            actor=request.user,
+            image=data.validated_data["image"],
+            reason=data.validated_data["reason"],
+            identity_checked=data.validated_data["identity_checked"],
+        )
+        return Response(self.OutputSerializer(reference).data, status=201)
+
+
+class DeskDataUpdateApi(APIView):
+    permission_classes = [IsFrontOffice]
+
+    class InputSerializer(serializers.Serializer):
+        documents_seen = serializers.ListField(
+            child=serializers.ChoiceField(["ktp", "kk"]), default=list
+        )
+        corrections = serializers.DictField(default=dict)
+        reason = serializers.CharField(allow_blank=True, max_length=300, default="")
+
+    class OutputSerializer(serializers.Serializer):
+        confirmed_at = serializers.DateTimeField()
+        documents_seen = serializers.ListField(child=serializers.CharField())
+        channel = serializers.CharField()
+
+    @extend_schema(
+        operation_id="desk_participant_data_update",
+        request=InputSerializer,
+        responses={200: OutputSerializer, **_ERRORS},
+    )
+    def post(self, request, pk: int):
+        participant = get_object_or_404(Participant, pk=pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        update = desk_data_update(
+            participant=participant, actor=request.user, **data.validated_data
+        )
+        return Response(self.OutputSerializer(update).data)

@@ -1,0 +1,61 @@
+"""A new member as the registry delivers one: a CSV row and a photo, loaded by
+`import_members` — the start of the journey tests (API and browser)."""
+
+import csv
+import datetime as dt
+import shutil
+from io import StringIO
+from pathlib import Path
+
+from django.core.management import call_command
+from django.utils import timezone
+
+from participants.models import Participant
+from participants.services.registry import MEMBER_COLUMNS
+from tests.factories import nik_for
+
+FACES = Path(__file__).resolve().parents[1] / "demo" / "faces"
+PASSWORD = "Rahasia-Baru-2026"
+# A complete data update as a member types it.
+CONTACT = {"phone": "0813 2222 3333", "address": "Jl. Gatot Subroto 12, Purwokerto",
+           "postal_code": "53116"}  # fmt: skip
+POPULATION = {"kk_number": "3302011501150003", "mother_maiden_name": "Sri Rahayu",
+              "marital_status": "married", "npwp": ""}  # fmt: skip
+EMERGENCY = {"name": "Wulan Sari", "relation": "spouse", "phone": "081344445555"}
+
+
+def registry_member(
+    tmp_path: Path, *, photo: tuple[str, int] | None = ("ag_obama", 1)
+) -> Participant:
+    """Write a one-member registry CSV (left work 3 months ago) and import it."""
+    today = timezone.localdate()
+    born = dt.date(1988, 3, 14)
+    end = (today.replace(day=1) - dt.timedelta(days=80)).replace(day=1)
+    row = {
+        "nik": nik_for(born, "M", 4242),
+        "kpj": "31234567890",
+        "full_name": "Bambang Prasetyo",
+        "birth_date": born.isoformat(),
+        "gender": "M",
+        "email": "bambang@example.id",
+        "phone": "081211110000",
+        "employer": "PT Sinar Purwokerto",
+        "membership_start": (end.replace(year=end.year - 2)).isoformat(),
+        "membership_end": end.isoformat(),
+        "monthly_wage": "4500000",
+        "photo": "",
+    }
+    photos = tmp_path / "photos"
+    photos.mkdir(exist_ok=True)
+    if photo is not None:
+        shutil.copy(FACES / photo[0] / f"{photo[1]}.jpg", photos / "bambang.jpg")
+        row["photo"] = "bambang.jpg"
+    path = tmp_path / "registry.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=MEMBER_COLUMNS)
+        writer.writeheader()
+        writer.writerow(row)
+    call_command(
+        "import_members", str(path), "--photos", str(photos), stdout=StringIO()
+    )
+    return Participant.objects.get(kpj=row["kpj"])
