@@ -51,10 +51,16 @@ class DeskReferenceEnrolApi(APIView):
         reason = serializers.CharField(allow_blank=True, max_length=500, default="")
         identity_checked = serializers.BooleanField(default=False)
 
+        class Meta:
+            ref_name = "DeskReferenceEnrolInput"
+
     class OutputSerializer(serializers.Serializer):
         id = serializers.IntegerField()
         source = serializers.CharField()
         created_at = serializers.DateTimeField()
+
+        class Meta:
+            ref_name = "DeskReferenceEnrolOutput"
 
     @extend_schema(
         operation_id="desk_participant_reference",
@@ -85,10 +91,16 @@ class DeskDataUpdateApi(APIView):
         corrections = serializers.DictField(default=dict)
         reason = serializers.CharField(allow_blank=True, max_length=300, default="")
 
+        class Meta:
+            ref_name = "DeskDataUpdateInput"
+
     class OutputSerializer(serializers.Serializer):
         confirmed_at = serializers.DateTimeField()
         documents_seen = serializers.ListField(child=serializers.CharField())
         channel = serializers.CharField()
+
+        class Meta:
+            ref_name = "DeskDataUpdateOutput"
 
     @extend_schema(
         operation_id="desk_participant_data_update",

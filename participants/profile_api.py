@@ -186,6 +186,9 @@ class ProfilePhoneVerifyApi(APIView):
     class InputSerializer(serializers.Serializer):
         code = serializers.CharField(max_length=12)
 
+        class Meta:
+            ref_name = "ProfilePhoneVerifyInput"
+
     @extend_schema(
         operation_id="profile_phone_verify",
         request=InputSerializer,

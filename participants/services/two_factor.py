@@ -21,7 +21,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from jmo_portal.exceptions import ApplicationError
 
-from .audit import audit_record
 from .credentials import credential_check
 
 RECOVERY_CODES = 10
@@ -55,11 +54,6 @@ def staff_two_factor_setup(
     static = StaticDevice.objects.create(user=user, name="recovery", confirmed=True)
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
     StaticToken.objects.bulk_create(StaticToken(device=static, token=c) for c in codes)
-    audit_record(
-        actor=None,
-        action="staff_two_factor_setup",
-        new_value={"username": user.get_username()},
-    )
     return TwoFactorSetup(
         secret=b32encode(key).decode(),
         config_url=totp.config_url,

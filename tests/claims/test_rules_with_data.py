@@ -12,7 +12,6 @@ from claims import services
 from claims.models import Claim, ClaimApproval, ClaimStatus, DocumentRequirement
 from jmo_portal.exceptions import ApplicationError
 from participants.models import AuditRecord, Block, BlockKind
-from tests.claims.conftest import bank, bank_simulator  # noqa: F401
 from tests.claims.helpers import make_participant, png_upload, ready_claim
 from tests.conftest import staff_api, staff_login
 from tests.factories import UserFactory

@@ -7,7 +7,6 @@ from django.urls import reverse
 from claims import services
 from claims.models import ClaimStatus
 from participants.models import AuditRecord
-from tests.claims.conftest import bank, bank_simulator  # noqa: F401
 from tests.claims.helpers import make_participant, png_upload, ready_claim
 from tests.factories import UserFactory
 from tests.frontoffice.conftest import login
