@@ -152,3 +152,12 @@ def test_staff_and_anonymous_get_no_claims(front_office_user):
     assert APIClient().get("/api/v1/claims/").status_code in (401, 403)
     staff = staff_api(front_office_user)
     assert staff.get("/api/v1/claims/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_json_null_body_is_a_clear_400_not_a_server_error(participant_api):
+    # Found by fuzzing the schema: `null` is valid JSON but not an object.
+    response = participant_api.post(
+        "/api/v1/claims/", "null", content_type="application/json"
+    )
+    assert response.status_code == 400
