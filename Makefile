@@ -4,6 +4,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
 PORT ?= 8000
 BANK_PORT ?= 8765
 
@@ -31,6 +32,11 @@ system-deps:
 
 install: $(STAMP) system-deps messages
 
+# Test and lint tools, for `make test` only.
+$(DEV_STAMP): $(STAMP) requirements-dev.txt
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $(DEV_STAMP)
+
 messages: $(STAMP)
 	@cd $(CURDIR) && $(PY) manage.py compilemessages -v 0 --ignore=.venv
 
@@ -44,15 +50,16 @@ run: install
 	@$(PY) manage.py demo_logins --url http://127.0.0.1:$(PORT)/
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
-check: $(STAMP)
+check: $(DEV_STAMP)
 	DJANGO_SETTINGS_MODULE=jmo_portal.settings_test $(PY) manage.py check
 	DJANGO_SETTINGS_MODULE=jmo_portal.settings_test $(PY) manage.py makemigrations --check --dry-run
 
-test: install lint check
+test: install $(DEV_STAMP) lint check
 	$(VENV)/bin/pytest tests
 
 ci:

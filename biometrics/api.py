@@ -1,4 +1,3 @@
-from django.core.exceptions import PermissionDenied
 from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
@@ -10,17 +9,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jmo_portal.exceptions import ApplicationError
+from participants.api import IsParticipant
 
 from .selectors import biometric_status, selfie_attempt_get
 from .services import selfie_submit
 
 
 class _ParticipantApi(APIView):
-    def participant(self, request):
-        participant = getattr(request.user, "participant", None)
-        if participant is None:
-            raise PermissionDenied
-        return participant
+    permission_classes = [IsParticipant]
 
 
 class BiometricStatusApi(_ParticipantApi):
@@ -34,7 +30,7 @@ class BiometricStatusApi(_ParticipantApi):
 
     @extend_schema(responses=OutputSerializer)
     def get(self, request):
-        data = biometric_status(participant=self.participant(request))
+        data = biometric_status(participant=request.participant)
         return Response(self.OutputSerializer(data).data)
 
 
@@ -61,7 +57,7 @@ class SelfieCreateApi(_ParticipantApi):
         },
     )
     def post(self, request):
-        participant = self.participant(request)
+        participant = request.participant
         image = request.FILES.get("image")
         if image is None:
             raise ApplicationError(
@@ -94,7 +90,7 @@ class SelfieDetailApi(_ParticipantApi):
 
     @extend_schema(responses={200: OutputSerializer, 404: None})
     def get(self, request, pk: int):
-        participant = self.participant(request)
+        participant = request.participant
         attempt = selfie_attempt_get(participant=participant, attempt_id=pk)
         state = biometric_status(participant=participant)
         data = {

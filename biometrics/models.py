@@ -9,14 +9,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from participants.models import Participant
+from participants.models import Participant, PolicySingleton
 
 # Chosen from `manage.py evaluate_faces` on the dev set (README, "Biometrics"):
 # face_recognition's 0.6 accepts ~22% of look-alike (SE/East-Asian) impostor pairs.
 DEFAULT_MATCH_THRESHOLD = Decimal("0.470")
 
 
-class BiometricPolicy(models.Model):
+class BiometricPolicy(PolicySingleton):
     """Singleton (pk=1): attempt limit, match threshold, quality and image limits."""
 
     max_attempts = models.PositiveSmallIntegerField(
@@ -87,11 +87,6 @@ class BiometricPolicy(models.Model):
 
     def __str__(self) -> str:
         return str(_("Biometric policy"))
-
-    @classmethod
-    def current(cls) -> "BiometricPolicy":
-        policy, _created = cls.objects.get_or_create(pk=1)
-        return policy
 
 
 class FaceReferenceSource(models.TextChoices):

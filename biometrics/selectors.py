@@ -28,6 +28,10 @@ def selfie_verified_since(
     )
 
 
+def face_reference_exists(*, participant: Participant) -> bool:
+    return participant.face_references.exists()
+
+
 def biometric_status(*, participant: Participant) -> dict:
     policy = BiometricPolicy.current()
     state = attempt_state(

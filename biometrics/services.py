@@ -1,4 +1,8 @@
-"""Biometric state changes: references, selfie submission, matching and purging."""
+"""Biometric state changes: references, selfie submission, matching and purging.
+
+Rules: selfie verification before an online claim and at the data update; only
+a real non-match counts towards the block (JHT_RULES.md, "Identity checks").
+"""
 
 import logging
 import time
@@ -29,6 +33,7 @@ from participants.services.guards import (
     attempt_reset,
     block_active,
 )
+from participants.services.policy import policy_singleton_update
 from participants.services.ratelimits import rate_hit
 
 from . import faces
@@ -145,6 +150,15 @@ def face_reference_create(
                 new_value={"reference_id": reference.pk, "source": source},
             )
     return reference
+
+
+def biometric_policy_update(
+    *, values: dict, actor: AbstractBaseUser, reason: str
+) -> dict[str, tuple]:
+    """Change the attempt limit, threshold and the other biometric policy numbers."""
+    return policy_singleton_update(
+        model=BiometricPolicy, values=values, actor=actor, reason=reason
+    )
 
 
 def _duplicate_error(previous: SelfieAttempt) -> ApplicationError:

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -34,10 +34,7 @@ def safe_next(value: str | None) -> str:
 
 
 def tutorial_url(slug: str) -> str:
-    try:
-        return reverse("tutorials:detail", kwargs={"slug": slug})
-    except NoReverseMatch:
-        return reverse("home") + "#tutorials"
+    return reverse("tutorials:detail", kwargs={"slug": slug})
 
 
 def _context(request, **extra) -> dict:

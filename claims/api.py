@@ -3,28 +3,21 @@
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jmo_portal.exceptions import ApplicationError
+from participants.api import IsParticipant
 
 from . import selectors, services
 from .bank.banks import BANKS
 from .models import Claim, ClaimType
-from .views import next_step
-
-
-def _participant(request):
-    participant = getattr(request.user, "participant", None)
-    if participant is None:
-        raise PermissionDenied(_("Only participants have claims."))
-    return participant
 
 
 def _claim(request, reference: str) -> Claim:
-    participant = _participant(request)
+    participant = request.participant
     claim = Claim.objects.filter(participant=participant, reference=reference).first()
     if claim is None:
         raise NotFound(_("No such claim."))
@@ -59,7 +52,7 @@ class ClaimOutputSerializer(serializers.Serializer):
     timeline = EventSerializer(source="events.all", many=True)
 
     def get_next_step(self, claim) -> str:
-        return next_step(claim)
+        return selectors.claim_next_step(claim=claim)
 
     def get_kpj_verified(self, claim) -> bool:
         return claim.kpj_verified_at is not None
@@ -103,16 +96,17 @@ def _out(claim: Claim, code=status.HTTP_200_OK) -> Response:
 
 
 class ClaimListCreateApi(APIView):
+    permission_classes = [IsParticipant]
     InputSerializer = ClaimStartInputSerializer
 
     @extend_schema(responses=ClaimOutputSerializer(many=True))
     def get(self, request):
-        claims = selectors.claim_list(participant=_participant(request))
+        claims = selectors.claim_list(participant=request.participant)
         return Response(ClaimOutputSerializer(claims, many=True).data)
 
     @extend_schema(request=InputSerializer, responses={201: ClaimOutputSerializer})
     def post(self, request):
-        participant = _participant(request)
+        participant = request.participant
         body = request.data if isinstance(request.data, dict) else {}
         forged = {"amount", "gross", "net", "tax", "status"} & set(body)
         if forged:
@@ -133,12 +127,15 @@ class ClaimListCreateApi(APIView):
 
 
 class ClaimDetailApi(APIView):
+    permission_classes = [IsParticipant]
+
     @extend_schema(responses=ClaimOutputSerializer)
     def get(self, request, reference):
         return _out(_claim(request, reference))
 
 
 class ClaimKpjCheckApi(APIView):
+    permission_classes = [IsParticipant]
     InputSerializer = KpjCheckInputSerializer
 
     @extend_schema(request=InputSerializer, responses=ClaimOutputSerializer)
@@ -152,6 +149,7 @@ class ClaimKpjCheckApi(APIView):
 
 
 class ClaimBankAccountApi(APIView):
+    permission_classes = [IsParticipant]
     InputSerializer = BankAccountInputSerializer
 
     @extend_schema(request=InputSerializer, responses=ClaimOutputSerializer)
@@ -166,6 +164,7 @@ class ClaimBankAccountApi(APIView):
 
 
 class ClaimDocumentApi(APIView):
+    permission_classes = [IsParticipant]
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     InputSerializer = DocumentInputSerializer
@@ -184,6 +183,8 @@ class ClaimDocumentApi(APIView):
 
 
 class ClaimSubmitApi(APIView):
+    permission_classes = [IsParticipant]
+
     @extend_schema(request=None, responses=ClaimOutputSerializer)
     def post(self, request, reference):
         claim = _claim(request, reference)

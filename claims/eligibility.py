@@ -1,5 +1,8 @@
 """Who may claim what, and from which date: pure functions over plain facts.
 
+Rules: claim types, waiting periods, the partial-claim rules and the "three
+green ticks" (JHT_RULES.md, "Claim types" and "The online channel").
+
 The caller (claims.selectors.eligibility_facts) loads the facts and the policy
 numbers; nothing here touches the database, so every rule is tested directly.
 """
@@ -7,6 +10,7 @@ numbers; nothing here touches the database, so every rule is tested directly.
 import datetime as dt
 from dataclasses import dataclass, field
 
+from dateutil.relativedelta import relativedelta
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -79,14 +83,7 @@ class Verdict:
 
 def add_months(day: dt.date, months: int) -> dt.date:
     """Same day `months` later; the last day of the month when it has fewer days."""
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, d)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
+    return day + relativedelta(months=months)
 
 
 def add_years(day: dt.date, years: int) -> dt.date:

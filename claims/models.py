@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from participants.models import Participant
+from participants.models import Participant, PolicySingleton
 
 
 class ClaimType(models.TextChoices):
@@ -48,7 +48,7 @@ ACTIVE_STATUSES = (
 )
 
 
-class ClaimPolicy(models.Model):
+class ClaimPolicy(PolicySingleton):
     """Singleton (pk=1): the claim numbers an admin may change. Policy."""
 
     online_cap = models.BigIntegerField(
@@ -87,11 +87,6 @@ class ClaimPolicy(models.Model):
 
     def __str__(self) -> str:
         return str(_("Claim policy"))
-
-    @classmethod
-    def current(cls) -> "ClaimPolicy":
-        policy, _created = cls.objects.get_or_create(pk=1)
-        return policy
 
 
 class DocumentRequirement(models.Model):

@@ -6,6 +6,11 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from biometrics.selectors import (
+    biometric_status,
+    face_reference_exists,
+    selfie_verified_since,
+)
 from participants.models import Participant
 from participants.services.data_update import data_update_is_valid
 
@@ -36,14 +41,6 @@ def policy_rules(policy: ClaimPolicy | None = None) -> eligibility.Rules:
     )
 
 
-def has_face_reference(participant: Participant) -> bool:
-    try:
-        from biometrics.models import FaceReference
-    except ImportError:  # biometrics not installed yet
-        return False
-    return FaceReference.objects.filter(participant=participant).exists()
-
-
 def partial_claimed(participant: Participant, exclude: Claim | None = None) -> bool:
     """A partial claim counts once it is submitted and not rejected or cancelled."""
     qs = Claim.objects.filter(participant=participant, claim_type__in=PARTIAL_TYPES)
@@ -69,7 +66,7 @@ def eligibility_facts(
         ),
         balance=participant.balance,
         profile_confirmed=data_update_is_valid(participant=participant),
-        has_face_reference=has_face_reference(participant),
+        has_face_reference=face_reference_exists(participant=participant),
         has_active_claim=active.exists(),
         partial_claimed=partial_claimed(participant, exclude=exclude),
         membership_start=participant.membership_start,
@@ -171,3 +168,37 @@ def claims_for_review() -> QuerySet[Claim]:
         .prefetch_related("documents")
         .order_by("sla_due", "submitted_at")
     )
+
+
+def documents_missing(*, claim: Claim) -> list[dict]:
+    have = set(claim.documents.values_list("kind", flat=True))
+    return [r for r in claim.requirements if r["kind"] not in have]
+
+
+def selfie_passed(*, claim: Claim) -> bool:
+    """True when the participant's face matched after the claim was started."""
+    attempt = selfie_verified_since(
+        participant=claim.participant, since=claim.created_at
+    )
+    return attempt is not None
+
+
+def biometric_blocked(*, claim: Claim) -> bool:
+    return bool(biometric_status(participant=claim.participant)["blocked"])
+
+
+def claim_next_step(*, claim: Claim) -> str:
+    """The first unfinished wizard step: a participant resumes where they left."""
+    if claim.status != ClaimStatus.DRAFT:
+        if claim.status == ClaimStatus.PAYOUT_FAILED:
+            return "bank"
+        return "detail"
+    if claim.kpj_verified_at is None:
+        return "kpj"
+    if claim.bank_verified_at is None:
+        return "bank"
+    if documents_missing(claim=claim):
+        return "documents"
+    if not selfie_passed(claim=claim):
+        return "selfie"
+    return "review"

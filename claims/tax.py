@@ -1,5 +1,7 @@
 """PPh 21 on JHT payouts: one pure function, integers of rupiah, tax rounded down.
 
+Rules: JHT_RULES.md, "Tax (PPh 21, final, withheld before payout)".
+
 - Paid within two calendar years of the first JHT payment (that year and the
   next): final tax in layers (0% up to Rp 50 jt, 5% above), and every payment in
   that window shares the layers, so earlier payouts use the zero-rate layer first.

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -22,7 +22,6 @@ from participants.decorators import participant_required
 from . import selectors, services
 from .forms import BankAccountForm, DocumentForm, KpjForm
 from .models import Channel, ClaimDocument, ClaimStatus
-from .services.identity import selfie_passed
 
 
 def own_claim(view):
@@ -40,34 +39,11 @@ def own_claim(view):
 
 
 def help_url() -> str:
-    try:
-        return reverse("tutorials:detail", kwargs={"slug": "claim-jht"})
-    except NoReverseMatch:
-        return reverse("home") + "#tutorials"
+    return reverse("tutorials:detail", kwargs={"slug": "claim-jht"})
 
 
 def branches_url() -> str:
-    try:
-        return reverse("tutorials:branches")
-    except NoReverseMatch:
-        return reverse("home") + "#tutorials"
-
-
-def next_step(claim) -> str:
-    """The first unfinished wizard step: a participant resumes where they left."""
-    if claim.status != ClaimStatus.DRAFT:
-        if claim.status == ClaimStatus.PAYOUT_FAILED:
-            return "bank"
-        return "detail"
-    if claim.kpj_verified_at is None:
-        return "kpj"
-    if claim.bank_verified_at is None:
-        return "bank"
-    if services.documents_missing(claim=claim):
-        return "documents"
-    if not selfie_passed(claim=claim):
-        return "selfie"
-    return "review"
+    return reverse("tutorials:branches")
 
 
 def wizard_steps(claim, current: str) -> list[dict]:
@@ -79,7 +55,7 @@ def wizard_steps(claim, current: str) -> list[dict]:
         "kpj": _("KPJ"), "bank": _("Bank"), "documents": _("Documents"),
         "selfie": _("Selfie"), "review": _("Review"),
     }  # fmt: skip
-    upcoming = next_step(claim)
+    upcoming = selectors.claim_next_step(claim=claim)
     done = True
     steps = []
     for name in names:
@@ -130,7 +106,7 @@ def start(request):
 
 @own_claim
 def resume(request, claim):
-    step = next_step(claim)
+    step = selectors.claim_next_step(claim=claim)
     if step == "detail":
         return redirect(claim.get_absolute_url())
     return redirect(f"claims:{step}", reference=claim.reference)
@@ -219,7 +195,7 @@ def documents(request, claim):
     rows = [{**r, "document": have.get(r["kind"])} for r in claim.requirements]
     return _render(
         request, "claims/step_documents.html", claim, "documents", rows=rows,
-        complete=not services.documents_missing(claim=claim),
+        complete=not selectors.documents_missing(claim=claim),
     )  # fmt: skip
 
 
@@ -227,13 +203,10 @@ def documents(request, claim):
 def selfie(request, claim):
     if response := _step_guard(claim, "selfie"):
         return response
-    if selfie_passed(claim=claim):
+    if selectors.selfie_passed(claim=claim):
         return redirect("claims:continue", reference=claim.reference)
     back = reverse("claims:continue", args=[claim.reference])
-    try:
-        guidance = reverse("biometrics:guidance") + "?next=" + back
-    except NoReverseMatch:
-        guidance = ""
+    guidance = reverse("biometrics:guidance") + "?next=" + back
     return _render(
         request, "claims/step_selfie.html", claim, "selfie", guidance=guidance
     )

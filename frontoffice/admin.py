@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from participants.models import AuditRecord
+from participants.models import AuditRecord, DataUpdate, ProfileChange
 
 from .models import DeskPolicy, WalkInTicket
 
@@ -45,3 +45,20 @@ class AuditRecordAdmin(ReadOnlyAdmin):
 # The participants app may register its own (read-only) admin first.
 if not admin.site.is_registered(AuditRecord):
     admin.site.register(AuditRecord, AuditRecordAdmin)
+
+
+@admin.register(ProfileChange)
+class ProfileChangeAdmin(ReadOnlyAdmin):
+    """The data update's history: who changed which field, old -> new."""
+
+    list_display = ["created_at", "participant", "field", "channel", "actor"]
+    list_filter = ["channel", "field"]
+    search_fields = ["participant__kpj"]
+
+
+@admin.register(DataUpdate)
+class DataUpdateAdmin(ReadOnlyAdmin):
+    list_display = ["participant", "channel", "started_at", "confirmed_at"]
+    list_filter = ["channel"]
+    search_fields = ["participant__kpj"]
+    exclude = ["code_hash"]

@@ -1,7 +1,11 @@
 """API v1 for the desk's member work: search, enrol a reference photo, data update."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    extend_schema,
+    extend_schema_serializer,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -46,21 +50,17 @@ class DeskReferenceEnrolApi(APIView):
     permission_classes = [IsFrontOffice]
     parser_classes = [MultiPartParser, FormParser]
 
+    @extend_schema_serializer(component_name="DeskReferenceInput")
     class InputSerializer(serializers.Serializer):
         image = serializers.FileField()
         reason = serializers.CharField(allow_blank=True, max_length=500, default="")
         identity_checked = serializers.BooleanField(default=False)
 
-        class Meta:
-            ref_name = "DeskReferenceEnrolInput"
-
+    @extend_schema_serializer(component_name="DeskReferenceOutput")
     class OutputSerializer(serializers.Serializer):
         id = serializers.IntegerField()
         source = serializers.CharField()
         created_at = serializers.DateTimeField()
-
-        class Meta:
-            ref_name = "DeskReferenceEnrolOutput"
 
     @extend_schema(
         operation_id="desk_participant_reference",
@@ -84,6 +84,7 @@ class DeskReferenceEnrolApi(APIView):
 class DeskDataUpdateApi(APIView):
     permission_classes = [IsFrontOffice]
 
+    @extend_schema_serializer(component_name="DeskDataUpdateInput")
     class InputSerializer(serializers.Serializer):
         documents_seen = serializers.ListField(
             child=serializers.ChoiceField(["ktp", "kk"]), default=list
@@ -91,16 +92,11 @@ class DeskDataUpdateApi(APIView):
         corrections = serializers.DictField(default=dict)
         reason = serializers.CharField(allow_blank=True, max_length=300, default="")
 
-        class Meta:
-            ref_name = "DeskDataUpdateInput"
-
+    @extend_schema_serializer(component_name="DeskDataUpdateOutput")
     class OutputSerializer(serializers.Serializer):
         confirmed_at = serializers.DateTimeField()
         documents_seen = serializers.ListField(child=serializers.CharField())
         channel = serializers.CharField()
-
-        class Meta:
-            ref_name = "DeskDataUpdateOutput"
 
     @extend_schema(
         operation_id="desk_participant_data_update",

@@ -6,8 +6,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from participants.models import PolicySingleton
 
-class DeskPolicy(models.Model):
+
+class DeskPolicy(PolicySingleton):
     """Singleton (pk=1): desk numbers an admin may change. Policy.
 
     Also carries the staff permissions (Meta.permissions) the role groups get.
@@ -27,11 +29,6 @@ class DeskPolicy(models.Model):
 
     def __str__(self) -> str:
         return str(_("Desk policy"))
-
-    @classmethod
-    def current(cls) -> "DeskPolicy":
-        policy, _created = cls.objects.get_or_create(pk=1)
-        return policy
 
 
 class VisitReason(models.TextChoices):

@@ -3,10 +3,12 @@
 Each number lives in its owner's singleton (BiometricPolicy, AccountPolicy,
 ClaimPolicy, DeskPolicy) with django-simple-history; `policy_update` validates
 every value first, saves each row with the acting user as the history user and
-writes one `policy_change` audit record. Nothing is cached: every request
+writes one `policy_change` audit record; each row is written by its own app's
+service (UPDATERS). Nothing is cached: every request
 reads the rows again, so a change applies to the very next attempt.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
@@ -17,15 +19,28 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from biometrics.models import BiometricPolicy
+from biometrics.services import biometric_policy_update
 from claims.models import ClaimPolicy
+from claims.services.policy import claim_policy_update
 from jmo_portal.exceptions import ApplicationError
 from participants.models import AccountPolicy
 from participants.services.audit import audit_record
+from participants.services.policy import (
+    account_policy_update,
+)
 
+# Each owner's policy row, and the owning app's service that changes it.
 MODELS: dict[str, type[models.Model]] = {
     "biometric": BiometricPolicy,
     "account": AccountPolicy,
     "claims": ClaimPolicy,
+}
+
+
+UPDATERS: dict[str, Callable[..., dict]] = {
+    "biometric": biometric_policy_update,
+    "account": account_policy_update,
+    "claims": claim_policy_update,
 }
 
 
@@ -94,6 +109,12 @@ FIELDS: list[PolicyField] = [
         Decimal(1), Decimal(10), gettext_lazy("same reasoning as the selfie attempts"),
     ),
     PolicyField(
+        "data_revalidation_months", "account",
+        gettext_lazy("Months a data update stays valid for claims"),
+        Decimal(1), Decimal(60),
+        gettext_lazy("members re-check their data at least every five years"),
+    ),
+    PolicyField(
         "default_yield_rate_bp", "account",
         gettext_lazy("Default yearly yield (basis points: 600 is 6 percent)"),
         Decimal(0), Decimal(2000), gettext_lazy("a yield above 20 percent a year is not realistic"),
@@ -151,15 +172,6 @@ def policy_validate(changes: dict[str, Any]) -> dict[str, int | Decimal]:
     return parsed
 
 
-def history_baseline(row: models.Model) -> None:
-    """Rows seeded by a data migration have no history yet: record them as they
-    are before the first change, so that change shows as old → new."""
-    if not row.history.exists():
-        row._history_user = None
-        row._change_reason = "baseline"
-        row.save()
-
-
 @transaction.atomic
 def policy_update(
     *, actor: AbstractBaseUser, changes: dict[str, Any], reason: str = ""
@@ -168,24 +180,14 @@ def policy_update(
     parsed = policy_validate(changes)
     old: dict[str, Any] = {}
     new: dict[str, Any] = {}
-    for owner, model in MODELS.items():
+    for owner, update in UPDATERS.items():
         mine = {n: v for n, v in parsed.items() if BY_NAME[n].owner == owner}
         if not mine:
             continue
-        model.current()  # make sure the singleton exists before locking it
-        row = model.objects.select_for_update().get(pk=1)
-        changed = [n for n, v in mine.items() if getattr(row, n) != v]
-        if not changed:
-            continue
-        history_baseline(row)
-        for name in changed:
-            old[name] = _json(getattr(row, name))
-            setattr(row, name, mine[name])
-            new[name] = _json(mine[name])
-        row.full_clean()
-        row._history_user = actor  # simple_history: who, outside a request too
-        row._change_reason = reason[:100]
-        row.save()
+        for name, (before, after) in update(
+            values=mine, actor=actor, reason=reason
+        ).items():
+            old[name], new[name] = _json(before), _json(after)
     if new:
         audit_record(
             actor=actor,

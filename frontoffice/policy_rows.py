@@ -12,11 +12,13 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from claims.models import DocumentRequirement, TaxBracket
+from claims.services.policy import document_requirements_set, tax_brackets_set
 from jmo_portal.exceptions import ApplicationError
 from participants.models import YieldRate
 from participants.services.audit import audit_record
+from participants.services.policy import yield_rate_set
 
-from .policy import PolicyChange, history_baseline
+from .policy import PolicyChange
 
 MAX_TAX_BP = 5000  # a layer above 50% is a typing error, not a policy
 MAX_YIELD_BP = 2000
@@ -30,15 +32,6 @@ def _int(raw: Any) -> int | None:
     except (TypeError, ValueError):
         return None
     return value
-
-
-def _save(row: models.Model, actor: AbstractBaseUser, reason: str) -> None:
-    row.full_clean()
-    if row.pk is not None:
-        history_baseline(type(row).objects.get(pk=row.pk))
-    row._history_user = actor
-    row._change_reason = reason[:100]
-    row.save()
 
 
 def _validate(
@@ -105,30 +98,20 @@ def policy_rows_update(
         yield_rates or {},
     )
     rates, yields = _validate(documents, brackets, yield_rates)
-    old: dict[str, Any] = {}
-    new: dict[str, Any] = {}
-    for doc in DocumentRequirement.objects.select_for_update().filter(pk__in=documents):
-        active = bool(documents[doc.pk])
-        if doc.active != active:
-            key = f"document:{doc.claim_type}/{doc.kind}"
-            old[key], new[key] = doc.active, active
-            doc.active = active
-            _save(doc, actor, reason)
-    for bracket in TaxBracket.objects.select_for_update().filter(pk__in=rates):
-        if bracket.rate_bp != rates[bracket.pk]:
-            key = f"tax:{bracket.regime}/{bracket.lower}"
-            old[key], new[key] = bracket.rate_bp, rates[bracket.pk]
-            bracket.rate_bp = rates[bracket.pk]
-            _save(bracket, actor, reason)
+    changes = {
+        **document_requirements_set(
+            active={pk: bool(on) for pk, on in documents.items()},
+            actor=actor,
+            reason=reason,
+        ),
+        **tax_brackets_set(rates=rates, actor=actor, reason=reason),
+    }
     for year, rate_bp in yields.items():
-        row = YieldRate.objects.select_for_update().filter(year=year).first()
-        if row is not None and row.rate_bp == rate_bp:
-            continue
-        key = f"yield:{year}"
-        old[key], new[key] = (row.rate_bp if row else None), rate_bp
-        row = row or YieldRate(year=year)
-        row.rate_bp = rate_bp
-        _save(row, actor, reason)
+        changed = yield_rate_set(year=year, rate_bp=rate_bp, actor=actor, reason=reason)
+        if changed:
+            changes[f"yield:{year}"] = changed
+    old = {key: before for key, (before, _after) in changes.items()}
+    new = {key: after for key, (_before, after) in changes.items()}
     if new:
         audit_record(
             actor=actor,

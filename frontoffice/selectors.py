@@ -17,6 +17,7 @@ from participants.models import (
     BlockKind,
     FailedAttempt,
     Participant,
+    ProfileChange,
 )
 
 from .models import VisitReason, WalkInTicket
@@ -50,6 +51,7 @@ class DeskParticipant:
     failed_entries: list[FailedAttempt]
     selfies: list[SelfieAttempt]
     references: list[FaceReference]
+    profile_changes: list[ProfileChange]
     audit: list[AuditRecord]
     open_claims: list[Claim]
 
@@ -73,6 +75,7 @@ def participant_desk_get(*, participant: Participant) -> DeskParticipant:
         ),
         selfies=list(SelfieAttempt.objects.for_participant(participant)[:20]),
         references=list(participant.face_references.select_related("created_by")),
+        profile_changes=list(participant.profile_changes.select_related("actor")[:20]),
         audit=list(
             AuditRecord.objects.filter(participant=participant).select_related("actor")[
                 :20

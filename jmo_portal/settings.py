@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "claims",
     "frontoffice",
     "tutorials",
+    "demo",
 ]
 
 MIDDLEWARE = [

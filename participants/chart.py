@@ -5,6 +5,8 @@ from html import escape
 
 from django.utils.translation import pgettext
 
+from .money import rupiah
+
 # A narrow viewBox keeps the text large once the SVG is scaled to a phone's width.
 WIDTH, HEIGHT = 420, 270
 LEFT, RIGHT, TOP, BOTTOM = 100, 8, 14, 48
@@ -23,12 +25,7 @@ def compact_rupiah(amount: int) -> str:
             value = amount / size
             text = f"{value:.2f}".rstrip("0").rstrip(".")
             return f"Rp {text.replace('.', ',')} {unit}"
-    return full_rupiah(amount)
-
-
-def full_rupiah(amount: int) -> str:
-    """12345678 -> 'Rp 12.345.678' (as the `rupiah` template filter)."""
-    return "Rp " + f"{int(amount):,}".replace(",", ".")
+    return rupiah(amount)
 
 
 def _nice_step(value: int, ticks: int = 4) -> int:
@@ -52,7 +49,7 @@ def balance_chart_svg(
     x_label: str = "",
     y_label: str = "",
     format_tick: Callable[[int], str] = compact_rupiah,
-    format_value: Callable[[int], str] = full_rupiah,
+    format_value: Callable[[int], str] = rupiah,
     chart_id: str = "balance-chart",
 ) -> str:
     """An accessible column chart of (year, closing balance) points, as SVG markup.

@@ -8,8 +8,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from . import selectors
-from .chart import balance_chart_svg, full_rupiah
+from .chart import balance_chart_svg
 from .decorators import participant_required
+from .money import rupiah
 from .services.data_update import data_update_is_valid
 
 
@@ -34,7 +35,7 @@ def _chart(points: list[tuple[int, int]]) -> str:
         ) % {
             "first": points[0][0],
             "last": points[-1][0],
-            "amount": full_rupiah(points[-1][1]),
+            "amount": rupiah(points[-1][1]),
         }
     else:
         desc = _("No yearly balance has been recorded yet.")
@@ -69,7 +70,6 @@ def dashboard(request):
             "chart_svg": _chart(
                 selectors.yearly_balance_points(participant=participant)
             ),
-            "notifications": selectors.notification_list(participant=participant),
             "data_valid": data_update_is_valid(participant=participant),
         },
     )

@@ -188,7 +188,19 @@ class YearlyBalance(models.Model):
         ]
 
 
-class AccountPolicy(models.Model):
+class PolicySingleton(models.Model):
+    """A policy row (pk=1) an admin edits; `current()` is the one way to read one."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def current(cls):
+        policy, _created = cls.objects.get_or_create(pk=1)
+        return policy
+
+
+class AccountPolicy(PolicySingleton):
     """Singleton (pk=1): attempt limits for KPJ entry and activation. Policy."""
 
     kpj_max_attempts = models.PositiveSmallIntegerField(default=3)
@@ -203,11 +215,6 @@ class AccountPolicy(models.Model):
 
     class Meta:
         verbose_name_plural = "account policy"
-
-    @classmethod
-    def current(cls) -> "AccountPolicy":
-        policy, _created = cls.objects.get_or_create(pk=1)
-        return policy
 
 
 class OneTimeCode(models.Model):

@@ -5,7 +5,11 @@ The same services as the pages; field errors come back as
 """
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    extend_schema,
+    extend_schema_serializer,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -183,6 +187,7 @@ class ProfilePhoneCodeApi(APIView):
 class ProfilePhoneVerifyApi(APIView):
     permission_classes = [IsParticipant]
 
+    @extend_schema_serializer(component_name="ProfilePhoneCode")
     class InputSerializer(serializers.Serializer):
         code = serializers.CharField(max_length=12)
 

@@ -33,7 +33,6 @@ from .services.data_update import (
 CONTRIBUTIONS_PER_PAGE = 12
 # Thirty years of contributions plus the current year.
 CHART_MAX_YEARS = 31
-NOTIFICATIONS_ON_DASHBOARD = 5
 
 
 @dataclass(frozen=True)
@@ -121,15 +120,6 @@ def yearly_balance_points(*, participant: Participant) -> list[tuple[int, int]]:
         .values_list("year", "closing_balance")[:CHART_MAX_YEARS]
     )
     return sorted(rows)
-
-
-def notification_list(
-    *, participant: Participant, limit: int = NOTIFICATIONS_ON_DASHBOARD
-) -> list:
-    """The latest few inbox messages, newest first."""
-    from notifications.selectors import notification_list
-
-    return list(notification_list(participant=participant)[:limit])
 
 
 @dataclass(frozen=True)

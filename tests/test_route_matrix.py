@@ -20,7 +20,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from participants.services.staff import staff_create
+from frontoffice.staff import staff_create
 from tests.conftest import STAFF_PASSWORD, staff_login
 
 ROLES = ["anonymous", "A", "B", "front_office", "officer", "admin", "staff_member"]

@@ -8,7 +8,6 @@ from .lifecycle import (
     claim_start,
     claim_submit,
     claim_transition,
-    documents_missing,
     submit_problems,
 )
 from .payout import (
@@ -38,7 +37,6 @@ __all__ = [
     "claim_start",
     "claim_submit",
     "claim_transition",
-    "documents_missing",
     "kpj_state",
     "payout_apply",
     "payout_callback",

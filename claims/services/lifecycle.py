@@ -1,5 +1,9 @@
 """The claim's life: start, wizard steps, submit, decision. Every status change
-goes through `claim_transition` (one transaction, row lock, ClaimEvent)."""
+goes through `claim_transition` (one transaction, row lock, ClaimEvent).
+
+Rules: one active claim, automatic approval at or under the online cap with a
+passed selfie, officer review above it (JHT_RULES.md, "The online channel").
+"""
 
 import secrets
 
@@ -21,15 +25,17 @@ from claims.models import (
 from claims.proof import proof_requirements
 from claims.selectors import (
     add_working_days,
+    biometric_blocked,
     claim_quote,
+    documents_missing,
     eligibility_facts,
     policy_rules,
+    selfie_passed,
 )
 from jmo_portal.exceptions import ApplicationError
 from participants.models import Participant
 from participants.services.conflicts import staff_conflict_refuse
 
-from .identity import biometric_blocked, selfie_passed
 from .notify import claim_notify
 
 S = ClaimStatus
@@ -156,11 +162,6 @@ def _require_draft(claim: Claim) -> None:
     claim.refresh_from_db(fields=["status"])
     if claim.status != S.DRAFT:
         raise _not_allowed(claim)
-
-
-def documents_missing(*, claim: Claim) -> list[dict]:
-    have = set(claim.documents.values_list("kind", flat=True))
-    return [r for r in claim.requirements if r["kind"] not in have]
 
 
 def claim_cancel(*, claim: Claim, actor: AbstractBaseUser | None = None) -> Claim:

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from claims.models import Claim
 from notifications.services import notification_send
+from participants.money import rupiah_digits
 
 MESSAGES = {
     "submitted": (
@@ -40,10 +41,6 @@ MESSAGES = {
 }
 
 
-def _rupiah(amount: int | None) -> str:
-    return f"{amount or 0:,}".replace(",", ".")
-
-
 class _Lazy:
     """Formats a lazy message in the participant's language when str() is called."""
 
@@ -59,7 +56,7 @@ def claim_notify(*, claim: Claim, event: str, note: str = "", suffix: str = "") 
     values = {
         "ref": claim.reference,
         "sla": claim.sla_due.strftime("%d-%m-%Y") if claim.sla_due else "-",
-        "net": _rupiah(claim.net),
+        "net": rupiah_digits(claim.net),
         "account": claim.account_masked,
         "note": note,
     }

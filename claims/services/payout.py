@@ -1,5 +1,7 @@
 """Payout exactly once: the Payout row is the truth, the bank call is idempotent.
 
+Rules: JHT_RULES.md, "Payout" (own-name account, never lost or sent twice).
+
 - `payout_create` (in the approving transaction) writes the row and dispatches the
   task after commit; a broker error leaves the row queued for `payout_sweep`.
 - `payout_send` POSTs with Idempotency-Key outside any transaction; a repeated

@@ -1,4 +1,8 @@
-"""Wizard steps of a draft claim: KPJ re-entry, bank account, documents."""
+"""Wizard steps of a draft claim: KPJ re-entry, bank account, documents.
+
+Rules: wrong KPJ entries lock (JHT_RULES.md, "Identity checks"); NPWP above
+Rp 50.000.000 or after a partial claim; documents above the online cap.
+"""
 
 import secrets
 

@@ -1,14 +1,14 @@
 from django import template
 
+from participants import money
+
 register = template.Library()
 
 
 @register.filter
 def rupiah(amount) -> str:
-    """12345678 -> 'Rp 12.345.678' (integers of rupiah)."""
-    if amount in (None, ""):
-        return "–"
-    return "Rp " + f"{int(amount):,}".replace(",", ".")
+    """12345678 -> 'Rp 12.345.678'; a dash while the amount is not known."""
+    return "–" if amount in (None, "") else money.rupiah(int(amount))
 
 
 @register.inclusion_tag("claims/_dashboard_card.html")

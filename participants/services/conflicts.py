@@ -8,10 +8,12 @@ participant (unblock, reference photo, data corrections, claim decisions) calls
 """
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from jmo_portal.exceptions import ApplicationError
 from participants.models import Participant, StaffProfile
+from participants.validators import validate_nik
 
 
 def staff_is_member(
@@ -37,3 +39,15 @@ def staff_conflict_refuse(
             code="own_record",
             status=403,
         )
+
+
+def staff_member_link(*, user: AbstractBaseUser, nik: str) -> StaffProfile:
+    """Record the staff login's own NIK (its holder is a member like any other)."""
+    try:
+        validate_nik(nik)
+    except ValidationError as exc:
+        raise ApplicationError(" ".join(exc.messages), code="nik") from exc
+    profile, _created = StaffProfile.objects.update_or_create(
+        user=user, defaults={"nik": nik}
+    )
+    return profile

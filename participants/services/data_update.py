@@ -11,6 +11,7 @@ desk, with a reason. Every changed field is kept as a ProfileChange.
 
 import datetime as dt
 
+from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -44,23 +45,11 @@ POPULATION_FIELDS = ("kk_number", "mother_maiden_name", "marital_status", "npwp"
 EMERGENCY_FIELDS = ("emergency_name", "emergency_relation", "emergency_phone")
 
 
-def add_months(moment: dt.datetime, months: int) -> dt.datetime:
-    """The same day `months` later (the month's last day when it has no such day)."""
-    month0 = moment.month - 1 + months
-    year, month = moment.year + month0 // 12, month0 % 12 + 1
-    for day in (moment.day, 30, 29, 28):
-        try:
-            return moment.replace(year=year, month=month, day=day)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
-
-
 def data_update_valid_until(*, participant: Participant) -> dt.datetime | None:
     if participant.profile_confirmed_at is None:
         return None
     months = AccountPolicy.current().data_revalidation_months
-    return add_months(participant.profile_confirmed_at, months)
+    return participant.profile_confirmed_at + relativedelta(months=months)
 
 
 def data_update_is_valid(*, participant: Participant) -> bool:

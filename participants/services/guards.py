@@ -1,5 +1,8 @@
 """Attempt counters and blocks: one mechanism for selfies, KPJ entry and activation.
 
+Rules: failed face matches and wrong KPJ entries allowed before a block, lifted
+only at the desk (JHT_RULES.md, "Identity checks").
+
 Counting happens under a row lock on the participant, so parallel failures can
 never count past the limit or create a second block.
 """

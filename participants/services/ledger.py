@@ -1,4 +1,8 @@
-"""The maintained JHT balance: every credit and debit updates it in one transaction."""
+"""The maintained JHT balance: every credit and debit updates it in one transaction.
+
+Rules: 5.7% contributions and the yearly development yield (JHT_RULES.md,
+"Membership and balance").
+"""
 
 import datetime as dt
 from collections import defaultdict

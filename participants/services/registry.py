@@ -8,7 +8,7 @@ Messages never carry a NIK: it is the row's line number that points at the row.
 import csv
 import datetime as dt
 import hashlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -290,9 +290,9 @@ def _same_member(participant: Participant, row: MemberRow) -> None:
         )
 
 
-def _member_save(row: MemberRow, today: dt.date) -> Outcome:
-    from biometrics.services import face_reference_create
-
+def _member_save(
+    row: MemberRow, today: dt.date, after_save: "AfterSave | None"
+) -> Outcome:
     matches = list(
         Participant.objects.select_for_update().filter(Q(nik=row.nik) | Q(kpj=row.kpj))
     )
@@ -328,18 +328,25 @@ def _member_save(row: MemberRow, today: dt.date) -> Outcome:
         for period in months(row.membership_start, row.membership_end or today)
     ]
     changed |= bool(contributions_record(participant=participant, lines=lines))
-    if row.photo and not participant.face_references.exists():
+    if after_save is not None:
         # Last, so a failure before it never leaves a stored photo behind.
-        face_reference_create(
-            participant=participant, image=row.photo, source="registry"
-        )
-        changed = True
+        changed |= after_save(participant, row)
     if created:
         return Outcome.CREATED
     return Outcome.UPDATED if changed else Outcome.UNCHANGED
 
 
-def member_import_row(*, values: Mapping, photos_dir: Path | None = None) -> Outcome:
+# What the caller adds to a saved row in the same transaction (the registry photo
+# becomes a face reference: frontoffice.registry); True when it changed something.
+AfterSave = Callable[[Participant, MemberRow], bool]
+
+
+def member_import_row(
+    *,
+    values: Mapping,
+    photos_dir: Path | None = None,
+    after_save: AfterSave | None = None,
+) -> Outcome:
     """Validate and load one registry row in one transaction (ApplicationError if bad)."""
     today = timezone.localdate()
     row = member_row_parse(values, photos_dir=photos_dir, today=today)
@@ -347,7 +354,7 @@ def member_import_row(*, values: Mapping, photos_dir: Path | None = None) -> Out
         # The face reference is analysed inside the row's transaction: the
         # registry photo is part of the row, and an import is a batch job.
         with transaction.atomic():
-            return _member_save(row, today)
+            return _member_save(row, today, after_save)
     except ValidationError as exc:
         raise ApplicationError(_messages(exc), code="invalid_row") from exc
     except IntegrityError as exc:

@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from claims import services
+from claims import selectors, services
 from claims.documents import MAX_BYTES
 from claims.models import ClaimDocument
 from jmo_portal.exceptions import ApplicationError
@@ -77,7 +77,7 @@ def test_a_new_upload_replaces_the_old_one(review_claim):
     services.claim_document_add(claim=review_claim, kind="kk", upload=png_upload())
     services.claim_document_add(claim=review_claim, kind="kk", upload=png_upload())
     assert ClaimDocument.objects.filter(claim=review_claim, kind="kk").count() == 1
-    assert services.documents_missing(claim=review_claim) == [
+    assert selectors.documents_missing(claim=review_claim) == [
         {"kind": "ktp", "label": "KTP (identity card)"},
         {"kind": "savings_book", "label": "Savings book (first page)"},
         {"kind": "resignation_letter", "label": "Resignation letter"},

@@ -212,7 +212,7 @@ def test_double_submit_changes_nothing_the_second_time(bank):
 
 
 def test_submit_needs_a_fresh_selfie(bank):
-    from claims.services.identity import selfie_passed
+    from claims.selectors import selfie_passed
     from tests.claims.helpers import pass_selfie
 
     participant = make_participant()

@@ -20,19 +20,23 @@ from django.utils import timezone
 
 from claims.eligibility import add_months
 from frontoffice.roles import ADMIN, CLAIMS_OFFICER, FRONT_OFFICE
+from frontoffice.staff import staff_create
 from participants.models import Participant, YieldRate
-
-from .services.accounts import account_create
-from .services.data_update_desk import data_update_desk_confirm
-from .services.ledger import ContributionLine, contributions_record, yield_post
-from .services.registry import (
+from participants.services.accounts import account_create
+from participants.services.data_update_desk import data_update_desk_confirm
+from participants.services.ledger import (
+    ContributionLine,
+    contributions_record,
+    yield_post,
+)
+from participants.services.policy import yield_rate_set
+from participants.services.registry import (
     employer_get_or_create,
     employment_record,
     months,
     participant_register,
     yield_rate_for,
 )
-from .services.staff import staff_create
 
 DEMO_PASSWORD = "Demo-12345"
 FACES = Path(settings.BASE_DIR) / "demo" / "faces"
@@ -375,8 +379,10 @@ def demo_world_ensure() -> Counter:
 
     today = timezone.localdate()
     added: Counter = Counter()
+    years = set(YieldRate.objects.values_list("year", flat=True))
     for year, rate_bp in KNOWN_YIELDS.items():
-        YieldRate.objects.get_or_create(year=year, defaults={"rate_bp": rate_bp})
+        if year not in years:
+            yield_rate_set(year=year, rate_bp=rate_bp, actor=None, reason="demo world")
     employers = {name: employer_get_or_create(name=name) for name in EMPLOYERS}
     rates: dict[int, int] = {}
     ag = _ag(today)

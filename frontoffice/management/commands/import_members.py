@@ -4,8 +4,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, no_translations
 
+from frontoffice.registry import registry_member_import
 from participants.management.csv_import import csv_import
-from participants.services.registry import MEMBER_COLUMNS, Outcome, member_import_row
+from participants.services.registry import MEMBER_COLUMNS, Outcome
 
 
 class Command(BaseCommand):
@@ -30,7 +31,7 @@ class Command(BaseCommand):
             self,
             path=Path(options["file"]),
             columns=MEMBER_COLUMNS,
-            import_row=lambda values: member_import_row(
+            import_row=lambda values: registry_member_import(
                 values=values, photos_dir=photos
             ),
             outcomes=list(Outcome),

@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError, no_translations
 
+from frontoffice.staff import STAFF_ROLES, staff_create
 from jmo_portal.exceptions import ApplicationError
-from participants.services.staff import STAFF_ROLES, staff_create
 
 
 class Command(BaseCommand):

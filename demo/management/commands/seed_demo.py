@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, no_translations
 
-from participants.demo import demo_world_ensure
+from demo.world import demo_world_ensure
 from participants.models import Participant
 
 

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, no_translations
 from django.urls import reverse
 
-from participants.demo import (
+from demo.world import (
     ACTIVATION_DEMO,
     DEMO_PASSWORD,
     DEMO_TOTP_SECRETS,

@@ -10,8 +10,8 @@ from django.test import Client
 from biometrics.models import CalibrationRun, FaceReference
 from claims import eligibility
 from claims.selectors import eligibility_facts, policy_rules
+from demo.world import DEMO_PASSWORD
 from frontoffice.roles import has_role
-from participants.demo import DEMO_PASSWORD
 from participants.models import (
     Contribution,
     Employment,

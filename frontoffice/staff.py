@@ -12,11 +12,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from frontoffice.roles import ADMIN, CLAIMS_OFFICER, FRONT_OFFICE
 from jmo_portal.exceptions import ApplicationError
-from participants.models import Participant, StaffProfile
-from participants.validators import validate_nik
-
-from .audit import audit_record
-from .two_factor import TwoFactorSetup, staff_two_factor_setup
+from participants.models import Participant
+from participants.services.audit import audit_record
+from participants.services.conflicts import staff_member_link
+from participants.services.two_factor import TwoFactorSetup, staff_two_factor_setup
 
 STAFF_ROLES = (FRONT_OFFICE, CLAIMS_OFFICER, ADMIN)
 
@@ -69,11 +68,7 @@ def staff_create(
     user.groups.remove(*Group.objects.filter(name__in=STAFF_ROLES).exclude(name=role))
     user.groups.add(Group.objects.get_or_create(name=role)[0])
     if nik:
-        try:
-            validate_nik(nik)
-        except ValidationError as exc:
-            raise ApplicationError(" ".join(exc.messages), code="nik") from exc
-        StaffProfile.objects.update_or_create(user=user, defaults={"nik": nik})
+        staff_member_link(user=user, nik=nik)
     if old_roles != [role]:
         audit_record(
             actor=None,
