@@ -30,6 +30,7 @@ def test_the_admin_sees_the_tradeoff_change_before_saving_and_the_history_after(
     page.wait_for_url(re.compile(r"/desk/policy/$"))
     # FRR(0.47) = 2/5 -> 0.4^3 blocked with 3 tries; FAR(0.47) = 1/4.
     page.wait_for_selector("#genuine-blocked:text-is('6.40%')")
+    page.wait_for_selector("#tradeoff-chart polyline >> nth=2", state="attached")
     assert page.locator("#tradeoff-chart polyline").count() == 3
     page.fill("input[name=max_attempts]", "5")
     page.wait_for_selector("#genuine-blocked:text-is('1.02%')")
