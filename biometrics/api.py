@@ -126,13 +126,15 @@ class LivenessChallengeCreateApi(_ParticipantApi):
 
 
 class SelfieDetailApi(_ParticipantApi):
+    """A status and an instruction, never the match distance or the threshold
+    (a photo could be tuned against them); staff pages show those."""
+
     @extend_schema_serializer(component_name="SelfieDetail")
     class OutputSerializer(serializers.Serializer):
         id = serializers.IntegerField()
         status = serializers.CharField()
         counted = serializers.BooleanField()
         guidance = serializers.CharField()
-        distance = serializers.FloatField(allow_null=True)
         attempts_left = serializers.IntegerField()
         blocked = serializers.BooleanField()
 
@@ -146,7 +148,6 @@ class SelfieDetailApi(_ParticipantApi):
             "status": attempt.status,
             "counted": attempt.counted,
             "guidance": attempt.guidance,
-            "distance": attempt.distance,
             "attempts_left": state["attempts_left"],
             "blocked": state["blocked"],
         }

@@ -29,6 +29,7 @@ from jmo_portal.exceptions import ApplicationError
 from notifications.services import notification_send
 from participants.models import BlockKind, Participant
 from participants.services.audit import audit_record
+from participants.services.conflicts import staff_conflict_refuse
 from participants.services.data_update import data_update_selfie_matched
 from participants.services.guards import (
     attempt_register_failure,
@@ -36,6 +37,7 @@ from participants.services.guards import (
     block_active,
 )
 from participants.services.policy import policy_singleton_update
+from participants.services.ratelimits import rate_hit
 
 from . import faces, liveness
 from .imaging import DecodedImage, image_decode
@@ -108,8 +110,10 @@ def face_reference_create(
 ) -> FaceReference:
     """Decode a photo safely, require exactly one face and store its encoding.
 
-    A desk reference is audited with the reason and the references before it.
+    A desk reference is audited with the reason and the references before it;
+    no officer takes the reference photo of their own membership.
     """
+    staff_conflict_refuse(actor=actor, participant=participant)
     if source not in FaceReferenceSource.values:
         raise ApplicationError(_("Unknown reference source."), code="invalid_source")
     policy = BiometricPolicy.current()
@@ -199,6 +203,9 @@ def selfie_submit(
     policy = BiometricPolicy.current()
     if block_active(participant=participant, kind=BlockKind.BIOMETRIC):
         raise _blocked_error(participant)
+    # Every upload counts, quality rejects and repeats included: each one runs
+    # the decoder and the face detector.
+    rate_hit(name="selfie_upload", key=f"participant:{participant.pk}")
     reference_required(participant=participant)
     if policy.liveness_required:
         # A file can be any photo, which is what liveness is there to stop.

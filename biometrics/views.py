@@ -11,6 +11,7 @@ from jmo_portal.exceptions import ApplicationError
 from participants.data_update_views import next_step_url, step_context
 from participants.decorators import participant_required
 from participants.selectors import data_update_status
+from participants.services.audit import audit_staff_view
 
 from .models import FaceReference, SelfieAttempt
 from .selectors import (
@@ -124,6 +125,10 @@ def selfie_image(request, pk: int):
         raise Http404
     if not selfie.image:
         raise Http404
+    if owner != selfie.participant:
+        audit_staff_view(
+            actor=request.user, participant=selfie.participant, what="selfie", ref=pk
+        )
     return FileResponse(selfie.image.open("rb"), content_type="image/jpeg")
 
 
@@ -136,4 +141,10 @@ def reference_photo(request, pk: int):
     reference = get_object_or_404(FaceReference, pk=pk)
     if not reference.photo:
         raise Http404
+    audit_staff_view(
+        actor=request.user,
+        participant=reference.participant,
+        what="reference_photo",
+        ref=pk,
+    )
     return FileResponse(reference.photo.open("rb"), content_type="image/jpeg")

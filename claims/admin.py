@@ -9,9 +9,11 @@ from . import services
 from .forms import RejectForm
 from .models import (
     Claim,
+    ClaimApproval,
     ClaimDocument,
     ClaimEvent,
     ClaimPolicy,
+    ClaimStatus,
     DocumentRequirement,
     Payout,
     TaxBracket,
@@ -103,11 +105,23 @@ class ClaimAdmin(admin.ModelAdmin):
     def approve(self, request, queryset):
         for claim in queryset:
             try:
-                services.claim_approve(claim=claim, actor=request.user, note="admin")
+                claim = services.claim_approve(
+                    claim=claim, actor=request.user, note="admin"
+                )
             except ApplicationError as exc:
                 self.message_user(request, f"{claim}: {exc.message}", messages.ERROR)
             else:
-                self.message_user(request, f"{claim}: approved", messages.SUCCESS)
+                done = claim.status != ClaimStatus.UNDER_REVIEW
+                self.message_user(
+                    request,
+                    f"{claim}: "
+                    + (
+                        _("approved")
+                        if done
+                        else _("first approval recorded; a second officer decides")
+                    ),
+                    messages.SUCCESS if done else messages.WARNING,
+                )
 
     @admin.action(description=_("Reject selected claims (asks for a reason)"))
     def reject(self, request, queryset):
@@ -141,4 +155,20 @@ class PayoutAdmin(admin.ModelAdmin):
         return [f.name for f in Payout._meta.fields]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ClaimApproval)
+class ClaimApprovalAdmin(admin.ModelAdmin):
+    """First approvals under the four-eyes rule: read only."""
+
+    list_display = ["claim", "officer", "created_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False

@@ -107,7 +107,8 @@ class ClaimListCreateApi(APIView):
     @extend_schema(request=InputSerializer, responses={201: ClaimOutputSerializer})
     def post(self, request):
         participant = request.participant
-        forged = {"amount", "gross", "net", "tax", "status"} & set(request.data)
+        body = request.data if isinstance(request.data, dict) else {}
+        forged = {"amount", "gross", "net", "tax", "status"} & set(body)
         if forged:
             raise ApplicationError(
                 _("Amounts and status are set by the portal, not by the request."),

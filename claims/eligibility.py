@@ -24,6 +24,8 @@ FULL_TYPES = (
 )
 PARTIAL_PERCENT = {"partial_10": 10, "partial_30": 30}
 ONLINE_TYPES = FULL_TYPES + tuple(PARTIAL_PERCENT)
+# Started online, but always decided by an officer with proof (claims/proof.py).
+PROOF_TYPES = ("leave_country", "disability")
 
 
 @dataclass(frozen=True)
@@ -244,8 +246,17 @@ def _common_checks(facts: Facts, rules: Rules, amount: int) -> list[Check]:
     return checks
 
 
-def cap_check(facts: Facts, rules: Rules) -> Check:
+def cap_check(claim_type: str, facts: Facts, rules: Rules) -> Check:
     """Informational tick: above the cap the claim needs documents and a review."""
+    if claim_type in PROOF_TYPES:
+        return Check(
+            "online_cap",
+            True,
+            _(
+                "This claim needs proof: you will upload documents and an officer "
+                "reviews the claim, whatever your balance."
+            ),
+        )
     if facts.balance <= rules.online_cap:
         return Check("online_cap", True, _("Your balance is within the online limit."))
     return Check(
@@ -294,11 +305,11 @@ def evaluate(claim_type: str, facts: Facts, rules: Rules) -> Verdict:
         partial, allowed = _partial_checks(facts, rules)
         checks.extend(partial)
     checks.extend(_common_checks(facts, rules, amount))
-    checks.append(cap_check(facts, rules))
+    checks.append(cap_check(claim_type, facts, rules))
     return Verdict(
         claim_type,
         tuple(checks),
         allowed,
         amount,
-        online=facts.balance <= rules.online_cap,
+        online=facts.balance <= rules.online_cap and claim_type not in PROOF_TYPES,
     )

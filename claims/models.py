@@ -67,11 +67,23 @@ class ClaimPolicy(PolicySingleton):
         default=0,
         help_text=_("Hours a payout waits after the bank account was changed."),
     )
+    four_eyes_above = models.BigIntegerField(
+        default=50_000_000,
+        help_text=_(
+            "Claims with a gross amount above this need a second, different "
+            "officer to approve (0 = always one officer)."
+        ),
+    )
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("claim policy")
         verbose_name_plural = _("claim policy")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(four_eyes_above__gte=0), name="four_eyes_not_negative"
+            )
+        ]
 
     def __str__(self) -> str:
         return str(_("Claim policy"))
@@ -332,3 +344,27 @@ class Payout(models.Model):
         return self.FAILURE_REASONS.get(
             self.failure_code, _("the bank refused the transfer")
         )
+
+
+class ClaimApproval(models.Model):
+    """A first approval waiting for a second officer (four-eyes rule)."""
+
+    claim = models.ForeignKey(
+        Claim, on_delete=models.CASCADE, related_name="desk_approvals"
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim", "officer"], name="one_approval_per_officer"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} approved by {self.officer_id}"

@@ -346,6 +346,15 @@ STAFF = (
 )
 
 
+# Demo only: fixed authenticator secrets, so `demo_logins` can print them (and
+# today's code). Real staff get random ones from create_staff.
+DEMO_TOTP_SECRETS = {
+    "desk": "JMODESKDEMOTOTPSECRETJMODESKDEMO",
+    "officer": "JMOOFFICERDEMOTOTPSECRETJMOOFFIC",
+    "admin": "JMOADMINDEMOTOTPSECRETJMOADMINDE",
+}
+
+
 def demo_logins() -> list[DemoLogin]:
     people = [
         DemoLogin(member.email, "participant", story)
@@ -390,7 +399,10 @@ def demo_world_ensure() -> Counter:
     for username, role, _text in STAFF:
         exists = User.objects.filter(username=username).exists()
         staff_create(
-            username=username, role=role, password=None if exists else DEMO_PASSWORD
+            username=username,
+            role=role,
+            password=None if exists else DEMO_PASSWORD,
+            two_factor_secret=DEMO_TOTP_SECRETS[username],
         )
         added["staff"] += not exists
     desk = User.objects.get(username=STAFF[0][0])

@@ -3,7 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from participants.models import AuditRecord, DataUpdate, ProfileChange
 
-from .models import ClaimApproval, DeskPolicy, WalkInTicket
+from .models import DeskPolicy, WalkInTicket
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -21,18 +21,13 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(DeskPolicy)
 class DeskPolicyAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "four_eyes_above"]
+    list_display = ["__str__"]
 
     def has_add_permission(self, request) -> bool:
         return not DeskPolicy.objects.exists()
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
-
-
-@admin.register(ClaimApproval)
-class ClaimApprovalAdmin(ReadOnlyAdmin):
-    list_display = ["claim", "officer", "created_at"]
 
 
 @admin.register(WalkInTicket)

@@ -1,9 +1,8 @@
-"""Desk data: the four-eyes policy, second approvals and the walk-in queue."""
+"""Desk data: the staff permissions (on the desk policy) and the walk-in queue."""
 
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -16,13 +15,6 @@ class DeskPolicy(PolicySingleton):
     Also carries the staff permissions (Meta.permissions) the role groups get.
     """
 
-    four_eyes_above = models.BigIntegerField(
-        default=50_000_000,
-        help_text=_(
-            "Claims with a gross amount above this need a second, different "
-            "officer to approve (0 = always one officer)."
-        ),
-    )
     history = HistoricalRecords()
 
     class Meta:
@@ -34,38 +26,9 @@ class DeskPolicy(PolicySingleton):
             ("policy_edit", "Change portal policies"),
             ("audit_view", "Read the audit log"),
         ]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(four_eyes_above__gte=0), name="four_eyes_not_negative"
-            )
-        ]
 
     def __str__(self) -> str:
         return str(_("Desk policy"))
-
-
-class ClaimApproval(models.Model):
-    """A first approval waiting for a second officer (four-eyes rule)."""
-
-    claim = models.ForeignKey(
-        "claims.Claim", on_delete=models.CASCADE, related_name="desk_approvals"
-    )
-    officer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    note = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["claim", "officer"], name="one_approval_per_officer"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.claim_id} approved by {self.officer_id}"
 
 
 class VisitReason(models.TextChoices):

@@ -11,7 +11,6 @@ reads the rows again, so a change applies to the very next attempt.
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from functools import partial
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -28,17 +27,13 @@ from participants.models import AccountPolicy
 from participants.services.audit import audit_record
 from participants.services.policy import (
     account_policy_update,
-    policy_singleton_update,
 )
-
-from .models import DeskPolicy
 
 # Each owner's policy row, and the owning app's service that changes it.
 MODELS: dict[str, type[models.Model]] = {
     "biometric": BiometricPolicy,
     "account": AccountPolicy,
     "claims": ClaimPolicy,
-    "desk": DeskPolicy,
 }
 
 
@@ -46,7 +41,6 @@ UPDATERS: dict[str, Callable[..., dict]] = {
     "biometric": biometric_policy_update,
     "account": account_policy_update,
     "claims": claim_policy_update,
-    "desk": partial(policy_singleton_update, model=DeskPolicy),
 }
 
 
@@ -156,7 +150,7 @@ FIELDS: list[PolicyField] = [
         Decimal(1), Decimal(60), gettext_lazy("a promise of at least one working day"),
     ),
     PolicyField(
-        "four_eyes_above", "desk",
+        "four_eyes_above", "claims",
         gettext_lazy("Second officer needed above (rupiah, 0 = never)"),
         Decimal(0), Decimal(10**12), gettext_lazy("the amount cannot be negative"),
     ),

@@ -12,19 +12,15 @@ from django.utils.translation import override
 from biometrics.models import FaceReference, FaceReferenceSource
 from biometrics.services import face_reference_create
 from claims.models import Claim, ClaimStatus
-from claims.selectors import claim_quote
 from claims.services import claim_approve, claim_reject
 from jmo_portal.exceptions import ApplicationError
 from notifications.services import notification_send
 from participants.models import Block, DataUpdate, Participant
-from participants.services.audit import audit_record
 from participants.services.data_update_desk import data_update_desk_confirm
 from participants.services.guards import block_lift
 
 from .models import (
     REASON_PREFIX,
-    ClaimApproval,
-    DeskPolicy,
     TicketStatus,
     VisitReason,
     WalkInTicket,
@@ -210,44 +206,17 @@ def ticket_finish(
     return ticket
 
 
-def _needs_second_officer(claim: Claim) -> bool:
-    limit = DeskPolicy.current().four_eyes_above
-    amount = claim.gross if claim.gross is not None else claim_quote(claim=claim).gross
-    return limit > 0 and amount > limit
-
-
 def claim_review_approve(
     *, claim: Claim, actor: AbstractBaseUser, note: str = ""
 ) -> tuple[Claim, bool]:
-    """Approve, or record a first approval when the four-eyes rule applies.
-
-    Returns (claim, decided): decided is False while a second officer is needed.
-    """
+    """Approve through the claims service (four eyes, own membership, proof live
+    there). Returns (claim, decided): False while a second officer is needed."""
     if claim.status != ClaimStatus.UNDER_REVIEW:
         raise ApplicationError(
             _("This claim is not waiting for a decision."), code="not_under_review"
         )
-    with transaction.atomic():
-        Claim.objects.select_for_update().filter(pk=claim.pk).first()
-        if _needs_second_officer(claim):
-            others = ClaimApproval.objects.filter(claim=claim).exclude(officer=actor)
-            if not others.exists():
-                if ClaimApproval.objects.filter(claim=claim, officer=actor).exists():
-                    raise ApplicationError(
-                        _("A second, different officer must approve this claim."),
-                        code="four_eyes",
-                        status=409,
-                    )
-                ClaimApproval.objects.create(claim=claim, officer=actor, note=note)
-                audit_record(
-                    actor=actor,
-                    action="claim_first_approval",
-                    participant=claim.participant,
-                    reason=note,
-                    new_value={"claim": claim.reference},
-                )
-                return claim, False
-        return claim_approve(claim=claim, actor=actor, note=note), True
+    claim = claim_approve(claim=claim, actor=actor, note=note)
+    return claim, claim.status != ClaimStatus.UNDER_REVIEW
 
 
 def claim_review_reject(*, claim: Claim, actor: AbstractBaseUser, reason: str) -> Claim:

@@ -8,11 +8,14 @@ from django.contrib.auth.models import AbstractBaseUser, Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from frontoffice.roles import ADMIN, CLAIMS_OFFICER, FRONT_OFFICE, MANAGEMENT
 from jmo_portal.exceptions import ApplicationError
 from participants.models import Participant
 from participants.services.audit import audit_record
+from participants.services.conflicts import staff_member_link
+from participants.services.two_factor import TwoFactorSetup, staff_two_factor_setup
 
 STAFF_ROLES = (FRONT_OFFICE, CLAIMS_OFFICER, MANAGEMENT, ADMIN)
 
@@ -22,13 +25,22 @@ class StaffResult:
     user: AbstractBaseUser
     created: bool
     generated_password: str | None
+    two_factor: TwoFactorSetup | None = None
 
 
 @transaction.atomic
 def staff_create(
-    *, username: str, role: str, password: str | None = None
+    *,
+    username: str,
+    role: str,
+    password: str | None = None,
+    nik: str = "",
+    two_factor_secret: str | None = None,
 ) -> StaffResult:
-    """Create a staff login in one role group, or move an existing one to `role`."""
+    """Create a staff login in one role group, or move an existing one to `role`.
+
+    `nik` is the staff member's own NIK: staff are members too, and the services
+    refuse any staff action on the member with this NIK (conflicts.py)."""
     if role not in STAFF_ROLES:
         raise ApplicationError(f"unknown role {role!r}", code="role")
     User = get_user_model()
@@ -55,6 +67,8 @@ def staff_create(
     user.save()
     user.groups.remove(*Group.objects.filter(name__in=STAFF_ROLES).exclude(name=role))
     user.groups.add(Group.objects.get_or_create(name=role)[0])
+    if nik:
+        staff_member_link(user=user, nik=nik)
     if old_roles != [role]:
         audit_record(
             actor=None,
@@ -62,4 +76,14 @@ def staff_create(
             old_value={"username": username, "roles": old_roles},
             new_value={"username": username, "roles": [role]},
         )
-    return StaffResult(user=user, created=created, generated_password=generated)
+    two_factor = None
+    if created or not TOTPDevice.objects.filter(user=user).exists():
+        # Every staff login needs the second factor: the app's secret and the
+        # recovery codes are shown once.
+        two_factor = staff_two_factor_setup(user=user, secret=two_factor_secret)
+    return StaffResult(
+        user=user,
+        created=created,
+        generated_password=generated,
+        two_factor=two_factor,
+    )

@@ -12,7 +12,9 @@ from django.views.decorators.http import require_http_methods
 
 from biometrics.models import SelfieAttempt
 from jmo_portal.exceptions import ApplicationError
+from participants.forms import StaffLoginForm
 from participants.models import Block, Participant
+from participants.services.audit import audit_staff_view
 
 from . import roles
 from .forms import SearchForm, UnblockForm
@@ -30,6 +32,7 @@ class StaffLoginView(auth_views.LoginView):
     """The staff entry point; participants log in at participants:login."""
 
     template_name = "frontoffice/login.html"
+    authentication_form = StaffLoginForm
     redirect_authenticated_user = False
     next_page = reverse_lazy("frontoffice:index")
 
@@ -99,6 +102,9 @@ def selfie_thumbnail(request, pk: int):
     selfie = get_object_or_404(SelfieAttempt, pk=pk)
     if not selfie.image:
         raise Http404
+    audit_staff_view(
+        actor=request.user, participant=selfie.participant, what="selfie", ref=pk
+    )
     response = FileResponse(selfie.image.open("rb"), content_type="image/jpeg")
     response["Cache-Control"] = "private, no-store"
     return response

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions
+from rest_framework import exceptions, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -17,12 +17,43 @@ class Pagination(PageNumberPagination):
     max_page_size = 100
 
 
+class ErrorSerializer(serializers.Serializer):
+    """Every API error: a message in the request's language and a code."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    retry_after = serializers.IntegerField(
+        required=False, help_text="seconds to wait (429 only)"
+    )
+
+
+def _throttled(wait: float | None) -> Response:
+    retry_after = max(1, int(wait or 1))
+    return Response(
+        {
+            "detail": _("Too many requests. Wait %(seconds)s seconds and try again.")
+            % {"seconds": retry_after},
+            "code": "throttled",
+            "retry_after": retry_after,
+        },
+        status=429,
+        headers={"Retry-After": str(retry_after)},
+    )
+
+
 def exception_handler(exc, context):
     """Every API error is JSON {"detail", "code", ...} in the request's language."""
     if isinstance(exc, ApplicationError):
+        headers = {}
+        if "retry_after" in exc.extra:
+            headers["Retry-After"] = str(exc.extra["retry_after"])
         return Response(
-            {"detail": exc.message, "code": exc.code, **exc.extra}, status=exc.status
+            {"detail": exc.message, "code": exc.code, **exc.extra},
+            status=exc.status,
+            headers=headers,
         )
+    if isinstance(exc, exceptions.Throttled):
+        return _throttled(exc.wait)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else exc.messages

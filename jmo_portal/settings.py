@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from django_guid.integrations import CeleryIntegration
@@ -51,6 +52,9 @@ INSTALLED_APPS = [
     "health_check",
     "django_prometheus",
     "django_guid",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "participants",
     "notifications",
     "biometrics",
@@ -66,12 +70,17 @@ MIDDLEWARE = [
     # A request id for every log line of the request and of the tasks it queues.
     "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "jmo_portal.middleware.StaffSecondFactorMiddleware",
+    "jmo_portal.middleware.StaffIdleTimeoutMiddleware",
+    "jmo_portal.middleware.AnonymousPostLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -119,6 +128,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Every password check goes through the one credential guard (participants.backends).
+AUTHENTICATION_BACKENDS = ["participants.backends.GuardedModelBackend"]
 LOGIN_URL = "participants:login"
 LOGIN_REDIRECT_URL = "participants:dashboard"
 LOGOUT_REDIRECT_URL = "home"
@@ -149,7 +160,7 @@ SMS_BACKEND = env.str("SMS_BACKEND", default="jmo_portal.sms.ConsoleSmsBackend")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "participants.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -158,6 +169,27 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "jmo_portal.api.Pagination",
     "PAGE_SIZE": 24,
 }
+# API tokens expire (a new login issues a new one); "log out everywhere" ends
+# them all at once.
+API_TOKEN_TTL_SECONDS = env.int("API_TOKEN_TTL_SECONDS", default=24 * 3600)
+# Staff two-factor (django-otp): the credential guard counts wrong codes, so
+# django-otp's own delays are off (one mechanism).
+OTP_TOTP_ISSUER = "JMO Portal"
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+# Rate limits {name: (requests, window seconds)} (participants.services.ratelimits):
+# selfie uploads per participant (quality rejects included), the public kiosk
+# per address, and every anonymous POST per address.
+RATE_LIMITS = {
+    "selfie_upload": (
+        env.int("RATE_SELFIE_UPLOADS", default=10),
+        env.int("RATE_SELFIE_WINDOW_SECONDS", default=15 * 60),
+    ),
+    "kiosk": (env.int("RATE_KIOSK_POSTS", default=30), 10 * 60),
+    "anonymous_post": (env.int("RATE_ANONYMOUS_POSTS", default=60), 10 * 60),
+}
+# Staff page sessions end after this many idle seconds (participants' do not).
+STAFF_IDLE_SECONDS = env.int("STAFF_IDLE_SECONDS", default=15 * 60)
 SPECTACULAR_SETTINGS = {
     "TITLE": "JMO Portal API",
     "VERSION": "1.0.0",
@@ -197,10 +229,22 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TIMEZONE = TIME_ZONE
 
 BANK_API_URL = env.str("BANK_API_URL", default="http://127.0.0.1:8765")
-BANK_API_KEY = _secret("BANK_API_KEY", default="dev-bank-key")
-BANK_CALLBACK_TOKEN = _secret("BANK_CALLBACK_TOKEN", default="dev-callback-token")
 # Officers are alerted about a payout still not settled after this many sweeps.
 PAYOUT_ALERT_AFTER_SWEEPS = env.int("PAYOUT_ALERT_AFTER_SWEEPS", default=10)
+DEV_BANK_SECRETS = {
+    "BANK_API_KEY": "dev-bank-key",
+    "BANK_CALLBACK_TOKEN": "dev-callback-token",
+}
+BANK_API_KEY = _secret("BANK_API_KEY", default=DEV_BANK_SECRETS["BANK_API_KEY"])
+BANK_CALLBACK_TOKEN = _secret(
+    "BANK_CALLBACK_TOKEN", default=DEV_BANK_SECRETS["BANK_CALLBACK_TOKEN"]
+)
+if not DEBUG:
+    for _name, _dev_value in DEV_BANK_SECRETS.items():
+        if globals()[_name] in ("", _dev_value):
+            raise ImproperlyConfigured(
+                f"{_name} must be set to a real secret when DJANGO_DEBUG=False"
+            )
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 if not DEBUG:
@@ -221,6 +265,24 @@ if not DEBUG:
     }
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): scripts and styles only from our own
+# static files, never inline; photos from the camera as blob:/data: URLs. The API
+# docs page loosens it for the Swagger UI bundle only (jmo_portal/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:"],
+        "media-src": [SELF, "blob:"],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # Logs: one JSON object a line (python-json-logger) when LOG_JSON is on (default
 # with DEBUG off), with the request id (django-guid) that follows the work into the

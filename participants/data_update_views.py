@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from jmo_portal.exceptions import ApplicationError
+from participants.services.credentials import client_address
 
 from .decorators import participant_required
 from .forms import ContactForm, EmergencyForm, PhoneCodeForm, PopulationForm
@@ -172,7 +173,9 @@ def phone(request):
             return redirect("participants:update-phone")
         if form.is_bound and form.is_valid():
             services.data_update_phone_verify(
-                participant=request.participant, code=form.cleaned_data["code"]
+                participant=request.participant,
+                code=form.cleaned_data["code"],
+                address=client_address(request),
             )
             return redirect(next_step_url(request.participant))
     except ApplicationError as exc:

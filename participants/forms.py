@@ -3,13 +3,17 @@
 import datetime as dt
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jmo_portal.exceptions import ApplicationError
+
 from .models import EmergencyRelation, MaritalStatus
-from .services import login_throttle
+from .services.credentials import CredentialThrottled, client_address
+from .services.two_factor import needs_second_factor, staff_second_factor_check
 from .validators import digits_only, normalize_phone, validate_kpj, validate_nik
 
 
@@ -114,7 +118,72 @@ class ActivationPasswordForm(forms.Form):
         return cleaned
 
 
-class EmailLoginForm(AuthenticationForm):
+class GuardedLoginMixin:
+    """Shows the credential guard's pause as a form error (every login form)."""
+
+    def clean(self):
+        try:
+            return super().clean()
+        except CredentialThrottled as exc:
+            raise ValidationError(
+                _(
+                    "Too many wrong passwords for this account. Wait %(minutes)s "
+                    "minutes and try again, or reset your password now."
+                ),
+                code="throttled",
+                params={"minutes": max(1, -(-exc.retry_after // 60))},
+            ) from exc
+
+
+def _otp_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Code from the authenticator app (or a recovery code)"),
+        required=False,
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}
+        ),
+    )
+
+
+class SecondFactorMixin:
+    """Staff give the code of their authenticator app after the password; the
+    verified device is kept on the session by django-otp at login."""
+
+    def clean(self):
+        cleaned = super().clean()
+        user = self.get_user()
+        if user is not None and needs_second_factor(user):
+            try:
+                user.otp_device = staff_second_factor_check(
+                    user=user,
+                    code=cleaned.get("otp_token", ""),
+                    address=client_address(self.request),
+                )
+            except CredentialThrottled as exc:
+                raise ValidationError(
+                    _("Too many wrong codes. Wait %(minutes)s minutes and try again."),
+                    code="throttled",
+                    params={"minutes": max(1, -(-exc.retry_after // 60))},
+                ) from exc
+            except ApplicationError as exc:
+                raise ValidationError(exc.message, code=exc.code) from exc
+        return cleaned
+
+
+class StaffLoginForm(SecondFactorMixin, GuardedLoginMixin, AuthenticationForm):
+    """`/desk/login/`: password and the second factor."""
+
+    otp_token = _otp_field()
+
+
+class AdminLoginForm(SecondFactorMixin, GuardedLoginMixin, AdminAuthenticationForm):
+    """`/admin/login/`: password and the second factor."""
+
+    otp_token = _otp_field()
+
+
+class EmailLoginForm(GuardedLoginMixin, AuthenticationForm):
     """Participants log in with their email as the username."""
 
     username = forms.CharField(
@@ -135,27 +204,6 @@ class EmailLoginForm(AuthenticationForm):
         # Participant usernames are stored lowercased (account_create); staff
         # usernames are left as typed.
         return username.lower() if "@" in username else username
-
-    def clean(self):
-        username = self.cleaned_data.get("username")
-        if username and login_throttle.login_paused(username=username):
-            raise ValidationError(
-                _(
-                    "Too many wrong passwords for this email. Wait %(minutes)s "
-                    "minutes and try again, or reset your password now."
-                ),
-                code="login_paused",
-                params={"minutes": login_throttle.LOGIN_PAUSE_SECONDS // 60},
-            )
-        try:
-            cleaned = super().clean()
-        except ValidationError:
-            if username:
-                login_throttle.login_failure_record(username=username)
-            raise
-        if username:
-            login_throttle.login_failures_reset(username=username)
-        return cleaned
 
 
 class ContactForm(forms.Form):

@@ -360,6 +360,56 @@ class AuditRecord(models.Model):
         return reverse("admin:participants_auditrecord_change", args=[self.pk])
 
 
+class CredentialCounter(models.Model):
+    """Failed tries of a secret (password, code, reset link) per account or address.
+
+    Written only by `participants.services.credentials` with one atomic upsert, so
+    parallel tries never count past the limit. `key` is a keyed hash: no email,
+    NIK or IP address in clear.
+    """
+
+    kind = models.CharField(max_length=32)
+    scope = models.CharField(max_length=8)  # "account" or "address"
+    key = models.CharField(max_length=64)
+    failures = models.PositiveIntegerField(default=0)
+    last_at = models.FloatField(default=0.0)  # epoch seconds of the last failure
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "scope", "key"], name="credential_counter_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}/{self.scope} {self.failures}"
+
+
+class LoginSession(models.Model):
+    """A browser session opened by a login, so "log out everywhere" can end it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"session of {self.user_id}"
+
+
+class StaffProfile(models.Model):
+    """A staff login's own NIK: staff are members too, and never act on themselves."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
+    )
+    nik = models.CharField(max_length=16, validators=[validate_nik], db_index=True)
+
+    def __str__(self) -> str:
+        return f"staff {self.user_id} ({mask_digits(self.nik)})"
+
+
 # The data update (pengkinian data) models live beside, in their own module.
 from .profile_models import (  # noqa: E402, F401
     DataUpdate,

@@ -15,6 +15,8 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from participants.services.credentials import client_address
+
 from .api import IsParticipant
 from .models import EmergencyRelation, MaritalStatus
 from .selectors import DataUpdateStatus, data_update_status
@@ -189,6 +191,9 @@ class ProfilePhoneVerifyApi(APIView):
     class InputSerializer(serializers.Serializer):
         code = serializers.CharField(max_length=12)
 
+        class Meta:
+            ref_name = "ProfilePhoneVerifyInput"
+
     @extend_schema(
         operation_id="profile_phone_verify",
         request=InputSerializer,
@@ -198,7 +203,9 @@ class ProfilePhoneVerifyApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.data_update_phone_verify(
-            participant=request.participant, code=data.validated_data["code"]
+            participant=request.participant,
+            code=data.validated_data["code"],
+            address=client_address(request),
         )
         return _status_response(request)
 

@@ -17,6 +17,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/everywhere/", views.logout_everywhere, name="logout_everywhere"),
     path("activate/", views.activate, name="activate"),
     path("activate/email/", views.activate_email, name="activate_email"),
     path("activate/code/", views.activate_code, name="activate_code"),
@@ -41,7 +42,7 @@ urlpatterns = [
     ),
     path(
         "password-reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
+        views.GuardedPasswordResetConfirmView.as_view(
             template_name="participants/password_reset_confirm.html",
             success_url=reverse_lazy("participants:password_reset_complete"),
         ),

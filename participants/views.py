@@ -3,7 +3,9 @@
 from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.crypto import salted_hmac
@@ -13,8 +15,16 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from jmo_portal.exceptions import ApplicationError
+from jmo_portal.throttled import throttled_page
 from participants.models import AccountPolicy
 from participants.services import activation as services
+from participants.services.credentials import (
+    CredentialThrottled,
+    client_address,
+    credential_reserve,
+    credential_succeeded,
+)
+from participants.services.sessions import sessions_revoke_all
 
 from .forms import (
     ActivationCodeForm,
@@ -124,7 +134,9 @@ def activate_code(request: HttpRequest, activation) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.activation_code_verify(
-                activation=activation, code=form.cleaned_data["code"]
+                activation=activation,
+                code=form.cleaned_data["code"],
+                address=client_address(request),
             )
         except ApplicationError as exc:
             form.add_error("code", exc.message)
@@ -177,7 +189,7 @@ def activate_password(request: HttpRequest, activation) -> HttpResponse:
                 return render(request, "participants/activate_already.html")
             form.add_error("password1" if exc.code == "password" else None, exc.message)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="participants.backends.GuardedModelBackend")
             request.session.pop(SESSION_KEY, None)
             messages.success(
                 request, _("Your account is active. Welcome to JMO Portal.")
@@ -188,3 +200,37 @@ def activate_password(request: HttpRequest, activation) -> HttpResponse:
         "participants/activate_password.html",
         {"form": form, "activation": activation, "step": 3},
     )
+
+
+@require_POST
+@login_required
+def logout_everywhere(request: HttpRequest) -> HttpResponse:
+    """End every session and API token of this login, this browser's too."""
+    sessions_revoke_all(user=request.user)
+    logout(request)
+    messages.success(request, _("You are logged out on every device."))
+    return redirect("home")
+
+
+class GuardedPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Each try of a reset link counts in the credential guard (per account, per
+    address): guessing links gets a 429 page long before it could succeed."""
+
+    def dispatch(self, *args, **kwargs):
+        if kwargs.get("token") == self.reset_url_token:  # the link was already checked
+            return super().dispatch(*args, **kwargs)
+        who = {
+            "kind": "password_reset",
+            "account": kwargs.get("uidb64", ""),
+            "address": client_address(self.request),
+        }
+        try:
+            credential_reserve(**who)
+        except CredentialThrottled as exc:
+            return throttled_page(
+                self.request, message=exc.message, retry_after=exc.retry_after
+            )
+        response = super().dispatch(*args, **kwargs)
+        if self.validlink:
+            credential_succeeded(**who)
+        return response

@@ -36,6 +36,8 @@ def _participant_user(**participant_fields):
 
 
 def _staff_user(username: str, role: str):
+    from participants.services.two_factor import staff_two_factor_setup
+
     user = UserFactory(
         username=username, email=f"{username}@bpjs.example", is_staff=True
     )
@@ -43,7 +45,63 @@ def _staff_user(username: str, role: str):
     if role == "admin":
         user.is_superuser = True
         user.save(update_fields=["is_superuser"])
+    staff_two_factor_setup(user=user)
     return user
+
+
+STAFF_PASSWORD = "Rahasia-123"
+
+
+def totp_code(user) -> str:
+    """The current code of the user's authenticator app, computed with django-otp's
+    own TOTP. A device refuses a second code of a time step it already accepted
+    (replay); tests log in often within 30 seconds, so each starts a fresh step."""
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from participants.services.two_factor import staff_two_factor_setup
+
+    device = TOTPDevice.objects.filter(user=user).first()
+    if device is None:  # a staff login made without create_staff
+        staff_two_factor_setup(user=user)
+        device = TOTPDevice.objects.get(user=user)
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
+
+
+def staff_login(user, client=None):
+    """Log a staff member in through /desk/login/: password and TOTP code."""
+    from django.test import Client
+    from django.urls import reverse
+
+    client = client or Client()
+    response = client.post(
+        reverse("frontoffice:login"),
+        {
+            "username": user.username,
+            "password": STAFF_PASSWORD,
+            "otp_token": totp_code(user),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return client
+
+
+def staff_api(user) -> APIClient:
+    """An API client with the token a staff member gets with password and code."""
+    client = APIClient()
+    response = client.post(
+        "/api/v1/auth/token/",
+        {
+            "username": user.username,
+            "password": STAFF_PASSWORD,
+            "otp_token": totp_code(user),
+        },
+    )
+    assert response.status_code == 200, response.content
+    client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
+    return client
 
 
 @pytest.fixture(autouse=True)

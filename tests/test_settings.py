@@ -3,6 +3,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -19,16 +21,17 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     )
 
 
+PRODUCTION = {
+    "DJANGO_DEBUG": "False",
+    "DJANGO_SECRET_KEY": "a-long-random-production-secret-" + "x" * 40,
+    "DJANGO_ALLOWED_HOSTS": "jmo.example.id",
+    "BANK_API_KEY": "a-real-bank-key",
+    "BANK_CALLBACK_TOKEN": "a-real-callback-token",
+}
+
+
 def test_production_settings_pass_the_deploy_checklist():
-    result = _manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        DJANGO_DEBUG="False",
-        DJANGO_SECRET_KEY="a-long-random-production-secret-" + "x" * 40,
-        DJANGO_ALLOWED_HOSTS="jmo.example.id",
-    )
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
@@ -39,3 +42,23 @@ def test_production_refuses_to_start_without_a_secret_key():
     )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY is required" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("BANK_API_KEY", None),
+        ("BANK_API_KEY", "dev-bank-key"),
+        ("BANK_CALLBACK_TOKEN", None),
+        ("BANK_CALLBACK_TOKEN", "dev-callback-token"),
+    ],
+)
+def test_production_refuses_the_development_bank_secrets(name, value):
+    env = {k: v for k, v in PRODUCTION.items() if k != name}
+    if value is not None:
+        env[name] = value
+
+    result = _manage("check", **env)
+
+    assert result.returncode != 0
+    assert f"{name} must be set to a real secret" in result.stderr

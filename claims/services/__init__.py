@@ -1,8 +1,8 @@
 """Every state change of a claim goes through a function in this package."""
 
+from .approval import claim_approve
 from .lifecycle import (
     TRANSITIONS,
-    claim_approve,
     claim_cancel,
     claim_reject,
     claim_start,

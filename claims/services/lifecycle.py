@@ -22,6 +22,7 @@ from claims.models import (
     ClaimType,
     DocumentRequirement,
 )
+from claims.proof import proof_requirements
 from claims.selectors import (
     add_working_days,
     biometric_blocked,
@@ -33,6 +34,7 @@ from claims.selectors import (
 )
 from jmo_portal.exceptions import ApplicationError
 from participants.models import Participant
+from participants.services.conflicts import staff_conflict_refuse
 
 from .notify import claim_notify
 
@@ -123,12 +125,15 @@ def claim_start(
     channel = Channel.ONLINE if verdict.online else Channel.REVIEW
     requirements = []
     if channel == Channel.REVIEW:
-        requirements = [
-            {"kind": r.kind, "label": r.label}
-            for r in DocumentRequirement.objects.filter(
-                claim_type=claim_type, active=True
-            )
-        ]
+        requirements = proof_requirements(
+            claim_type=claim_type,
+            requirements=[
+                {"kind": r.kind, "label": r.label}
+                for r in DocumentRequirement.objects.filter(
+                    claim_type=claim_type, active=True
+                )
+            ],
+        )
     try:
         with transaction.atomic():
             claim = Claim.objects.create(
@@ -232,31 +237,12 @@ def claim_submit(*, claim: Claim, actor: AbstractBaseUser | None = None) -> Clai
     return claim
 
 
-def claim_approve(*, claim: Claim, actor: AbstractBaseUser, note: str = "") -> Claim:
-    """An officer approves a reviewed claim; the payout is queued after commit."""
-    from .payout import payout_create
-
-    with transaction.atomic():
-        locked = Claim.objects.select_for_update().get(pk=claim.pk)
-        if locked.status != S.UNDER_REVIEW:
-            raise _not_allowed(locked)
-        locked.decided_at = timezone.now()
-        locked.decided_by = actor
-        locked.decision_note = note
-        locked.save(
-            update_fields=["decided_at", "decided_by", "decision_note", "updated_at"]
-        )
-        claim_transition(claim=locked, to=S.APPROVED, actor=actor, note=note)
-        payout_create(claim=locked)
-    claim.refresh_from_db()
-    return claim
-
-
 def claim_reject(*, claim: Claim, actor: AbstractBaseUser, reason: str) -> Claim:
     """An officer rejects a reviewed claim with a reason the participant reads."""
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError(_("Give the reason for the rejection."), code="reason")
+    staff_conflict_refuse(actor=actor, participant=claim.participant)
     with transaction.atomic():
         locked = Claim.objects.select_for_update().get(pk=claim.pk)
         if locked.status != S.UNDER_REVIEW:

@@ -32,6 +32,7 @@ from participants.models import (
 
 from .accounts import account_create, email_available
 from .codes import code_issue, code_problem
+from .credentials import credential_check
 from .guards import attempt_register_failure, attempt_reset, block_active
 
 # Steps 2 and 3 must be finished within this time after the registry match.
@@ -163,9 +164,21 @@ def activation_code_send(
 
 
 def activation_code_verify(
-    *, activation: ActivationRequest, code: str
+    *, activation: ActivationRequest, code: str, address: str | None = None
 ) -> ActivationRequest:
-    """Check the emailed code: at most MAX_CODE_TRIES per code, within its validity."""
+    """Check the emailed code: at most MAX_CODE_TRIES per code, within its validity,
+    and every try counted by the credential guard per member and per `address`."""
+    return credential_check(
+        kind="activation_code",
+        account=str(activation.participant_id),
+        address=address,
+        verify=lambda: _activation_code_verify(activation, code),
+    )
+
+
+def _activation_code_verify(
+    activation: ActivationRequest, code: str
+) -> ActivationRequest:
     with transaction.atomic():
         activation = ActivationRequest.objects.select_for_update().get(pk=activation.pk)
         error = code_problem(holder=activation, code=code)

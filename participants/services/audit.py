@@ -21,3 +21,16 @@ def audit_record(
         old_value=old_value or {},
         new_value=new_value or {},
     )
+
+
+def audit_staff_view(
+    *, actor: AbstractBaseUser, participant: Participant, what: str, ref: object
+) -> AuditRecord:
+    """Record that a staff member looked at a member's personal data (a selfie or
+    reference photo, a full NIK): who, whose, what, when."""
+    return audit_record(
+        actor=actor,
+        action=f"view_{what}",
+        participant=participant,
+        new_value={"id": str(ref)},
+    )

@@ -36,6 +36,7 @@ from participants.validators import (
 )
 
 from .codes import code_issue, code_problem
+from .credentials import credential_check
 
 SECTIONS = ("membership", "biometric", "contact", "phone", "population", "emergency")
 IDENTITY_FIELDS = ("full_name", "nik", "birth_date", "gender")
@@ -312,8 +313,20 @@ def data_update_phone_code_send(*, participant: Participant) -> DataUpdate:
     return update
 
 
-def data_update_phone_verify(*, participant: Participant, code: str) -> DataUpdate:
-    """Check the SMS code (counted like every one-time code: 5 tries a code)."""
+def data_update_phone_verify(
+    *, participant: Participant, code: str, address: str | None = None
+) -> DataUpdate:
+    """Check the SMS code: 5 tries a code, and every try counted by the credential
+    guard per member and per client `address` (429 `throttled` past the limit)."""
+    return credential_check(
+        kind="phone_otp",
+        account=str(participant.pk),
+        address=address,
+        verify=lambda: _phone_code_verify(participant, code),
+    )
+
+
+def _phone_code_verify(participant: Participant, code: str) -> DataUpdate:
     with transaction.atomic():
         update = open_locked(participant, DataUpdateChannel.ONLINE)
         phone = Participant.objects.values_list("phone", flat=True).get(

@@ -29,6 +29,7 @@ from participants.validators import (
 )
 
 from .audit import audit_record
+from .conflicts import staff_conflict_refuse
 from .data_update import (
     CONTACT_FIELDS,
     EMERGENCY_FIELDS,
@@ -64,8 +65,10 @@ def data_update_desk_confirm(
 ) -> DataUpdate:
     """The whole update at a desk: documents seen, corrections with a reason, confirm.
 
-    The caller (the desk) has made sure a face reference is on file.
+    The caller (the desk) has made sure a face reference is on file. No officer
+    confirms or corrects their own membership.
     """
+    staff_conflict_refuse(actor=actor, participant=participant)
     reason = (reason or "").strip()
     seen = sorted(set(documents_seen or []))
     if not set(DESK_DOCUMENTS) <= set(seen):

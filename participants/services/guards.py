@@ -16,6 +16,7 @@ from django.utils import timezone
 from participants.models import AttemptCounter, Block, FailedAttempt, Participant
 
 from .audit import audit_record
+from .conflicts import staff_conflict_refuse
 
 
 @dataclass(frozen=True)
@@ -86,8 +87,12 @@ def attempt_reset(*, participant: Participant, kind: str) -> None:
 
 @transaction.atomic
 def block_lift(*, block: Block, actor: AbstractBaseUser, reason: str) -> Block:
-    """Lift a block after the desk's in-person check; resets the count and audits."""
+    """Lift a block after the desk's in-person check; resets the count and audits.
+
+    No officer lifts a block on their own membership.
+    """
     block = Block.objects.select_for_update().get(pk=block.pk)
+    staff_conflict_refuse(actor=actor, participant=block.participant)
     if block.lifted_at is not None:
         return block
     block.lifted_at = timezone.now()

@@ -9,6 +9,7 @@ from biometrics.models import SelfieAttempt
 from participants.models import BlockKind
 from participants.services.guards import attempt_register_failure
 from tests.biometrics import images
+from tests.conftest import staff_api
 
 STATUS = "/api/v1/biometrics/status/"
 SELFIES = "/api/v1/biometrics/selfies/"
@@ -55,7 +56,6 @@ def test_upload_is_accepted_then_decided(
         "status",
         "counted",
         "guidance",
-        "distance",
         "attempts_left",
         "blocked",
     }
@@ -120,5 +120,35 @@ def test_another_participants_selfie_is_a_404(
 
 def test_anonymous_and_staff_without_participant_are_refused(api_client, admin_user):
     assert api_client.get(STATUS).status_code in (401, 403)
-    api_client.force_authenticate(admin_user)
-    assert api_client.get(STATUS).status_code == 403
+    assert staff_api(admin_user).get(STATUS).status_code == 403
+
+
+def test_a_participant_never_learns_the_distance_or_threshold(
+    participant_api,
+    participant_user,
+    obama_reference,
+    django_capture_on_commit_callbacks,
+):
+    from biometrics.models import BiometricPolicy
+
+    with django_capture_on_commit_callbacks(execute=True):
+        selfie_id = _upload(participant_api, images.raw("biden", 1)).json()["id"]
+    attempt = SelfieAttempt.objects.get(pk=selfie_id)
+    assert attempt.status == "not_matched" and attempt.distance is not None
+    secrets = [f"{attempt.distance:.2f}", f"{attempt.distance:.3f}"]
+    threshold = BiometricPolicy.current().match_threshold
+    secrets += [str(threshold), f"{float(threshold):.2f}"]
+
+    api = participant_api.get(f"{SELFIES}{selfie_id}/")
+    from django.test import Client
+
+    browser = Client()
+    browser.force_login(participant_user)
+    page = browser.get(reverse("biometrics:attempt", args=[selfie_id]))
+    status = participant_api.get(STATUS)
+
+    for response in (api, page, status):
+        text = response.content.decode()
+        assert response.status_code == 200
+        assert "distance" not in text and "threshold" not in text
+        assert not any(secret in text for secret in secrets), text

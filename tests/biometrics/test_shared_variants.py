@@ -22,8 +22,10 @@ MATCHED = {
 
 @pytest.mark.skipif(not VARIANTS.is_dir(), reason="/work/shared/faces/variants absent")
 def test_every_shared_variant_gets_a_clear_outcome(
-    participant_api, participant, django_capture_on_commit_callbacks
+    participant_api, participant, django_capture_on_commit_callbacks, settings
 ):
+    # One member sends every variant: more than the per-member upload limit.
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "selfie_upload": (1000, 900)}
     face_reference_create(
         participant=participant, image=images.raw("obama", 2), source="registry"
     )

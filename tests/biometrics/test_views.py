@@ -10,9 +10,12 @@ from biometrics.views import safe_next, tutorial_url
 from participants.models import BlockKind
 from participants.services.guards import attempt_register_failure
 from tests.biometrics import images
+from tests.conftest import staff_login
 
 
 def _client(user) -> Client:
+    if user.is_staff:
+        return staff_login(user)
     client = Client()
     client.force_login(user)
     return client

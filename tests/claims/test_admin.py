@@ -3,6 +3,7 @@ import pytest
 from claims.models import Claim, ClaimStatus
 from claims.services import claim_start
 from tests.claims.helpers import make_participant
+from tests.conftest import staff_login
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +18,7 @@ def reviewed_claim():
 
 
 def test_the_admin_reject_action_asks_for_a_reason(client, admin_user, reviewed_claim):
-    client.force_login(admin_user)
+    staff_login(admin_user, client)
     url = "/admin/claims/claim/"
     data = {"action": "reject", "_selected_action": [reviewed_claim.pk]}
     page = client.post(url, data)
@@ -38,7 +39,7 @@ def test_the_admin_approve_action_queues_the_payout(
         gross=20_000_000, tax=0, net=20_000_000, bank_code="BCA",
         account_number="1234567890", account_holder="X",
     )  # fmt: skip
-    client.force_login(admin_user)
+    staff_login(admin_user, client)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         client.post(
             "/admin/claims/claim/",
@@ -53,7 +54,7 @@ def test_the_admin_approve_action_queues_the_payout(
 def test_policy_pages_keep_history(client, admin_user):
     from claims.models import ClaimPolicy
 
-    client.force_login(admin_user)
+    staff_login(admin_user, client)
     policy = ClaimPolicy.current()
     assert (
         client.get(f"/admin/claims/claimpolicy/{policy.pk}/change/").status_code == 200

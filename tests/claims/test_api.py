@@ -3,6 +3,7 @@ from rest_framework.test import APIClient
 
 from claims.models import Claim, ClaimStatus
 from tests.claims.helpers import make_participant, pass_selfie, png_upload
+from tests.conftest import staff_api
 
 pytestmark = pytest.mark.django_db
 
@@ -149,6 +150,14 @@ def test_documents_upload_through_the_api(bank):
 
 def test_staff_and_anonymous_get_no_claims(front_office_user):
     assert APIClient().get("/api/v1/claims/").status_code in (401, 403)
-    staff = APIClient()
-    staff.force_authenticate(front_office_user)
+    staff = staff_api(front_office_user)
     assert staff.get("/api/v1/claims/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_json_null_body_is_a_clear_400_not_a_server_error(participant_api):
+    # Found by fuzzing the schema: `null` is valid JSON but not an object.
+    response = participant_api.post(
+        "/api/v1/claims/", "null", content_type="application/json"
+    )
+    assert response.status_code == 400

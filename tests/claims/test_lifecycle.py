@@ -47,7 +47,7 @@ def test_the_sla_date_skips_weekends(bank, time_machine):
 
 
 def test_above_the_cap_documents_are_required_and_an_officer_decides(
-    bank, claims_officer_user, django_capture_on_commit_callbacks
+    bank, claims_officer_user, admin_user, django_capture_on_commit_callbacks
 ):
     participant = make_participant(balance=80_000_000, npwp="123456789012345")
     claim = services.claim_start(participant=participant, claim_type="resign")
@@ -75,6 +75,9 @@ def test_above_the_cap_documents_are_required_and_an_officer_decides(
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.UNDER_REVIEW
     assert (claim.gross, claim.tax, claim.net) == (80_000_000, 1_500_000, 78_500_000)
+    # Above the four-eyes amount (Rp 50 jt) a second officer completes it.
+    services.claim_approve(claim=claim, actor=admin_user, note="first look")
+    assert claim.status == ClaimStatus.UNDER_REVIEW
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         services.claim_approve(claim=claim, actor=claims_officer_user, note="ok")
     assert callbacks  # the payout is dispatched only after commit

@@ -3,6 +3,7 @@ import pytest
 from claims import services
 from claims.models import Claim, ClaimStatus
 from tests.claims.helpers import make_participant, pass_selfie
+from tests.conftest import staff_login
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +102,7 @@ def test_a_forged_claim_type_from_the_form_is_a_message(logged_in):
 
 
 def test_staff_cannot_open_participant_pages(client, front_office_user):
-    client.force_login(front_office_user)
+    staff_login(front_office_user, client)
     assert client.get("/claims/").status_code == 403
 
 

@@ -1,5 +1,6 @@
 """Real-browser fixtures: Debian's Chromium driven by Playwright against live_server."""
 
+import json
 import os
 from pathlib import Path
 
@@ -144,3 +145,26 @@ def selfie_page(playwright_instance, live_server, participant_user, tmp_path):
     yield open_with_camera
     for browser in opened:
         browser.close()
+
+
+def wait_for_js(page, expression: str, timeout: float = 30000) -> None:
+    """Wait until a JavaScript condition holds, checked on every animation frame.
+
+    Unlike `page.wait_for_function` this compiles nothing inside the page (the
+    condition is part of the evaluated source), so it works under the portal's
+    Content-Security-Policy without 'unsafe-eval'. Not across a navigation: wait
+    for a selector there.
+    """
+    condition = expression.strip()
+    if condition.startswith("()"):
+        condition = f"({condition})()"
+    page.evaluate(
+        "() => new Promise((resolve, reject) => {"
+        f" const limit = setTimeout(() => reject(new Error({json.dumps(expression)})),"
+        f" {int(timeout)});"
+        " const check = () => { let ok = false;"
+        f" try {{ ok = {condition}; }} catch (e) {{ ok = false; }}"
+        " if (ok) { clearTimeout(limit); resolve(true); }"
+        " else { requestAnimationFrame(check); } };"
+        " check(); })"
+    )

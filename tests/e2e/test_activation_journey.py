@@ -84,7 +84,7 @@ def test_a_member_activates_logs_in_sees_the_balance_and_switches_language(page)
     screenshot(page, "dashboard-id")
 
     page.click("button.lang[value=en]")
-    page.wait_for_function("document.documentElement.lang === 'en'")
+    page.wait_for_selector("html[lang=en]", state="attached")
     assert "Balance" in page.inner_text("main") or "balance" in page.inner_text("main")
     assert expected in page.inner_text(".big-number")
     screenshot(page, "dashboard-en")

@@ -15,7 +15,7 @@ from claims.models import Claim
 from jmo_portal.sms import ConsoleSmsBackend
 from participants.models import Participant
 from tests.conftest import wait_for
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import screenshot, wait_for_js
 from tests.journey import CONTACT, EMERGENCY, PASSWORD, POPULATION, registry_member
 
 pytestmark = pytest.mark.e2e
@@ -53,7 +53,7 @@ def _selfie(page) -> None:
     counted); a person then simply shoots again, and so does this test.
     """
     page.click("#start-selfie")
-    page.wait_for_function("document.getElementById('video').videoWidth > 0")
+    wait_for_js(page, "document.getElementById('video').videoWidth > 0")
     for _shot in range(3):
         page.click("#shoot")
         outcome = page.wait_for_selector(

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from biometrics.models import BiometricPolicy, CalibrationRun
+from tests.conftest import totp_code
 from tests.e2e.conftest import screenshot
 
 pytestmark = pytest.mark.e2e
@@ -25,19 +26,16 @@ def test_the_admin_sees_the_tradeoff_change_before_saving_and_the_history_after(
     page.goto("/desk/policy/")
     page.fill("input[name=username]", admin_user.username)
     page.fill("input[name=password]", "Rahasia-123")
+    page.fill("input[name=otp_token]", totp_code(admin_user))
     page.click("main form button[type=submit]")
     page.wait_for_url(re.compile(r"/desk/policy/$"))
     # FRR(0.415) = 2/5 -> 0.4^3 blocked with 3 tries; FAR(0.415) = 1/4.
-    page.wait_for_function(
-        "document.getElementById('genuine-blocked').textContent === '6.40%'"
-    )
+    page.wait_for_selector("#genuine-blocked:text-is('6.40%')")
     # The figures above are rendered by the server; the chart only once the
     # preview's first answer arrives: wait for the chart's own state.
     expect(page.locator("#tradeoff-chart polyline")).to_have_count(3)
     page.fill("input[name=max_attempts]", "5")
-    page.wait_for_function(
-        "document.getElementById('genuine-blocked').textContent === '1.02%'"
-    )
+    page.wait_for_selector("#genuine-blocked:text-is('1.02%')")
     assert page.inner_text("#impostor-accepted") == "76.27%"  # 1 - 0.75^5
     expect(page.locator("#tradeoff")).to_have_attribute("data-max-attempts", "5")
     expect(page.locator("#tradeoff-chart polyline")).to_have_count(3)

@@ -18,7 +18,8 @@ from claims.models import Claim, ClaimStatus
 from participants.models import AuditRecord, Block
 from tests.biometrics import images
 from tests.claims.helpers import make_participant
-from tests.e2e.conftest import fake_camera_flags, launch, screenshot
+from tests.conftest import totp_code
+from tests.e2e.conftest import fake_camera_flags, launch, screenshot, wait_for_js
 from tests.e2e.y4m import photo_to_y4m
 
 pytestmark = pytest.mark.e2e
@@ -100,13 +101,11 @@ def _selfie(page, reference: str) -> str:
     page.goto(f"/claims/{reference}/selfie/")
     page.click("#selfie-start")
     page.click("#start-selfie")
-    page.wait_for_function("document.getElementById('video').videoWidth > 0")
+    wait_for_js(page, "document.getElementById('video').videoWidth > 0")
     page.click("#shoot")
     page.wait_for_url(re.compile(r"/selfie/\d+/"))
-    page.wait_for_function(
-        "(document.getElementById('result') || {dataset: {}}).dataset.status"
-        " && !['queued', 'processing'].includes("
-        "document.getElementById('result').dataset.status)",
+    page.wait_for_selector(
+        "#result:not([data-status=queued]):not([data-status=processing])",
         timeout=60000,
     )
     return page.locator("#result").get_attribute("data-status")
@@ -117,6 +116,7 @@ def _officer_finds_by_kpj(page, officer, participant) -> None:
     page.wait_for_url(re.compile(r"/desk/login/"))
     page.fill("input[name=username]", officer.username)
     page.fill("input[name=password]", PASSWORD)
+    page.fill("input[name=otp_token]", totp_code(officer))
     page.click("main form button[type=submit]")
     page.wait_for_url(lambda url: url.endswith("/desk/") and "login" not in url)
     page.fill("input[name=q]", participant.kpj)
@@ -171,9 +171,9 @@ def test_a_face_block_is_lifted_at_the_desk_and_the_claim_finished_online(
     desk.wait_for_url(re.compile(r"/unblock/$"))
     _tick_checklist(desk, "e-KTP checked; face re-taken at the desk")
     desk.click("#desk-camera summary")
-    desk.wait_for_function("document.getElementById('video').videoWidth > 0")
+    wait_for_js(desk, "document.getElementById('video').videoWidth > 0")
     desk.click("#shoot")
-    desk.wait_for_function("document.getElementById('id_photo').files.length === 1")
+    wait_for_js(desk, "document.getElementById('id_photo').files.length === 1")
     screenshot(desk, "desk-unblock-checklist")
     desk.click("#do-unblock")
     desk.wait_for_url(re.compile(r"/desk/participants/\d+/$"))

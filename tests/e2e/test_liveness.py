@@ -13,7 +13,7 @@ from biometrics.liveness_eval import attack_frames
 from biometrics.models import BiometricPolicy, SelfieAttempt
 from biometrics.services import face_reference_create
 from tests.biometrics import images
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import screenshot, wait_for_js
 from tests.e2e.test_selfie import NEXT
 from tests.e2e.y4m import images_to_y4m
 
@@ -36,15 +36,15 @@ def obama(participant_user):
 def _check(selfie_page, y4m_pictures, tmp_path, name):
     page = selfie_page(images_to_y4m(y4m_pictures, tmp_path / f"{name}.y4m"))
     page.goto(f"/selfie/capture/?next={NEXT}")
-    page.wait_for_function("document.getElementById('video').videoWidth > 0")
+    page.wait_for_selector("#camera:not([hidden])")
+    wait_for_js(page, "document.getElementById('video').videoWidth > 0")
     assert page.locator("#fallback").is_hidden()
     page.click("#shoot")
     page.wait_for_selector("#challenge:not([hidden])")
     screenshot(page, f"{name}-challenge")
     page.wait_for_url(re.compile(r"/selfie/\d+/"), timeout=30000)
-    page.wait_for_function(
-        "!['queued', 'processing'].includes("
-        "document.getElementById('result').dataset.status)",
+    page.wait_for_selector(
+        "#result:not([data-status=queued]):not([data-status=processing])",
         timeout=60000,
     )
     screenshot(page, name)

@@ -11,7 +11,7 @@ from biometrics.services import face_reference_create
 from participants.models import Block, BlockKind
 from participants.services.guards import attempt_register_failure
 from tests.biometrics import images
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import screenshot, wait_for_js
 
 pytestmark = pytest.mark.e2e
 NEXT = "/claims/"
@@ -22,14 +22,12 @@ def _take_selfie(page, name: str) -> None:
     screenshot(page, f"{name}-guidance")
     page.click("#start-selfie")
     page.wait_for_selector("#camera:not([hidden])")
-    page.wait_for_function("document.getElementById('video').videoWidth > 0")
+    wait_for_js(page, "document.getElementById('video').videoWidth > 0")
     screenshot(page, f"{name}-camera")
     page.click("#shoot")
     page.wait_for_url(re.compile(r"/selfie/\d+/"))
-    page.wait_for_function(
-        "(document.getElementById('result') || {dataset: {}}).dataset.status"
-        " && !['queued', 'processing'].includes("
-        "document.getElementById('result').dataset.status)",
+    page.wait_for_selector(
+        "#result:not([data-status=queued]):not([data-status=processing])",
         timeout=60000,
     )
 
@@ -98,7 +96,7 @@ def test_the_page_shows_checking_until_the_real_worker_decides(
                 [participant.pk],
             )
         page.goto("/selfie/capture/")
-        page.wait_for_function("document.getElementById('video').videoWidth > 0")
+        wait_for_js(page, "document.getElementById('video').videoWidth > 0")
         page.click("#shoot")
         page.wait_for_url(re.compile(r"/selfie/\d+/"))
         assert page.locator("#result").get_attribute("data-status") in (
@@ -110,8 +108,5 @@ def test_the_page_shows_checking_until_the_real_worker_decides(
     finally:
         locker.rollback()
         locker.close()
-    page.wait_for_function(
-        "document.getElementById('result').dataset.status === 'matched'",
-        timeout=60000,
-    )
+    page.wait_for_selector("#result[data-status=matched]", timeout=60000)
     assert page.get_by_text("Wajah terverifikasi").is_visible()

@@ -3,7 +3,8 @@
 import pytest
 from django.test import Client
 
-from tests.e2e.conftest import screenshot
+from tests.conftest import staff_login
+from tests.e2e.conftest import screenshot, wait_for_js
 from tests.tutorials.conftest import answers_for, make_session, seed_content
 from tests.tutorials.recording import record, require_recording_tools
 
@@ -11,8 +12,12 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def _log_in(context, user, base_url: str) -> None:
+    """The session of a real login (staff: password and TOTP code)."""
     client = Client()
-    client.force_login(user)
+    if user.is_staff:
+        staff_login(user, client)
+    else:
+        client.force_login(user)
     cookie = client.cookies["sessionid"].value
     context.add_cookies([{"name": "sessionid", "value": cookie, "url": base_url}])
 
@@ -30,15 +35,16 @@ def test_play_a_tutorial_switch_captions_and_win_a_quiz(
     page.click("a.tutorial-item[data-slug=when-blocked]")
     video = page.locator("video#tutorial-video")
     video.wait_for()
-    page.wait_for_function(
+    wait_for_js(
+        page,
         "() => { const v = document.querySelector('#tutorial-video');"
-        " return v.readyState >= 1 && Number.isFinite(v.duration) && v.duration > 0; }"
+        " return v.readyState >= 1 && Number.isFinite(v.duration) && v.duration > 0; }",
     )
     duration = video.evaluate("v => v.duration")
     assert duration > 1 and duration < 30
     video.evaluate("v => { v.muted = true; return v.play(); }")
-    page.wait_for_function(
-        "() => document.querySelector('#tutorial-video').currentTime > 0.3"
+    wait_for_js(
+        page, "() => document.querySelector('#tutorial-video').currentTime > 0.3"
     )
 
     def modes() -> dict:
@@ -49,10 +55,11 @@ def test_play_a_tutorial_switch_captions_and_win_a_quiz(
     assert modes() == {"id": "showing", "en": "hidden"}
     page.click(".caption-switch[data-lang=en]")
     assert modes() == {"id": "hidden", "en": "showing"}
-    page.wait_for_function(
+    wait_for_js(
+        page,
         "() => { const t = Array.from(document.querySelector('#tutorial-video')"
         ".textTracks).find(t => t.language === 'en'); return t.cues && t.cues.length"
-        " === 3; }"
+        " === 3; }",
     )
     screenshot(page, "tutorial_video")
 

@@ -5,9 +5,13 @@ from biometrics.services import face_reference_create
 from participants.models import BlockKind
 from participants.services.guards import attempt_register_failure
 from tests.biometrics import images
+from tests.conftest import staff_login
 
 
 def login(user) -> Client:
+    """Staff log in through the real desk login (password and TOTP code)."""
+    if user.is_staff or user.is_superuser:
+        return staff_login(user)
     client = Client()
     client.force_login(user)
     return client

@@ -5,6 +5,7 @@ from django.utils import translation
 from rest_framework.test import APIClient
 
 from participants.models import AuditRecord, BlockKind
+from tests.conftest import staff_api, totp_code
 from tests.frontoffice.conftest import make_block
 
 BLOCKS = "/api/v1/desk/blocks/"
@@ -12,9 +13,7 @@ BLOCKS = "/api/v1/desk/blocks/"
 
 @pytest.fixture
 def fo_api(front_office_user):
-    client = APIClient()
-    client.force_authenticate(front_office_user)
-    return client
+    return staff_api(front_office_user)
 
 
 def test_blocks_lists_active_blocks_with_the_nik_masked(
@@ -86,7 +85,11 @@ def test_token_login_works_for_staff(front_office_user, kpj_block):
     client = APIClient()
     token = client.post(
         "/api/v1/auth/token/",
-        {"username": front_office_user.username, "password": "Rahasia-123"},
+        {
+            "username": front_office_user.username,
+            "password": "Rahasia-123",
+            "otp_token": totp_code(front_office_user),
+        },
     ).json()["token"]
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert client.get(BLOCKS).json()["count"] == 1

@@ -18,6 +18,7 @@ from biometrics.models import SelfieAttempt
 from claims.models import Claim, ClaimDocument
 from frontoffice.models import WalkInTicket
 from participants.models import BlockKind
+from tests.conftest import staff_login
 from tests.frontoffice.conftest import make_block
 
 CAST = ["anonymous", "participant", "other", "front_office", "claims", "admin"]
@@ -87,7 +88,9 @@ def clients(
     result = {}
     for name, user in zip(CAST, users, strict=True):
         client = Client()
-        if user is not None:
+        if user is not None and user.is_staff:
+            staff_login(user, client)
+        elif user is not None:
             client.force_login(user)
         result[name] = client
     return result

@@ -6,6 +6,7 @@ from rest_framework.test import APIClient
 
 from participants.models import AuditRecord, DataUpdate, ProfileChange
 from tests.biometrics import images
+from tests.conftest import staff_api, staff_login
 from tests.data_update import DESK_FIELDS
 from tests.journey import CONTACT, EMERGENCY, POPULATION, registry_member
 
@@ -15,8 +16,8 @@ DESK = "/api/v1/desk/participants/"
 
 @pytest.fixture
 def fo_api(front_office_user):
-    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_authenticate(front_office_user)
+    client = staff_api(front_office_user)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     return client
 
 
@@ -171,7 +172,7 @@ def test_the_desk_page_confirms_the_data(client, front_office_user, participant)
     face_reference_create(
         participant=participant, image=images.raw("obama", 1), source="registry"
     )
-    client.force_login(front_office_user)
+    staff_login(front_office_user, client)
     url = f"/desk/participants/{participant.pk}/data-update/"
     page = client.get(url)
     assert participant.full_name.encode() in page.content

@@ -10,6 +10,7 @@ from notifications.models import Notification
 from participants.models import AuditRecord, Block, BlockKind
 from participants.services.guards import attempt_state
 from tests.biometrics import images
+from tests.conftest import totp_code
 from tests.frontoffice.conftest import make_block
 
 # The in-person identity checklist, every box ticked.
@@ -150,7 +151,11 @@ def _upload(data: bytes):
 def test_staff_login_page_leads_to_the_desk(client, front_office_user):
     response = client.post(
         reverse("frontoffice:login"),
-        {"username": front_office_user.username, "password": "Rahasia-123"},
+        {
+            "username": front_office_user.username,
+            "password": "Rahasia-123",
+            "otp_token": totp_code(front_office_user),
+        },
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("frontoffice:index")

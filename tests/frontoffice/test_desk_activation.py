@@ -5,11 +5,11 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from jmo_portal.exceptions import ApplicationError
 from participants.models import AuditRecord, Block, BlockKind
 from participants.services.activation import activation_start
+from tests.conftest import staff_api
 from tests.factories import ParticipantFactory
 
 CHECKLIST = {"ektp_seen": "on", "ektp_matches": "on", "face_matches": "on"}
@@ -69,8 +69,7 @@ def test_the_desk_finds_shows_and_lifts_an_activation_lock(officer, locked):
 
 
 def test_the_api_lists_and_lifts_an_activation_lock(front_office_user, locked):
-    api = APIClient()
-    api.force_authenticate(front_office_user)
+    api = staff_api(front_office_user)
     rows = api.get("/api/v1/desk/blocks/", {"q": locked.nik}).json()["results"]
     assert [r["kind"] for r in rows] == ["activation"]
     response = api.post(

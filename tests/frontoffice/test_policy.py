@@ -5,7 +5,6 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from django.utils import translation
-from rest_framework.test import APIClient
 
 from biometrics.models import BiometricPolicy, CalibrationRun
 from biometrics.selectors import biometric_status
@@ -14,6 +13,7 @@ from claims.models import ClaimPolicy
 from frontoffice.policy import policy_values
 from participants.models import AccountPolicy, AuditRecord
 from tests.biometrics import images
+from tests.conftest import staff_api
 
 POLICY = "/api/v1/policy/"
 
@@ -39,9 +39,7 @@ def calibration(db):
 
 @pytest.fixture
 def admin_api(admin_user):
-    client = APIClient()
-    client.force_authenticate(admin_user)
-    return client
+    return staff_api(admin_user)
 
 
 def test_raising_max_attempts_applies_to_the_next_selfie_and_is_in_the_history(

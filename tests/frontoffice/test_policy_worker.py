@@ -1,14 +1,13 @@
 """A policy change reaches a running Celery worker without a restart."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from biometrics.models import SelfieAttempt
 from biometrics.selectors import biometric_status
 from biometrics.services import face_reference_create, selfie_submit
 from participants.models import Block
 from tests.biometrics import images
-from tests.conftest import wait_for
+from tests.conftest import staff_api, wait_for
 
 pytestmark = pytest.mark.services
 
@@ -32,8 +31,7 @@ def test_raising_max_attempts_applies_in_the_running_worker(
     )
     assert _fail(obama, "biden", 1).counted
     assert _fail(obama, "kit_harington", 3).counted
-    admin = APIClient()
-    admin.force_authenticate(admin_user)
+    admin = staff_api(admin_user)
     response = admin.patch("/api/v1/policy/", {"max_attempts": 5}, format="json")
     assert response.status_code == 200
     third = _fail(obama, "alex_lacamoire", 2)  # decided by the worker process

@@ -2,6 +2,7 @@ import pytest
 
 from notifications.models import Notification
 from notifications.services import notification_send
+from tests.conftest import staff_login
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +65,7 @@ def test_opening_needs_a_post_and_a_participant_login(
     assert client.get(f"/messages/{note.pk}/open/").status_code == 405
     note.refresh_from_db()
     assert note.read_at is None
-    client.force_login(front_office_user)
+    staff_login(front_office_user, client)
     assert client.get("/messages/").status_code == 403
 
 

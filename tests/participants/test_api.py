@@ -8,6 +8,7 @@ from participants.services.ledger import (
     contributions_record,
     yield_post,
 )
+from tests.conftest import staff_api
 from tests.factories import EmployerFactory, EmploymentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -97,8 +98,7 @@ def test_anonymous_callers_get_401_json(api_client, url):
 
 @pytest.mark.parametrize("url", URLS)
 def test_staff_without_a_participant_get_403_json(front_office_user, url):
-    client = APIClient()
-    client.force_authenticate(front_office_user)
+    client = staff_api(front_office_user)
     response = client.get(url)
     assert response.status_code == 403
     assert response.json()["code"] == "not_a_participant"

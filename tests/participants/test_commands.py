@@ -147,7 +147,8 @@ def test_create_staff_puts_the_user_in_the_role_group_and_a_rerun_changes_the_ro
 def test_create_staff_admin_is_a_superuser_and_a_generated_password_is_printed_once():
     out, _err = _run("create_staff", "boss", "--role", "admin")
 
-    password = out.split("password (shown once): ", 1)[1].strip()
+    password = out.split("password (shown once): ", 1)[1].split()[0]
+    assert "authenticator secret (shown once): " in out
     user = User.objects.get(username="boss")
     assert user.is_superuser and user.is_staff
     assert user.check_password(password)

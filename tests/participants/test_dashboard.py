@@ -13,6 +13,7 @@ from participants.services.ledger import (
     contributions_record,
     yield_post,
 )
+from tests.conftest import staff_login
 from tests.factories import EmployerFactory, EmploymentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -160,7 +161,7 @@ def test_another_participants_data_never_appears(
 def test_staff_without_a_participant_are_redirected_to_the_desk(
     client, front_office_user
 ):
-    client.force_login(front_office_user)
+    staff_login(front_office_user, client)
     for url in ("/dashboard/", "/profile/"):
         response = client.get(url)
         assert response.status_code == 302

@@ -46,10 +46,10 @@ def test_many_wrong_passwords_pause_the_login_for_a_while_not_for_good(
 ):
     import time_machine
 
-    from participants.services.login_throttle import (
-        LOGIN_MAX_FAILURES,
-        LOGIN_PAUSE_SECONDS,
-    )
+    from participants.services.credentials import LIMITS
+
+    LOGIN_MAX_FAILURES = LIMITS["password"].per_account
+    LOGIN_PAUSE_SECONDS = LIMITS["password"].cool_off_seconds
 
     wrong = {"username": participant_user.email, "password": "salah"}
     right = {"username": participant_user.email.upper(), "password": "Rahasia-123"}
@@ -58,7 +58,7 @@ def test_many_wrong_passwords_pause_the_login_for_a_while_not_for_good(
             client.post(LOGIN, wrong)
         paused = client.post(LOGIN, right)  # even the right password waits
         assert paused.status_code == 200
-        assert "Too many wrong passwords" in paused.content.decode()
+        assert "Too many wrong passwords for this account" in paused.content.decode()
         assert reverse("participants:password_reset") in paused.content.decode()
         assert "_auth_user_id" not in client.session
 
@@ -69,7 +69,9 @@ def test_many_wrong_passwords_pause_the_login_for_a_while_not_for_good(
 
 
 def test_a_successful_login_clears_the_count(client, participant_user):
-    from participants.services.login_throttle import LOGIN_MAX_FAILURES
+    from participants.services.credentials import LIMITS
+
+    LOGIN_MAX_FAILURES = LIMITS["password"].per_account
 
     wrong = {"username": participant_user.email, "password": "salah"}
     right = {"username": participant_user.email, "password": "Rahasia-123"}

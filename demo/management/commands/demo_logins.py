@@ -6,7 +6,12 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, no_translations
 from django.urls import reverse
 
-from demo.world import ACTIVATION_DEMO, DEMO_PASSWORD, demo_logins
+from demo.world import (
+    ACTIVATION_DEMO,
+    DEMO_PASSWORD,
+    DEMO_TOTP_SECRETS,
+    demo_logins,
+)
 
 
 class Command(BaseCommand):
@@ -34,8 +39,20 @@ class Command(BaseCommand):
                 f"{login.description}{missing}"
             )
         out("")
+        out("Staff second factor (any TOTP app, e.g. `oathtool --totp -b SECRET`):")
+        for username, secret in DEMO_TOTP_SECRETS.items():
+            out(f"  {username:<{width}}  secret {secret}  code now {_code(secret)}")
+        out("")
         out(
             f"Activation demo (no login yet): {ACTIVATION_DEMO.full_name}, KPJ "
             f"{ACTIVATION_DEMO.kpj}, born {ACTIVATION_DEMO.birth_date:%d %b %Y}, "
             "NIK as in the activation tutorial"
         )
+
+
+def _code(secret: str) -> str:
+    from base64 import b32decode
+
+    from django_otp.oath import totp
+
+    return f"{totp(b32decode(secret)):06d}"

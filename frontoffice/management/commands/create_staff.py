@@ -1,4 +1,4 @@
-"""manage.py create_staff USERNAME --role ROLE [--password PASSWORD]."""
+"""manage.py create_staff USERNAME --role ROLE [--password PASSWORD] [--nik NIK]."""
 
 from django.core.management.base import BaseCommand, CommandError, no_translations
 
@@ -17,6 +17,9 @@ class Command(BaseCommand):
         parser.add_argument("username")
         parser.add_argument("--role", required=True, choices=STAFF_ROLES)
         parser.add_argument("--password")
+        parser.add_argument(
+            "--nik", default="", help="the staff member's own NIK (never acts on it)"
+        )
 
     @no_translations
     def handle(self, *args, **options) -> None:
@@ -25,6 +28,7 @@ class Command(BaseCommand):
                 username=options["username"],
                 role=options["role"],
                 password=options["password"],
+                nik=options["nik"],
             )
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
@@ -34,3 +38,11 @@ class Command(BaseCommand):
         )
         if result.generated_password:
             self.stdout.write(f"password (shown once): {result.generated_password}")
+        if result.two_factor:
+            setup = result.two_factor
+            self.stdout.write(f"authenticator secret (shown once): {setup.secret}")
+            self.stdout.write(f"authenticator URL: {setup.config_url}")
+            self.stdout.write(
+                "recovery codes (single use, shown once): "
+                + " ".join(setup.recovery_codes)
+            )

@@ -1,0 +1,91 @@
+"""The officer's approval: every caller (desk page, API, Django admin) obeys the
+same rules here, next to the claim data.
+
+- Four eyes: above `ClaimPolicy.four_eyes_above` a first approval is recorded and
+  a second, different officer completes it.
+- No officer decides a claim on their own membership.
+- Claim types that need proof (leaving Indonesia, disability) are approved only
+  with the proof documents on file.
+"""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from claims.models import Claim, ClaimApproval, ClaimPolicy, ClaimStatus
+from claims.proof import proof_missing
+from claims.selectors import claim_quote
+from jmo_portal.exceptions import ApplicationError
+from participants.services.audit import audit_record
+from participants.services.conflicts import staff_conflict_refuse
+
+from .lifecycle import _not_allowed, claim_transition
+
+S = ClaimStatus
+
+
+def _needs_second_officer(claim: Claim) -> bool:
+    limit = ClaimPolicy.current().four_eyes_above
+    amount = claim.gross if claim.gross is not None else claim_quote(claim=claim).gross
+    return limit > 0 and amount > limit
+
+
+def _proof_refuse(claim: Claim) -> None:
+    missing = proof_missing(claim=claim)
+    if missing:
+        raise ApplicationError(
+            _(
+                "This claim type needs proof before approval: %(documents)s. Return "
+                "the claim to the member to add it."
+            )
+            % {"documents": ", ".join(missing)},
+            code="proof_missing",
+            status=409,
+        )
+
+
+def claim_approve(*, claim: Claim, actor: AbstractBaseUser, note: str = "") -> Claim:
+    """An officer approves a reviewed claim; the payout is queued after commit.
+
+    Above the four-eyes amount the first officer's approval is only recorded
+    (the claim stays under review, an audit record names the officer); a second,
+    different officer's approval decides. Check `claim.status` for the outcome.
+    """
+    from .payout import payout_create
+
+    staff_conflict_refuse(actor=actor, participant=claim.participant)
+    with transaction.atomic():
+        locked = Claim.objects.select_for_update().get(pk=claim.pk)
+        if locked.status != S.UNDER_REVIEW:
+            raise _not_allowed(locked)
+        _proof_refuse(locked)
+        if _needs_second_officer(locked):
+            approvals = ClaimApproval.objects.filter(claim=locked)
+            if not approvals.exclude(officer=actor).exists():
+                if approvals.filter(officer=actor).exists():
+                    raise ApplicationError(
+                        _("A second, different officer must approve this claim."),
+                        code="four_eyes",
+                        status=409,
+                    )
+                ClaimApproval.objects.create(claim=locked, officer=actor, note=note)
+                audit_record(
+                    actor=actor,
+                    action="claim_first_approval",
+                    participant=locked.participant,
+                    reason=note,
+                    new_value={"claim": locked.reference},
+                )
+                claim.refresh_from_db()
+                return claim
+        locked.decided_at = timezone.now()
+        locked.decided_by = actor
+        locked.decision_note = note
+        locked.save(
+            update_fields=["decided_at", "decided_by", "decision_note", "updated_at"]
+        )
+        claim_transition(claim=locked, to=S.APPROVED, actor=actor, note=note)
+        payout_create(claim=locked)
+    claim.refresh_from_db()
+    return claim
