@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from insights.rollup import insights_rollup
+from tests.conftest import STAFF_PASSWORD, totp_code
 from tests.e2e.conftest import screenshot
 from tests.insights.history import history_build
 
@@ -20,7 +21,8 @@ def test_the_admin_changes_the_period_and_downloads_a_figure(page, admin_user):
     insights_rollup(start=dt.date(2026, 2, 1), end=dt.date(2026, 3, 31))
     page.goto("/desk/insights/?from=2026-02-01&to=2026-02-28")
     page.fill("input[name=username]", admin_user.username)
-    page.fill("input[name=password]", "Rahasia-123")
+    page.fill("input[name=password]", STAFF_PASSWORD)
+    page.fill("input[name=otp_token]", totp_code(admin_user))
     page.click("main form button[type=submit]")
     page.wait_for_url(re.compile(r"/desk/insights/\?from=2026-02-01"))
     funnel = page.locator("#figure-funnel table tbody tr").first

@@ -15,6 +15,7 @@
 """
 
 import datetime as dt
+from contextlib import contextmanager
 from decimal import Decimal
 
 from django.utils import timezone
@@ -33,6 +34,20 @@ def at(day: int, hour: int, minute: int = 0, month: int = 3) -> dt.datetime:
 
 def _backdate(model, pk: int, **fields) -> None:
     model.objects.filter(pk=pk).update(**fields)
+
+
+@contextmanager
+def _past_created_at(model):
+    """Let an insert keep the given created_at (auto_now_add would say 'now').
+
+    For audit records, which PostgreSQL refuses to UPDATE: they are written with
+    their past time at once instead of being backdated afterwards."""
+    field = model._meta.get_field("created_at")
+    field.auto_now_add = False
+    try:
+        yield
+    finally:
+        field.auto_now_add = True
 
 
 def _member(n: int, birth: dt.date, gender: str):
@@ -79,8 +94,10 @@ def history_build() -> dict:
     )
     men = [_member(n, dt.date(1990, 6, 1), "M") for n in range(1, 7)]
     woman = _member(7, dt.date(1960, 1, 1), "F")
-    record = AuditRecord.objects.create(action="activate_member", participant=men[5])
-    _backdate(AuditRecord, record.pk, created_at=at(3, 10))
+    with _past_created_at(AuditRecord):
+        AuditRecord.objects.create(
+            action="activate_member", participant=men[5], created_at=at(3, 10)
+        )
     for n, p in enumerate(men, start=1):
         TutorialView.objects.create(
             tutorial=tutorial, participant=p, first_viewed_at=at(4, 9)

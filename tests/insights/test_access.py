@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 
 from frontoffice.roles import MANAGEMENT, has_role
 from insights.rollup import insights_rollup
+from tests.conftest import STAFF_PASSWORD, staff_api, staff_login
 from tests.factories import UserFactory
 
 from .history import history_build
@@ -23,7 +24,7 @@ MARCH = {"from": "2026-03-01", "to": "2026-03-31"}
 @pytest.fixture
 def manager(db):
     call_command("create_staff", "manager", "--role", "management", "--password",
-                 "Rahasia-Manajer-9", stdout=io.StringIO())  # fmt: skip
+                 STAFF_PASSWORD, stdout=io.StringIO())  # fmt: skip
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.get(username="manager")
@@ -43,10 +44,14 @@ def test_create_staff_gives_the_management_role_only(manager):
 def test_participants_and_officers_without_the_permission_get_403(
     participant_user, front_office_user, claims_officer_user
 ):
-    for user in (participant_user, front_office_user, claims_officer_user):
-        client, api = Client(), APIClient()
-        client.force_login(user)
-        api.force_authenticate(user)
+    participant_client, participant_api = Client(), APIClient()
+    participant_client.force_login(participant_user)
+    participant_api.force_authenticate(participant_user)
+    clients = [(participant_client, participant_api)] + [
+        (staff_login(user), staff_api(user))
+        for user in (front_office_user, claims_officer_user)
+    ]
+    for client, api in clients:
         assert client.get(reverse("insights:page")).status_code == 403
         assert client.get(reverse("insights:csv", args=["funnel"])).status_code == 403
         assert api.get(reverse("insights_api:figures")).status_code == 403
@@ -57,8 +62,7 @@ def test_participants_and_officers_without_the_permission_get_403(
 
 
 def test_management_lands_on_the_figures_from_the_desk_index(manager):
-    client = Client()
-    client.force_login(manager)
+    client = staff_login(manager)
     response = client.get(reverse("frontoffice:index"))
     assert response.status_code == 302
     assert response["Location"] == reverse("insights:page")
@@ -67,8 +71,7 @@ def test_management_lands_on_the_figures_from_the_desk_index(manager):
 def test_the_page_shows_charts_tables_and_hides_small_groups(manager):
     history_build()
     insights_rollup(start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31))
-    client = Client()
-    client.force_login(manager)
+    client = staff_login(manager)
     page = client.get(reverse("insights:page"), MARCH, HTTP_ACCEPT_LANGUAGE="en")
     html = page.content.decode()
     assert page.status_code == 200
@@ -82,8 +85,7 @@ def test_the_page_shows_charts_tables_and_hides_small_groups(manager):
 def test_a_csv_per_figure_holds_the_table(admin_user):
     history_build()
     insights_rollup(start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31))
-    client = Client()
-    client.force_login(admin_user)
+    client = staff_login(admin_user)
     url = reverse("insights:csv", args=["cash"])
     response = client.get(url, MARCH, HTTP_ACCEPT_LANGUAGE="en")
     assert response["Content-Type"].startswith("text/csv")
@@ -97,8 +99,7 @@ def test_a_csv_per_figure_holds_the_table(admin_user):
 def test_the_api_answers_the_figures_and_explains_a_bad_period(admin_user):
     history_build()
     insights_rollup(start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31))
-    api = APIClient()
-    api.force_authenticate(admin_user)
+    api = staff_api(admin_user)
     data = api.get(reverse("insights_api:figures"), MARCH).json()
     assert data["funnel"][0] == {
         "step": "registered", "count": 7, "online": 7, "desk": 0, "drop": None,
@@ -121,8 +122,7 @@ def test_the_api_answers_the_figures_and_explains_a_bad_period(admin_user):
 
 
 def test_the_schema_documents_the_operation(admin_user):
-    api = APIClient()
-    api.force_authenticate(admin_user)
+    api = staff_api(admin_user)
     schema = api.get("/api/schema/", HTTP_ACCEPT="application/json").content.decode()
     assert "/api/v1/insights/" in schema and "insights_get" in schema
     assert "time_to_cash" in schema and "selfie_outcomes" in schema
@@ -130,6 +130,5 @@ def test_the_schema_documents_the_operation(admin_user):
 
 def test_a_staff_user_without_a_group_is_refused(db):
     user = UserFactory(username="plain", is_staff=True)
-    client = Client()
-    client.force_login(user)
+    client = staff_login(user)
     assert client.get(reverse("insights:page")).status_code == 403
