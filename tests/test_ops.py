@@ -17,7 +17,7 @@ from participants.models import BlockKind
 from participants.services.guards import attempt_register_failure
 from tests.biometrics import images
 from tests.claims.helpers import make_participant, ready_claim
-from tests.conftest import wait_for, worker_env
+from tests.conftest import staff_login, wait_for, worker_env
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -53,8 +53,8 @@ def test_metrics_answer_staff_and_allow_listed_addresses_only(
     client.force_login(participant_user)
     assert client.get("/metrics/").status_code == 404
     assert client.get("/metrics/", REMOTE_ADDR="10.1.2.3").status_code == 200
-    client.force_login(admin_user)
-    assert client.get("/metrics/").status_code == 200
+    staff = staff_login(admin_user)  # password and second factor
+    assert staff.get("/metrics/").status_code == 200
 
 
 def test_metrics_show_queues_states_blocks_and_sweeps(
@@ -74,7 +74,7 @@ def test_metrics_show_queues_states_blocks_and_sweeps(
         )
     SelfieAttempt.objects.create(participant=payer, image_sha256="x" * 64)
     claims_services.payout_sweep(stale_seconds=0)
-    client.force_login(admin_user)
+    client = staff_login(admin_user)
     text = client.get("/metrics/").content.decode()
     assert 'jmo_selfie_queue_depth{status="queued"} 1.0' in text
     assert 'jmo_claims{status="paid"} 1.0' in text
