@@ -1,7 +1,7 @@
 """API v1 claim endpoints (API.md): thin views over claims.services."""
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -31,6 +31,31 @@ class EventSerializer(serializers.Serializer):
     at = serializers.DateTimeField(source="created_at")
 
 
+class DelaySerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=["officer", "bank", "member"])
+    reason = serializers.CharField()
+    days_late = serializers.IntegerField()
+
+
+class CorrectionFieldSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    label = serializers.CharField()
+    fixed = serializers.BooleanField()
+
+
+class CorrectionSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+    fields = CorrectionFieldSerializer(many=True)
+    returned_at = serializers.DateTimeField()
+
+
+class AppealSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+    outcome = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    decided_at = serializers.DateTimeField(allow_null=True)
+
+
 class ClaimOutputSerializer(serializers.Serializer):
     reference = serializers.CharField()
     claim_type = serializers.CharField()
@@ -50,6 +75,33 @@ class ClaimOutputSerializer(serializers.Serializer):
     requirements = serializers.JSONField()
     documents = serializers.SerializerMethodField()
     timeline = EventSerializer(source="events.all", many=True)
+    # After submission: why a late claim is late, what an officer asked to fix,
+    # the appeal, and what the member may still do.
+    delay = serializers.SerializerMethodField()
+    correction = serializers.SerializerMethodField()
+    appeal = serializers.SerializerMethodField()
+    can_cancel = serializers.SerializerMethodField()
+    can_appeal = serializers.SerializerMethodField()
+
+    @extend_schema_field(DelaySerializer(allow_null=True))
+    def get_delay(self, claim) -> dict | None:
+        delay = selectors.claim_delay(claim=claim)
+        return DelaySerializer(delay).data if delay else None
+
+    @extend_schema_field(CorrectionSerializer(allow_null=True))
+    def get_correction(self, claim) -> dict | None:
+        return selectors.correction_summary(claim=claim)
+
+    @extend_schema_field(AppealSerializer(allow_null=True))
+    def get_appeal(self, claim) -> dict | None:
+        appeal = selectors.appeal_get(claim=claim)
+        return AppealSerializer(appeal).data if appeal else None
+
+    def get_can_cancel(self, claim) -> bool:
+        return selectors.claim_cancellable(claim=claim)
+
+    def get_can_appeal(self, claim) -> bool:
+        return selectors.claim_appealable(claim=claim)
 
     def get_next_step(self, claim) -> str:
         return selectors.claim_next_step(claim=claim)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api
+from . import api, review_api
 
 app_name = "claims_api"
 urlpatterns = [
@@ -22,4 +22,14 @@ urlpatterns = [
         name="documents",
     ),
     path("claims/<str:reference>/submit/", api.ClaimSubmitApi.as_view(), name="submit"),
+    path(
+        "claims/<str:reference>/cancel/",
+        review_api.ClaimCancelApi.as_view(),
+        name="cancel",
+    ),
+    path(
+        "claims/<str:reference>/appeal/",
+        review_api.ClaimAppealApi.as_view(),
+        name="appeal",
+    ),
 ]

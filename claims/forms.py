@@ -48,3 +48,14 @@ class DocumentForm(forms.Form):
 
 class RejectForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea, max_length=1000)
+
+
+class AppealForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why should the decision change?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "One appeal per claim. A different officer reviews it; add any new facts."
+        ),
+    )

@@ -35,6 +35,8 @@ class ClaimStatus(models.TextChoices):
     PAID = "paid", _("Paid")
     PAYOUT_FAILED = "payout_failed", _("Payout failed")
     CANCELLED = "cancelled", _("Cancelled")
+    RETURNED = "returned", _("Returned for correction")
+    APPEALED = "appealed", _("Appeal under review")
 
 
 # A participant has at most one claim in these states (partial unique index).
@@ -44,6 +46,16 @@ ACTIVE_STATUSES = (
     ClaimStatus.UNDER_REVIEW,
     ClaimStatus.APPROVED,
     ClaimStatus.PAYOUT_PENDING,
+    ClaimStatus.PAYOUT_FAILED,
+    ClaimStatus.RETURNED,
+    ClaimStatus.APPEALED,
+)
+# A member may cancel while no money is on its way (JHT_RULES.md, "Payout").
+CANCELLABLE_STATUSES = (
+    ClaimStatus.DRAFT,
+    ClaimStatus.UNDER_REVIEW,
+    ClaimStatus.RETURNED,
+    ClaimStatus.APPEALED,
     ClaimStatus.PAYOUT_FAILED,
 )
 
@@ -192,6 +204,11 @@ class Claim(models.Model):
     )
     decision_note = models.TextField(blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
+    # Each return for correction and the appeal start a new review round: first
+    # approvals (four eyes) count only within the round they were given in.
+    review_round = models.PositiveSmallIntegerField(default=0)
+    # The promised date a supervisor was alerted about (once per breach).
+    sla_alerted_for = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -356,15 +373,85 @@ class ClaimApproval(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     note = models.TextField(blank=True)
+    round = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["claim", "officer"], name="one_approval_per_officer"
+                fields=["claim", "officer", "round"],
+                name="one_approval_per_officer_and_round",
             )
         ]
 
     def __str__(self) -> str:
         return f"{self.claim_id} approved by {self.officer_id}"
+
+
+class ClaimCorrection(models.Model):
+    """An officer returned the claim: what the member must fix, and why.
+
+    `fields` holds `bank_account` and/or document kinds of the claim's own
+    requirement snapshot; nothing else can be asked for.
+    """
+
+    BANK_ACCOUNT = "bank_account"
+
+    claim = models.ForeignKey(
+        Claim, on_delete=models.CASCADE, related_name="corrections"
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField()
+    fields = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim"],
+                condition=Q(resolved_at__isnull=True),
+                name="one_open_correction_per_claim",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} returned: {', '.join(self.fields)}"
+
+
+class AppealOutcome(models.TextChoices):
+    PENDING = "", _("Waiting for a decision")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class ClaimAppeal(models.Model):
+    """The member's one appeal against a rejection, decided by another officer."""
+
+    claim = models.OneToOneField(Claim, on_delete=models.CASCADE, related_name="appeal")
+    reason = models.TextField()
+    rejected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    outcome = models.CharField(
+        max_length=10, choices=AppealOutcome.choices, blank=True, default=""
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"appeal of {self.claim_id}"

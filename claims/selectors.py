@@ -2,9 +2,10 @@
 
 import datetime as dt
 
-from django.db.models import QuerySet
+from django.db.models import BooleanField, Case, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from biometrics.selectors import (
     biometric_status,
@@ -16,8 +17,11 @@ from participants.services.data_update import data_update_is_valid
 
 from . import eligibility
 from .models import (
+    CANCELLABLE_STATUSES,
     PARTIAL_TYPES,
     Claim,
+    ClaimAppeal,
+    ClaimCorrection,
     ClaimPolicy,
     ClaimStatus,
     ClaimType,
@@ -161,12 +165,92 @@ def claim_active(*, participant: Participant) -> Claim | None:
 
 
 def claims_for_review() -> QuerySet[Claim]:
-    """The officer queue: claims waiting for a decision, oldest SLA first."""
+    """The officer queue: claims (and appeals) waiting for a decision; those past
+    their promised date first, then the oldest promise."""
+    today = timezone.localdate()
     return (
-        Claim.objects.filter(status=ClaimStatus.UNDER_REVIEW)
+        Claim.objects.filter(
+            status__in=[ClaimStatus.UNDER_REVIEW, ClaimStatus.APPEALED]
+        )
+        .annotate(
+            overdue=Case(
+                When(sla_due__lt=today, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
         .select_related("participant")
         .prefetch_related("documents")
-        .order_by("sla_due", "submitted_at")
+        .order_by("-overdue", "sla_due", "submitted_at")
+    )
+
+
+def claims_returned() -> QuerySet[Claim]:
+    """Claims waiting for the member's correction (shown below the queue)."""
+    return (
+        Claim.objects.filter(status=ClaimStatus.RETURNED)
+        .select_related("participant")
+        .order_by("updated_at")
+    )
+
+
+def correction_field_labels(*, claim: Claim) -> dict[str, str]:
+    """What an officer may ask the member to fix: the bank account, or a document
+    of the claim's own requirement snapshot."""
+    labels = {ClaimCorrection.BANK_ACCOUNT: _("Bank account")}
+    labels.update({r["kind"]: r["label"] for r in claim.requirements})
+    return labels
+
+
+def correction_open(*, claim: Claim) -> ClaimCorrection | None:
+    return claim.corrections.filter(resolved_at__isnull=True).first()
+
+
+def correction_unfixed(*, claim: Claim, correction: ClaimCorrection | None) -> list:
+    """The asked items not changed since the return (empty: ready to send again)."""
+    if correction is None:
+        return []
+    since = correction.created_at
+    fixed_docs = set(
+        claim.documents.filter(uploaded_at__gt=since).values_list("kind", flat=True)
+    )
+    missing = []
+    for field in correction.fields:
+        if field == ClaimCorrection.BANK_ACCOUNT:
+            if claim.bank_verified_at is None or claim.bank_verified_at <= since:
+                missing.append(field)
+        elif field not in fixed_docs:
+            missing.append(field)
+    return missing
+
+
+# Why a claim past its promised date is late, by the status it waits in.
+DELAY_REASONS = {
+    ClaimStatus.SUBMITTED: ("officer", _("waiting for an officer")),
+    ClaimStatus.UNDER_REVIEW: ("officer", _("waiting for an officer")),
+    ClaimStatus.APPEALED: ("officer", _("waiting for an officer")),
+    ClaimStatus.APPROVED: ("bank", _("waiting for the bank")),
+    ClaimStatus.PAYOUT_PENDING: ("bank", _("waiting for the bank")),
+    ClaimStatus.RETURNED: ("member", _("returned to you for a correction")),
+    ClaimStatus.PAYOUT_FAILED: ("member", _("waiting for your new bank account")),
+}
+
+
+def claim_delay(*, claim: Claim, today: dt.date | None = None) -> dict | None:
+    """None while on time; else {code, reason, days_late} for a claim past its date."""
+    today = today or timezone.localdate()
+    if claim.sla_due is None or claim.sla_due >= today:
+        return None
+    if claim.status not in DELAY_REASONS:
+        return None
+    code, reason = DELAY_REASONS[claim.status]
+    return {"code": code, "reason": reason, "days_late": (today - claim.sla_due).days}
+
+
+def claims_overdue() -> QuerySet[Claim]:
+    """Open claims past their promised date."""
+    return Claim.objects.filter(
+        status__in=list(DELAY_REASONS), sla_due__lt=timezone.localdate()
     )
 
 
@@ -202,3 +286,37 @@ def claim_next_step(*, claim: Claim) -> str:
     if not selfie_passed(claim=claim):
         return "selfie"
     return "review"
+
+
+def correction_summary(*, claim: Claim) -> dict | None:
+    """The open return for correction as the member reads it (None if none)."""
+    if claim.status != ClaimStatus.RETURNED:
+        return None
+    correction = correction_open(claim=claim)
+    if correction is None:
+        return None
+    labels = correction_field_labels(claim=claim)
+    unfixed = set(correction_unfixed(claim=claim, correction=correction))
+    return {
+        "reason": correction.reason,
+        "fields": [
+            {"field": f, "label": str(labels.get(f, f)), "fixed": f not in unfixed}
+            for f in correction.fields
+        ],
+        "returned_at": correction.created_at,
+    }
+
+
+def appeal_get(*, claim: Claim) -> ClaimAppeal | None:
+    return ClaimAppeal.objects.filter(claim=claim).first()
+
+
+def claim_cancellable(*, claim: Claim) -> bool:
+    return claim.status in CANCELLABLE_STATUSES
+
+
+def claim_appealable(*, claim: Claim) -> bool:
+    return (
+        claim.status == ClaimStatus.REJECTED
+        and not ClaimAppeal.objects.filter(claim=claim).exists()
+    )

@@ -38,3 +38,11 @@ def payout_sweep() -> dict:
     from claims.services.payout import payout_sweep
 
     return payout_sweep()
+
+
+@shared_task
+def claims_overdue_alert() -> int:
+    """Beat, every 15 minutes: tell a supervisor once about each missed promise."""
+    from claims.services.delays import claims_overdue_alert
+
+    return claims_overdue_alert()

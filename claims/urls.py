@@ -20,4 +20,6 @@ urlpatterns = [
     path("claims/<str:reference>/selfie/", views.selfie, name="selfie"),
     path("claims/<str:reference>/review/", views.review, name="review"),
     path("claims/<str:reference>/cancel/", views.cancel, name="cancel"),
+    path("claims/<str:reference>/resubmit/", views.resubmit, name="resubmit"),
+    path("claims/<str:reference>/appeal/", views.appeal, name="appeal"),
 ]

@@ -20,7 +20,7 @@ from jmo_portal.exceptions import ApplicationError
 from participants.decorators import participant_required
 
 from . import selectors, services
-from .forms import BankAccountForm, DocumentForm, KpjForm
+from .forms import AppealForm, BankAccountForm, DocumentForm, KpjForm
 from .models import Channel, ClaimDocument, ClaimStatus
 
 
@@ -118,14 +118,35 @@ def detail(request, claim):
     return render(
         request,
         "claims/detail.html",
-        {"claim": claim, "events": claim.events.all(), "help_url": help_url()},
-    )
+        {"claim": claim, "events": claim.events.all(), "help_url": help_url(),
+         **_after_submit(claim)},
+    )  # fmt: skip
+
+
+def _after_submit(claim) -> dict:
+    """What the detail page shows after submission: delay, return, appeal."""
+    return {
+        "delay": selectors.claim_delay(claim=claim),
+        "correction": selectors.correction_summary(claim=claim),
+        "appeal": selectors.appeal_get(claim=claim),
+        "can_cancel": selectors.claim_cancellable(claim=claim),
+        "can_appeal": selectors.claim_appealable(claim=claim),
+        "appeal_form": AppealForm(),
+    }
+
+
+# Steps a member may open again after submission: the bank account after a
+# failed transfer, the bank account and documents when an officer returned it.
+REOPENED_STEPS = {
+    ClaimStatus.PAYOUT_FAILED: {"bank"},
+    ClaimStatus.RETURNED: {"bank", "documents"},
+}
 
 
 def _step_guard(claim, step):
     """A step of a submitted claim, or one skipped ahead, goes back to the wizard."""
-    if claim.status != ClaimStatus.DRAFT and not (
-        step == "bank" and claim.status == ClaimStatus.PAYOUT_FAILED
+    if claim.status != ClaimStatus.DRAFT and step not in REOPENED_STEPS.get(
+        claim.status, ()
     ):
         return redirect(claim.get_absolute_url())
     return None
@@ -190,6 +211,8 @@ def documents(request, claim):
                 messages.success(request, _("Document saved."))
         else:
             messages.error(request, _("Choose a file to upload."))
+        if claim.status == ClaimStatus.RETURNED:
+            return redirect(claim.get_absolute_url())
         return redirect("claims:documents", reference=claim.reference)
     have = {d.kind: d for d in claim.documents.all()}
     rows = [{**r, "document": have.get(r["kind"])} for r in claim.requirements]
@@ -250,6 +273,35 @@ def cancel(request, claim):
         services.claim_cancel(claim=claim, actor=request.user)
     except ApplicationError as exc:
         messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Your claim is cancelled. Nothing was paid."))
+    return redirect(claim.get_absolute_url())
+
+
+@own_claim
+@require_POST
+def resubmit(request, claim):
+    """Send a returned claim again once the asked items are fixed."""
+    try:
+        services.claim_resubmit(claim=claim, actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Sent again: an officer reviews your correction."))
+    return redirect(claim.get_absolute_url())
+
+
+@own_claim
+@require_POST
+def appeal(request, claim):
+    form = AppealForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        services.claim_appeal(claim=claim, actor=request.user, reason=reason)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Appeal sent: a different officer reviews it."))
     return redirect(claim.get_absolute_url())
 
 

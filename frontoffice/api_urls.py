@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api, desk_api
+from . import api, desk_api, desk_claims_api
 
 app_name = "frontoffice_api"
 urlpatterns = [
@@ -26,4 +26,19 @@ urlpatterns = [
         name="participant-data-update",
     ),
     path("policy/", api.PolicyApi.as_view(), name="policy"),
+    path(
+        "desk/claims/<str:reference>/return/",
+        desk_claims_api.DeskClaimReturnApi.as_view(),
+        name="claim-return",
+    ),
+    path(
+        "desk/claims/<str:reference>/approve/",
+        desk_claims_api.DeskClaimApproveApi.as_view(),
+        name="claim-approve",
+    ),
+    path(
+        "desk/claims/<str:reference>/reject/",
+        desk_claims_api.DeskClaimRejectApi.as_view(),
+        name="claim-reject",
+    ),
 ]

@@ -3,19 +3,20 @@
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from claims.models import Claim, ClaimDocument
-from claims.selectors import claims_for_review
+from claims.selectors import claims_for_review, claims_returned
 from jmo_portal.exceptions import ApplicationError
 
 from .forms import DecisionForm
 from .models import DeskPolicy
 from .roles import CLAIMS_OFFICER, role_required
 from .selectors import claim_review_get
-from .services import claim_review_approve, claim_review_reject
+from .services import claim_review_approve, claim_review_reject, claim_review_return
 
 
 @never_cache
@@ -24,7 +25,12 @@ def claims(request):
     return render(
         request,
         "frontoffice/claims.html",
-        {"claims": claims_for_review(), "policy": DeskPolicy.current()},
+        {
+            "claims": claims_for_review(),
+            "returned": claims_returned(),
+            "policy": DeskPolicy.current(),
+            "today": timezone.localdate(),
+        },  # fmt: skip
     )
 
 
@@ -61,6 +67,14 @@ def decide(request, reference: str):
                 _("Approved; the payout is on its way.")
                 if decided
                 else _("First approval recorded: a second officer must approve."),
+            )
+        elif request.POST.get("decision") == "return":
+            claim_review_return(
+                claim=item, actor=request.user, reason=note,
+                fields=request.POST.getlist("fields"),
+            )  # fmt: skip
+            messages.success(
+                request, _("Returned; the participant is told what to fix.")
             )
         else:
             claim_review_reject(claim=item, actor=request.user, reason=note)

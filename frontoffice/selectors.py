@@ -9,7 +9,14 @@ from django.utils import timezone
 from biometrics.models import FaceReference, SelfieAttempt
 from claims import eligibility
 from claims.models import Claim
-from claims.selectors import claim_quote, eligibility_facts, policy_rules
+from claims.selectors import (
+    appeal_get,
+    claim_delay,
+    claim_quote,
+    correction_field_labels,
+    eligibility_facts,
+    policy_rules,
+)
 from participants.models import (
     AttemptCounter,
     AuditRecord,
@@ -98,7 +105,16 @@ def claim_review_get(*, claim: Claim) -> dict:
         "quote": claim_quote(claim=claim),
         "documents": list(claim.documents.all()),
         "events": list(claim.events.select_related("actor")),
-        "approvals": list(claim.desk_approvals.select_related("officer")),
+        "approvals": list(
+            claim.desk_approvals.filter(round=claim.review_round).select_related(
+                "officer"
+            )
+        ),
+        # Return for correction: what may be asked; earlier returns; the appeal.
+        "return_choices": list(correction_field_labels(claim=claim).items()),
+        "corrections": list(claim.corrections.select_related("officer")),
+        "appeal": appeal_get(claim=claim),
+        "delay": claim_delay(claim=claim),
     }
 
 

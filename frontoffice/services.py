@@ -12,7 +12,7 @@ from django.utils.translation import override
 from biometrics.models import FaceReference, FaceReferenceSource
 from biometrics.services import face_reference_create
 from claims.models import Claim, ClaimStatus
-from claims.services import claim_approve, claim_reject
+from claims.services import claim_approve, claim_reject, claim_return
 from jmo_portal.exceptions import ApplicationError
 from notifications.services import notification_send
 from participants.models import Block, DataUpdate, Participant
@@ -25,6 +25,9 @@ from .models import (
     VisitReason,
     WalkInTicket,
 )
+
+# A claim waits for an officer's decision in these states (an appeal too).
+DECIDABLE = (ClaimStatus.UNDER_REVIEW, ClaimStatus.APPEALED)
 
 
 def desk_unblock(
@@ -211,13 +214,22 @@ def claim_review_approve(
 ) -> tuple[Claim, bool]:
     """Approve through the claims service (four eyes, own membership, proof live
     there). Returns (claim, decided): False while a second officer is needed."""
-    if claim.status != ClaimStatus.UNDER_REVIEW:
+    if claim.status not in DECIDABLE:
         raise ApplicationError(
-            _("This claim is not waiting for a decision."), code="not_under_review"
+            _("This claim is not waiting for a decision."),
+            code="not_under_review",
+            status=409,
         )
     claim = claim_approve(claim=claim, actor=actor, note=note)
-    return claim, claim.status != ClaimStatus.UNDER_REVIEW
+    return claim, claim.status not in DECIDABLE
 
 
 def claim_review_reject(*, claim: Claim, actor: AbstractBaseUser, reason: str) -> Claim:
     return claim_reject(claim=claim, actor=actor, reason=reason)
+
+
+def claim_review_return(
+    *, claim: Claim, actor: AbstractBaseUser, reason: str, fields: list[str]
+) -> Claim:
+    """Send the claim back to the member to fix the named fields or documents."""
+    return claim_return(claim=claim, actor=actor, reason=reason, fields=fields)

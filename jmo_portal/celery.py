@@ -23,6 +23,11 @@ app.conf.beat_schedule = {
         "task": "claims.tasks.payout_sweep",
         "schedule": 60.0,
     },
+    # Every 15 minutes: claims past their promised date, told to a supervisor once.
+    "claims-overdue-alert": {
+        "task": "claims.tasks.claims_overdue_alert",
+        "schedule": 900.0,
+    },
     # Every minute: notifications whose email/SMS was not delivered.
     "notifications-sweep": {
         "task": "notifications.tasks.notification_sweep",

@@ -98,6 +98,8 @@ ROUTES: dict[str, tuple[set, bool]] = {
     "claims:selfie": (PARTICIPANTS, True),
     "claims:review": (PARTICIPANTS, True),
     "claims:cancel": (PARTICIPANTS, True),
+    "claims:resubmit": (PARTICIPANTS, True),
+    "claims:appeal": (PARTICIPANTS, True),
     "tutorials:quiz_join": (LOGGED_IN, False),  # a wrong code: back to the list
     "tutorials:quiz_detail": (PARTICIPANTS, True),
     "tutorials:quiz_entry": (PARTICIPANTS, True),
@@ -119,6 +121,8 @@ ROUTES: dict[str, tuple[set, bool]] = {
     "claims_api:bank-account": (PARTICIPANTS, True),
     "claims_api:documents": (PARTICIPANTS, True),
     "claims_api:submit": (PARTICIPANTS, True),
+    "claims_api:cancel": (PARTICIPANTS, True),
+    "claims_api:appeal": (PARTICIPANTS, True),
     # face photos: the owner, and the desk (audited)
     "biometrics:selfie-image": (PARTICIPANTS | DESK, True),
     "biometrics:reference-photo": (DESK, True),
@@ -147,6 +151,9 @@ ROUTES: dict[str, tuple[set, bool]] = {
     "frontoffice:claim": (OFFICERS, False),
     "frontoffice:decide": (OFFICERS, False),
     "frontoffice:claim-document": (OFFICERS, False),
+    "frontoffice_api:claim-return": (OFFICERS, False),
+    "frontoffice_api:claim-approve": (OFFICERS, False),
+    "frontoffice_api:claim-reject": (OFFICERS, False),
     # admins
     "frontoffice:audit": (ADMINS, False),
     "frontoffice:policy": (ADMINS, False),

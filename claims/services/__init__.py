@@ -19,6 +19,7 @@ from .payout import (
     payout_send,
     payout_sweep,
 )
+from .review import claim_appeal, claim_resubmit, claim_return
 from .steps import (
     claim_bank_account_set,
     claim_document_add,
@@ -28,12 +29,15 @@ from .steps import (
 
 __all__ = [
     "TRANSITIONS",
+    "claim_appeal",
     "claim_approve",
     "claim_bank_account_set",
     "claim_cancel",
     "claim_document_add",
     "claim_kpj_check",
     "claim_reject",
+    "claim_resubmit",
+    "claim_return",
     "claim_start",
     "claim_submit",
     "claim_transition",

@@ -53,15 +53,22 @@ def claim_approve(*, claim: Claim, actor: AbstractBaseUser, note: str = "") -> C
     different officer's approval decides. Check `claim.status` for the outcome.
     """
     from .payout import payout_create
+    from .review import appeal_decide, appeal_refuse_first_officer
 
     staff_conflict_refuse(actor=actor, participant=claim.participant)
     with transaction.atomic():
         locked = Claim.objects.select_for_update().get(pk=claim.pk)
-        if locked.status != S.UNDER_REVIEW:
+        if locked.status not in (S.UNDER_REVIEW, S.APPEALED):
             raise _not_allowed(locked)
+        if locked.status == S.APPEALED:
+            appeal_refuse_first_officer(claim=locked, actor=actor)
         _proof_refuse(locked)
         if _needs_second_officer(locked):
-            approvals = ClaimApproval.objects.filter(claim=locked)
+            # Approvals of an earlier round (before a return or the appeal) no
+            # longer count: the file has changed since.
+            approvals = ClaimApproval.objects.filter(
+                claim=locked, round=locked.review_round
+            )
             if not approvals.exclude(officer=actor).exists():
                 if approvals.filter(officer=actor).exists():
                     raise ApplicationError(
@@ -69,7 +76,9 @@ def claim_approve(*, claim: Claim, actor: AbstractBaseUser, note: str = "") -> C
                         code="four_eyes",
                         status=409,
                     )
-                ClaimApproval.objects.create(claim=locked, officer=actor, note=note)
+                ClaimApproval.objects.create(
+                    claim=locked, officer=actor, note=note, round=locked.review_round
+                )
                 audit_record(
                     actor=actor,
                     action="claim_first_approval",
@@ -79,6 +88,8 @@ def claim_approve(*, claim: Claim, actor: AbstractBaseUser, note: str = "") -> C
                 )
                 claim.refresh_from_db()
                 return claim
+        if locked.status == S.APPEALED:
+            appeal_decide(claim=locked, actor=actor, outcome=S.APPROVED)
         locked.decided_at = timezone.now()
         locked.decided_by = actor
         locked.decision_note = note

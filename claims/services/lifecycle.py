@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from claims import eligibility
 from claims.models import (
+    CANCELLABLE_STATUSES,
     Channel,
     Claim,
     ClaimEvent,
@@ -43,15 +44,24 @@ S = ClaimStatus
 TRANSITIONS: dict[str, set[str]] = {
     S.DRAFT: {S.SUBMITTED, S.CANCELLED},
     S.SUBMITTED: {S.APPROVED, S.UNDER_REVIEW},
-    S.UNDER_REVIEW: {S.APPROVED, S.REJECTED},
+    S.UNDER_REVIEW: {S.APPROVED, S.REJECTED, S.RETURNED, S.CANCELLED},
+    # Returned for correction: the member fixes what was asked and sends it again.
+    S.RETURNED: {S.UNDER_REVIEW, S.CANCELLED},
     S.APPROVED: {S.PAYOUT_PENDING, S.PAID, S.PAYOUT_FAILED},
     S.PAYOUT_PENDING: {S.PAID, S.PAYOUT_FAILED},
-    S.PAYOUT_FAILED: {S.APPROVED},
-    S.REJECTED: set(),
+    # The bank moved no money: a new account, or the member gives up the claim.
+    S.PAYOUT_FAILED: {S.APPROVED, S.CANCELLED},
+    # One appeal per claim (ClaimAppeal is one-to-one), decided by another officer.
+    S.REJECTED: {S.APPEALED},
+    S.APPEALED: {S.APPROVED, S.REJECTED, S.CANCELLED},
     S.PAID: set(),
     S.CANCELLED: set(),
 }
-NOTIFY_ON = {S.SUBMITTED, S.APPROVED, S.UNDER_REVIEW, S.REJECTED, S.PAYOUT_PENDING}
+NOTIFY_ON = {
+    S.SUBMITTED, S.APPROVED, S.UNDER_REVIEW, S.REJECTED, S.PAYOUT_PENDING,
+    S.CANCELLED,
+}  # fmt: skip
+CANCELLABLE = CANCELLABLE_STATUSES
 
 
 def _not_allowed(claim: Claim) -> ApplicationError:
@@ -165,7 +175,38 @@ def _require_draft(claim: Claim) -> None:
 
 
 def claim_cancel(*, claim: Claim, actor: AbstractBaseUser | None = None) -> Claim:
-    return claim_transition(claim=claim, to=S.CANCELLED, actor=actor)
+    """The member withdraws the claim before any money is on its way.
+
+    Counters (KPJ entries, selfie attempts) are not touched: cancelling is no
+    way to reset them.
+    """
+    from claims.models import Payout, PayoutStatus
+
+    with transaction.atomic():
+        locked = Claim.objects.select_for_update().get(pk=claim.pk)
+        if locked.status not in CANCELLABLE:
+            raise ApplicationError(
+                _(
+                    "This claim can no longer be cancelled: it is %(status)s and "
+                    "the money is on its way or paid."
+                )
+                % {"status": locked.get_status_display().lower()},
+                code="not_cancellable",
+                status=409,
+            )
+        # After a failed transfer: only when the bank holds no open or paid order.
+        if (
+            Payout.objects.filter(claim=locked)
+            .exclude(status=PayoutStatus.FAILED)
+            .exists()
+        ):
+            raise _not_allowed(locked)
+        claim_transition(
+            claim=locked, to=S.CANCELLED, actor=actor,
+            note=_("Cancelled by the member."),
+        )  # fmt: skip
+    claim.refresh_from_db()
+    return claim
 
 
 def submit_problems(*, claim: Claim) -> list[str]:
@@ -197,7 +238,15 @@ def submit_problems(*, claim: Claim) -> list[str]:
 
 
 def claim_submit(*, claim: Claim, actor: AbstractBaseUser | None = None) -> Claim:
-    """Final checks, amounts and SLA; then automatic approval or the officer queue."""
+    """Final checks, amounts and SLA; then automatic approval or the officer queue.
+
+    A claim returned for correction is sent again through `claim_resubmit`.
+    """
+    claim.refresh_from_db(fields=["status"])
+    if claim.status == S.RETURNED:
+        from .review import claim_resubmit
+
+        return claim_resubmit(claim=claim, actor=actor)
     _require_draft(claim)
     problems = submit_problems(claim=claim)
     if problems:
@@ -238,21 +287,31 @@ def claim_submit(*, claim: Claim, actor: AbstractBaseUser | None = None) -> Clai
 
 
 def claim_reject(*, claim: Claim, actor: AbstractBaseUser, reason: str) -> Claim:
-    """An officer rejects a reviewed claim with a reason the participant reads."""
+    """An officer rejects a reviewed claim (or its appeal) with a reason the
+    participant reads. An appeal is decided by another officer than the first."""
+    from .review import appeal_decide
+
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError(_("Give the reason for the rejection."), code="reason")
     staff_conflict_refuse(actor=actor, participant=claim.participant)
     with transaction.atomic():
         locked = Claim.objects.select_for_update().get(pk=claim.pk)
-        if locked.status != S.UNDER_REVIEW:
+        if locked.status not in (S.UNDER_REVIEW, S.APPEALED):
             raise _not_allowed(locked)
+        appealed = locked.status == S.APPEALED
+        if appealed:
+            appeal_decide(claim=locked, actor=actor, outcome=S.REJECTED)
         locked.decided_at = timezone.now()
         locked.decided_by = actor
         locked.decision_note = reason
         locked.save(
             update_fields=["decided_at", "decided_by", "decision_note", "updated_at"]
         )
-        claim_transition(claim=locked, to=S.REJECTED, actor=actor, note=reason)
+        claim_transition(
+            claim=locked, to=S.REJECTED, actor=actor, note=reason, notify=not appealed
+        )
+        if appealed:  # the first rejection's notification key is taken
+            claim_notify(claim=locked, event=S.REJECTED, note=reason, suffix=":appeal")
     claim.refresh_from_db()
     return claim

@@ -23,6 +23,21 @@ MESSAGES = {
         _("Claim %(ref)s rejected"),
         _("Your JHT claim %(ref)s was rejected: %(note)s"),
     ),
+    "returned": (
+        _("Claim %(ref)s needs a correction"),
+        _(
+            "An officer returned your claim %(ref)s. %(note)s. Fix only that and "
+            "send the claim again."
+        ),
+    ),
+    "appealed": (
+        _("Appeal of claim %(ref)s received"),
+        _("A different officer reviews your appeal of claim %(ref)s."),
+    ),
+    "cancelled": (
+        _("Claim %(ref)s cancelled"),
+        _("Your JHT claim %(ref)s is cancelled. Nothing was paid."),
+    ),
     "payout_pending": (
         _("Payout of claim %(ref)s sent"),
         _("Rp %(net)s is on its way to your bank account %(account)s."),

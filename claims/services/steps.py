@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from claims.bank import client as bank
 from claims.bank.banks import BANK_CODES, names_match
 from claims.documents import document_inspect
-from claims.models import Claim, ClaimDocument
+from claims.models import Claim, ClaimCorrection, ClaimDocument
 from claims.selectors import npwp_required
 from jmo_portal.exceptions import ApplicationError
 from participants.models import AccountPolicy, BlockKind, Participant
@@ -26,6 +26,9 @@ from participants.services.guards import (
 )
 
 from .lifecycle import S, _not_allowed, _require_draft, claim_transition
+from .review import correction_fix_allowed
+
+BANK_EDITABLE = (S.DRAFT, S.PAYOUT_FAILED, S.RETURNED)
 
 
 def kpj_state(*, participant: Participant):
@@ -95,12 +98,14 @@ def claim_bank_account_set(
 ) -> Claim:
     """Check the account with the bank's name inquiry, then save it on the claim.
 
-    Allowed on a draft, and after a failed transfer (the payout is then queued
-    again to the new account).
+    Allowed on a draft, after a failed transfer (the payout is then queued
+    again to the new account), and when an officer returned the claim to fix it.
     """
     claim.refresh_from_db()
-    if claim.status not in (S.DRAFT, S.PAYOUT_FAILED):
+    if claim.status not in BANK_EDITABLE:
         raise _not_allowed(claim)
+    if claim.status == S.RETURNED:
+        correction_fix_allowed(claim=claim, field=ClaimCorrection.BANK_ACCOUNT)
     if claim.status == S.DRAFT and claim.kpj_verified_at is None:
         raise ApplicationError(_("Enter your KPJ number first."), code="step_order")
     account_number = "".join((account_number or "").split())
@@ -159,7 +164,7 @@ def claim_bank_account_set(
 
     with transaction.atomic():
         locked = Claim.objects.select_for_update().get(pk=claim.pk)
-        if locked.status not in (S.DRAFT, S.PAYOUT_FAILED):
+        if locked.status not in BANK_EDITABLE:
             raise _not_allowed(locked)
         changed = locked.account_number and (
             (locked.bank_code, locked.account_number) != (bank_code, account_number)
@@ -185,8 +190,15 @@ def claim_bank_account_set(
 def claim_document_add(
     *, claim: Claim, kind: str, upload: UploadedFile
 ) -> ClaimDocument:
-    """Store one required document (replacing an earlier upload of that kind)."""
-    _require_draft(claim)
+    """Store one required document (replacing an earlier upload of that kind).
+
+    On a returned claim only the kinds the officer asked for can be replaced.
+    """
+    claim.refresh_from_db(fields=["status"])
+    if claim.status == S.RETURNED:
+        correction_fix_allowed(claim=claim, field=kind)
+    else:
+        _require_draft(claim)
     kinds = {r["kind"] for r in claim.requirements}
     if kind not in kinds:
         raise ApplicationError(
@@ -194,7 +206,9 @@ def claim_document_add(
         )
     content_type, ext = document_inspect(upload)
     with transaction.atomic():
-        Claim.objects.select_for_update().get(pk=claim.pk)
+        locked = Claim.objects.select_for_update().get(pk=claim.pk)
+        if locked.status not in (S.DRAFT, S.RETURNED):
+            raise _not_allowed(locked)
         old = ClaimDocument.objects.filter(claim=claim, kind=kind).first()
         if old is not None:
             old.file.delete(save=False)
