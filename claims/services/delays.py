@@ -1,6 +1,7 @@
 """Promised dates (SLA) that were missed: each breach is told to a supervisor once."""
 
 from django.db.models import F, Q
+from django.utils.translation import override
 
 from claims.models import Claim
 from claims.selectors import claim_delay, claims_overdue
@@ -29,15 +30,20 @@ def claims_overdue_alert(*, limit: int = 200) -> int:
         )
         if not marked:
             continue
-        delay = claim_delay(claim=claim)
-        supervisors_alert(
-            subject=f"Claim {claim.reference} is past its promised date",
-            body=(
-                f"Claim {claim.reference} ({claim.get_status_display()}) was "
-                f"promised by {claim.sla_due:%d-%m-%Y} and is {delay['days_late']} "
-                f"day(s) late: {delay['reason']}. It is listed first in the "
-                "claims queue of the desk."
-            ),
-        )
+        with override("en"):  # staff alerts are in English, like officers_alert
+            _alert(claim)
         alerted += 1
     return alerted
+
+
+def _alert(claim: Claim) -> None:
+    delay = claim_delay(claim=claim)
+    supervisors_alert(
+        subject=f"Claim {claim.reference} is past its promised date",
+        body=(
+            f"Claim {claim.reference} ({claim.get_status_display()}) was "
+            f"promised by {claim.sla_due:%d-%m-%Y} and is {delay['days_late']} "
+            f"day(s) late: {delay['reason']}. It is listed first in the "
+            "claims queue of the desk."
+        ),
+    )
