@@ -191,6 +191,9 @@ class Claim(models.Model):
     account_holder = models.CharField(max_length=120, blank=True)
     bank_verified_name = models.CharField(max_length=120, blank=True)
     bank_verified_at = models.DateTimeField(null=True, blank=True)
+    # When a verified account was replaced after submission: the payout waits
+    # the policy's cooling period from this moment.
+    bank_changed_at = models.DateTimeField(null=True, blank=True)
     npwp = models.CharField(max_length=20, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     sla_due = models.DateField(null=True, blank=True)

@@ -136,10 +136,14 @@ def _after_submit(claim) -> dict:
 
 
 # Steps a member may open again after submission: the bank account after a
-# failed transfer, the bank account and documents when an officer returned it.
+# failed transfer or before the decision, the bank account and documents when an
+# officer returned it.
 REOPENED_STEPS = {
     ClaimStatus.PAYOUT_FAILED: {"bank"},
     ClaimStatus.RETURNED: {"bank", "documents"},
+    # Before the decision the account may change (name inquiry, cooling period).
+    ClaimStatus.UNDER_REVIEW: {"bank"},
+    ClaimStatus.APPEALED: {"bank"},
 }
 
 

@@ -150,6 +150,11 @@ FIELDS: list[PolicyField] = [
         Decimal(1), Decimal(60), gettext_lazy("a promise of at least one working day"),
     ),
     PolicyField(
+        "bank_cooling_hours", "claims",
+        gettext_lazy("Hours a payout waits after the bank account was changed"),
+        Decimal(0), Decimal(720), gettext_lazy("at most 30 days (720 hours)"),
+    ),
+    PolicyField(
         "four_eyes_above", "claims",
         gettext_lazy("Second officer needed above (rupiah, 0 = never)"),
         Decimal(0), Decimal(10**12), gettext_lazy("the amount cannot be negative"),

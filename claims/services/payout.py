@@ -42,8 +42,11 @@ def payout_create(*, claim: Claim, account_changed: bool = False) -> Payout:
     key = claim.reference if earlier == 0 else f"{claim.reference}-R{earlier}"
     not_before = None
     cooling = ClaimPolicy.current().bank_cooling_hours
-    if account_changed and cooling:
-        not_before = timezone.now() + dt.timedelta(hours=cooling)
+    # The cooling period runs from the account change (now, or during review).
+    changed_at = timezone.now() if account_changed else claim.bank_changed_at
+    if changed_at and cooling:
+        until = changed_at + dt.timedelta(hours=cooling)
+        not_before = until if until > timezone.now() else None
     payout = Payout.objects.create(
         claim=claim,
         idempotency_key=key,

@@ -25,10 +25,12 @@ from participants.services.guards import (
     attempt_state,
 )
 
+from .bank_change import claim_bank_change_record
 from .lifecycle import S, _not_allowed, _require_draft, claim_transition
 from .review import correction_fix_allowed
 
-BANK_EDITABLE = (S.DRAFT, S.PAYOUT_FAILED, S.RETURNED)
+# The account may change until the decision; after it only when a transfer failed.
+BANK_EDITABLE = (S.DRAFT, S.PAYOUT_FAILED, S.RETURNED, S.UNDER_REVIEW, S.APPEALED)
 
 
 def kpj_state(*, participant: Participant):
@@ -98,8 +100,11 @@ def claim_bank_account_set(
 ) -> Claim:
     """Check the account with the bank's name inquiry, then save it on the claim.
 
-    Allowed on a draft, after a failed transfer (the payout is then queued
-    again to the new account), and when an officer returned the claim to fix it.
+    Allowed on a draft, while the claim waits for an officer's decision, after
+    a failed transfer (the payout is then queued again to the new account), and
+    when an officer returned the claim to fix it. A change after submission is
+    told on the old and new contact and delays the payout by the policy's
+    cooling period.
     """
     claim.refresh_from_db()
     if claim.status not in BANK_EDITABLE:
@@ -169,6 +174,7 @@ def claim_bank_account_set(
         changed = locked.account_number and (
             (locked.bank_code, locked.account_number) != (bank_code, account_number)
         )
+        old_account = f"{locked.bank_code} {locked.account_masked}"
         locked.bank_code = bank_code
         locked.account_number = account_number
         locked.account_holder = account_holder
@@ -176,7 +182,15 @@ def claim_bank_account_set(
         locked.bank_verified_at = timezone.now()
         if npwp:
             locked.npwp = npwp
+        if changed and locked.status != S.DRAFT:
+            locked.bank_changed_at = locked.bank_verified_at
+            if locked.status in (S.UNDER_REVIEW, S.APPEALED):
+                # Officers approve the file they saw: earlier first approvals
+                # (four eyes) do not cover the new account.
+                locked.review_round += 1
         locked.save()
+        if changed and locked.status != S.DRAFT:
+            claim_bank_change_record(claim=locked, actor=actor, old_account=old_account)
         if locked.status == S.PAYOUT_FAILED:
             claim_transition(
                 claim=locked, to=S.APPROVED, actor=actor,
