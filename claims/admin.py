@@ -111,7 +111,10 @@ class ClaimAdmin(admin.ModelAdmin):
             except ApplicationError as exc:
                 self.message_user(request, f"{claim}: {exc.message}", messages.ERROR)
             else:
-                done = claim.status != ClaimStatus.UNDER_REVIEW
+                done = claim.status not in (
+                    ClaimStatus.UNDER_REVIEW,
+                    ClaimStatus.APPEALED,
+                )
                 self.message_user(
                     request,
                     f"{claim}: "

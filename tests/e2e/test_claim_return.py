@@ -137,8 +137,8 @@ def test_an_officer_returns_the_claim_the_member_fixes_it_and_it_is_paid(
 
     wait_for(shows_paid, timeout=30, interval=0.5)
     screenshot(page, "return-3-paid")
-    statuses = [e.to_status for e in claim.events.all()]
-    assert statuses[:6] == [
+    moves = [e.to_status for e in claim.events.all() if e.from_status != e.to_status]
+    assert moves[:6] == [
         "draft", "submitted", "under_review", "returned", "under_review", "approved",
     ]  # fmt: skip
     [transfer] = bank_sim.transfers()

@@ -126,6 +126,11 @@ FRONTOFFICE_API = {
     "participants": ("get", None, [401, 403, 403, 200, 403, 200]),
     "participant-reference": ("post", "participant", [401, 403, 403, 400, 403, 400]),
     "participant-data-update": ("post", "participant", [401, 403, 403, 409, 403, 409]),
+    # A claim under review: no reason is a 400; the officer approves it, so the
+    # admin after them finds it decided (409).
+    "claim-return": ("post", "claim", [401, 403, 403, 403, 400, 400]),
+    "claim-approve": ("post", "claim", [401, 403, 403, 403, 200, 409]),
+    "claim-reject": ("post", "claim", [401, 403, 403, 403, 400, 400]),
 }
 # The effectiveness figures: admins and the management role only.
 INSIGHTS = {
