@@ -81,8 +81,19 @@ def old_contacts(*, participant) -> tuple[list[str], list[str]]:
 
 
 def bank_change_old_contact_tell(*, claim_id: int, title: str, body: str) -> int:
-    """Send the notice to the replaced contacts; returns how many were told."""
+    """Send the notice to the replaced contacts; returns how many were told.
+
+    Safe to run twice: a conditional UPDATE claims the change before sending.
+    """
     claim = Claim.objects.select_related("participant").get(pk=claim_id)
+    changed_at = claim.bank_changed_at
+    claimed = (
+        Claim.objects.filter(pk=claim_id, bank_changed_at=changed_at)
+        .exclude(bank_change_told_at=changed_at)
+        .update(bank_change_told_at=changed_at)
+    )
+    if changed_at is None or not claimed:
+        return 0
     emails, phones = old_contacts(participant=claim.participant)
     told = 0
     for email in emails:

@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from claims import services
+from claims import services, tasks
 from claims.bank.simulator import NAME_MISMATCH_ACCOUNT
 from claims.models import ClaimStatus, Payout, PayoutStatus
 from jmo_portal.sms import ConsoleSmsBackend
@@ -52,6 +52,9 @@ def test_a_change_under_review_is_checked_recorded_and_told_on_both_contacts(
     assert participant.phone in phones and old_phone in phones
     assert [m.to for m in mail.outbox] == [[participant.email]]
     assert "0099887766" not in mail.outbox[0].body
+    # The old-contact task was queued on commit; running it again tells nobody.
+    assert tasks.bank_change_old_contact_tell(claim.pk, "t", "b") == 0
+    assert [phone for phone, _text in ConsoleSmsBackend.sent].count(old_phone) == 1
 
 
 def test_an_account_in_another_name_is_refused_and_nothing_changes(bank):

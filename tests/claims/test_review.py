@@ -257,3 +257,26 @@ def test_the_policy_still_sets_the_review_promise_after_a_return(bank):
     services.claim_document_add(claim=claim, kind="kk", upload=png_upload("kk.png"))
     claim = services.claim_resubmit(claim=claim)
     assert claim.sla_due == add_working_days(timezone.localdate(), 3)
+
+
+def test_a_claim_whose_transfer_failed_can_be_cancelled(
+    bank, django_capture_on_commit_callbacks
+):
+    from claims.bank.simulator import CLOSED_AFTER_CHECK
+
+    participant = make_participant(balance=20_000_000)
+    claim = ready_claim(participant, account_number=CLOSED_AFTER_CHECK)
+    for requirement in claim.requirements:
+        services.claim_document_add(
+            claim=claim, kind=requirement["kind"], upload=png_upload()
+        )
+    services.claim_submit(claim=claim)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.claim_approve(claim=claim, actor=officer("o1"))
+    claim.refresh_from_db()
+    assert claim.status == S.PAYOUT_FAILED
+    services.claim_cancel(claim=claim, actor=participant.user)
+    assert claim.status == S.CANCELLED
+    assert list(
+        Payout.objects.filter(claim=claim).values_list("status", flat=True)
+    ) == ["failed"]
