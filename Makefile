@@ -32,9 +32,12 @@ system-deps:
 
 install: $(STAMP) system-deps messages
 
-# Test and lint tools, for `make test` only.
+# Test and lint tools, for `make test` only; Debian's docker-compose validates the
+# compose file (its `config` needs no Docker engine).
 $(DEV_STAMP): $(STAMP) requirements-dev.txt
 	$(PY) -m pip install -q -r requirements-dev.txt
+	@command -v docker-compose >/dev/null || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null; }
 	touch $(DEV_STAMP)
 
 messages: $(STAMP)
