@@ -8,6 +8,7 @@ and the four-eyes amount through the policy API; the officers log in to the
 desk with password and TOTP code and decide on the desk pages.
 """
 
+import importlib
 import re
 from pathlib import Path
 
@@ -21,6 +22,19 @@ from tests.e2e.test_claim_online import _activate, _selfie
 from tests.journey import registry_member
 
 pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(autouse=True)
+def _deployed_policy_rows(transactional_db):
+    """The rows `migrate` installs (document lists, tax brackets), as on a fresh
+    deployment: an earlier transactional test in the session flushed them."""
+    from django.apps import apps
+
+    importlib.import_module("claims.migrations.0002_default_policy").forwards(
+        apps, None
+    )
+
+
 FIRST_ACCOUNT, NEW_ACCOUNT = "1234567890", "5550001112"
 
 
