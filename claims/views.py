@@ -220,6 +220,9 @@ def documents(request, claim):
         return redirect("claims:documents", reference=claim.reference)
     have = {d.kind: d for d in claim.documents.all()}
     rows = [{**r, "document": have.get(r["kind"])} for r in claim.requirements]
+    if claim.status == ClaimStatus.RETURNED:  # only what the officer asked for
+        asked = getattr(selectors.correction_open(claim=claim), "fields", [])
+        rows = [r for r in rows if r["kind"] in asked]
     return _render(
         request, "claims/step_documents.html", claim, "documents", rows=rows,
         complete=not selectors.documents_missing(claim=claim),

@@ -32,25 +32,31 @@ def claim_bank_change_record(
     """Timeline event and notices for a changed account (inside the transaction)."""
     participant = claim.participant
     hours = ClaimPolicy.current().bank_cooling_hours
+    values = {
+        "ref": claim.reference,
+        "old": old_account,
+        "new": f"{claim.bank_code} {claim.account_masked}",
+        "hours": hours,
+    }
     with override(participant.language or "id"):
-        title = _("Bank account of claim %(ref)s changed") % {"ref": claim.reference}
-        body = _(
-            "The bank account of your JHT claim %(ref)s was changed from %(old)s "
-            "to %(new)s. For your safety the payout waits %(hours)s hours. If you "
-            "did not do this, call BPJS Ketenagakerjaan at 175 or visit a branch "
-            "at once."
-        ) % {
-            "ref": claim.reference,
-            "old": old_account,
-            "new": f"{claim.bank_code} {claim.account_masked}",
-            "hours": hours,
-        }
+        title = _("Bank account of claim %(ref)s changed") % values
+        note = _("Bank account changed from %(old)s to %(new)s.") % values
+        wait = (
+            _("For your safety the payout waits %(hours)s hours.") % values
+            if hours
+            else ""
+        )
+        warning = _(
+            "If you did not do this, call BPJS Ketenagakerjaan at 175 or visit a "
+            "branch at once."
+        )
+        body = " ".join(filter(None, [note, wait, warning]))
     ClaimEvent.objects.create(
         claim=claim,
         from_status=claim.status,
         to_status=claim.status,
         actor=actor if actor is not None and actor.is_authenticated else None,
-        note=body,
+        note=" ".join(filter(None, [note, wait])),
     )
     stamp = int(claim.bank_changed_at.timestamp())
     notification_send(

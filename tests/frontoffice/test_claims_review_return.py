@@ -53,6 +53,8 @@ def test_an_officer_returns_a_claim_and_the_member_fixes_only_that(reviewer, db)
     assert "KTP photo is blurred" in html and 'data-field="ktp"' in html
     assert 'data-field="kk"' not in html  # only what the officer asked for
     documents = reverse("claims:documents", args=[claim.reference])
+    step = member.get(documents).content.decode()
+    assert 'value="ktp"' in step and 'value="kk"' not in step
     response = member.post(documents, {"kind": "kk", "file": png_upload("kk.png")})
     assert response.status_code == 302
     resubmit = reverse("claims:resubmit", args=[claim.reference])
