@@ -32,7 +32,19 @@ class DeskParticipantListApi(APIView):
                 "DeskParticipantQuery", {"q": serializers.CharField(required=False)}
             )
         ],
-        responses=DeskParticipantSerializer(many=True),
+        responses={
+            200: inline_serializer(
+                "DeskParticipantPage",
+                {
+                    "count": serializers.IntegerField(),
+                    "next": serializers.URLField(allow_null=True),
+                    "previous": serializers.URLField(allow_null=True),
+                    "results": DeskParticipantSerializer(many=True),
+                },
+            ),
+            401: None,
+            403: None,
+        },
     )
     def get(self, request):
         paginator = Pagination()
