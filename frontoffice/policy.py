@@ -223,6 +223,14 @@ def policy_update(
             values=mine, actor=actor, reason=reason
         ).items():
             old[name], new[name] = _json(before), _json(after)
+    policy_change_audit(actor=actor, reason=reason, old=old, new=new)
+    return policy_values()
+
+
+def policy_change_audit(
+    *, actor: AbstractBaseUser, reason: str, old: dict, new: dict
+) -> None:
+    """One `policy_change` audit record for a save that changed anything."""
     if new:
         audit_record(
             actor=actor,
@@ -231,7 +239,6 @@ def policy_update(
             old_value=old,
             new_value=new,
         )
-    return policy_values()
 
 
 @dataclass(frozen=True)
