@@ -28,6 +28,19 @@ class DeskParticipantSerializer(serializers.Serializer):
     kpj = serializers.CharField()
 
 
+class SearchQuerySerializer(serializers.Serializer):
+    """`?q=`: NIK, KPJ or part of a name, as on the desk's search form (a value
+    the database cannot hold, such as a NUL character, is a 400)."""
+
+    q = serializers.CharField(required=False, allow_blank=True, max_length=100)
+
+
+def search_query(request) -> str:
+    query = SearchQuerySerializer(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    return query.validated_data.get("q", "")
+
+
 class DeskBlockSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.CharField()
@@ -44,25 +57,26 @@ class BlockListApi(APIView):
 
     @extend_schema(
         operation_id="desk_blocks_list",
-        parameters=[
-            inline_serializer(
-                "DeskBlockQuery", {"q": serializers.CharField(required=False)}
-            )
-        ],
-        responses=inline_serializer(
-            "DeskBlockPage",
-            {
-                "count": serializers.IntegerField(),
-                "next": serializers.URLField(allow_null=True),
-                "previous": serializers.URLField(allow_null=True),
-                "results": DeskBlockSerializer(many=True),
-            },
-        ),
+        parameters=[SearchQuerySerializer],
+        responses={
+            200: inline_serializer(
+                "DeskBlockPage",
+                {
+                    "count": serializers.IntegerField(),
+                    "next": serializers.URLField(allow_null=True),
+                    "previous": serializers.URLField(allow_null=True),
+                    "results": DeskBlockSerializer(many=True),
+                },
+            ),
+            400: None,
+            401: None,
+            403: None,
+        },
     )
     def get(self, request):
         paginator = Pagination()
         page = paginator.paginate_queryset(
-            block_list(q=request.query_params.get("q", "")), request, view=self
+            block_list(q=search_query(request)), request, view=self
         )
         return paginator.get_paginated_response(
             self.OutputSerializer(page, many=True).data

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from jmo_portal.api import Pagination
 from participants.models import Participant
 
-from .api import DeskParticipantSerializer
+from .api import DeskParticipantSerializer, SearchQuerySerializer, search_query
 from .roles import IsFrontOffice
 from .selectors import participant_search
 from .services import desk_data_update, desk_reference_enrol
@@ -27,11 +27,7 @@ class DeskParticipantListApi(APIView):
 
     @extend_schema(
         operation_id="desk_participants_list",
-        parameters=[
-            inline_serializer(
-                "DeskParticipantQuery", {"q": serializers.CharField(required=False)}
-            )
-        ],
+        parameters=[SearchQuerySerializer],
         responses={
             200: inline_serializer(
                 "DeskParticipantPage",
@@ -42,6 +38,7 @@ class DeskParticipantListApi(APIView):
                     "results": DeskParticipantSerializer(many=True),
                 },
             ),
+            400: None,
             401: None,
             403: None,
         },
@@ -49,7 +46,7 @@ class DeskParticipantListApi(APIView):
     def get(self, request):
         paginator = Pagination()
         page = paginator.paginate_queryset(
-            participant_search(q=request.query_params.get("q", "")),
+            participant_search(q=search_query(request)),
             request,
             view=self,
         )
