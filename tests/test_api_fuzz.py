@@ -106,6 +106,7 @@ def auth(request, db, settings, tmp_path):
     deadline=None,
     suppress_health_check=list(HealthCheck),
     derandomize=True,
+    database=None,
     phases=[Phase.explicit, Phase.generate],
 )
 def test_the_api_keeps_its_schema(case, role, auth):
