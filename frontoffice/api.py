@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from claims.models import DocumentRequirement, TaxBracket
-from jmo_portal.api import Pagination
+from jmo_portal.api import Pagination, page_schema
 from jmo_portal.exceptions import ApplicationError
 from participants.models import Block, YieldRate
 
@@ -59,15 +59,7 @@ class BlockListApi(APIView):
         operation_id="desk_blocks_list",
         parameters=[SearchQuerySerializer],
         responses={
-            200: inline_serializer(
-                "DeskBlockPage",
-                {
-                    "count": serializers.IntegerField(),
-                    "next": serializers.URLField(allow_null=True),
-                    "previous": serializers.URLField(allow_null=True),
-                    "results": DeskBlockSerializer(many=True),
-                },
-            ),
+            200: page_schema("DeskBlockPage", DeskBlockSerializer(many=True)),
             400: None,
             401: None,
             403: None,

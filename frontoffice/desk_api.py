@@ -4,14 +4,13 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import (
     extend_schema,
     extend_schema_serializer,
-    inline_serializer,
 )
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from jmo_portal.api import Pagination
+from jmo_portal.api import Pagination, page_schema
 from participants.models import Participant
 
 from .api import DeskParticipantSerializer, SearchQuerySerializer, search_query
@@ -29,14 +28,8 @@ class DeskParticipantListApi(APIView):
         operation_id="desk_participants_list",
         parameters=[SearchQuerySerializer],
         responses={
-            200: inline_serializer(
-                "DeskParticipantPage",
-                {
-                    "count": serializers.IntegerField(),
-                    "next": serializers.URLField(allow_null=True),
-                    "previous": serializers.URLField(allow_null=True),
-                    "results": DeskParticipantSerializer(many=True),
-                },
+            200: page_schema(
+                "DeskParticipantPage", DeskParticipantSerializer(many=True)
             ),
             400: None,
             401: None,
