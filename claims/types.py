@@ -13,6 +13,9 @@ before approval (such a claim is always reviewed, whatever the online cap); and
 whether it can be made online at all or only at a branch office (then the text
 that says how).
 
+No type has a tutorial of its own: the claim tutorial covers them all, and a
+branch-only type links to the branch-office page.
+
 The readers: `ClaimType` (the model choices, built from this table),
 `claims.eligibility` (the ticks and the allowed date), `claims.proof` (the proof
 documents), `claims.selectors.policy_rules` (waiting months from the policy),
