@@ -17,6 +17,9 @@ def test_the_desk_search_api_refuses_a_nul_character(admin_user, path):
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "invalid" and "q" in body["errors"]
+    # In the member's language by default (Bahasa Indonesia).
+    indonesian = api.get(path, {"q": "\x00"}).json()
+    assert indonesian["errors"]["q"] == ["Karakter null tidak diizinkan."]
     assert api.get(path, {"q": "Bambang"}).status_code == 200
 
 
