@@ -37,7 +37,9 @@ RANDOM = bool(os.environ.get("FUZZ_RANDOM"))
 @contextlib.contextmanager
 def _one_connection():
     """As Django's test client does: a WSGI request must not close the test's
-    database connection (that would end the test's transaction)."""
+    database connection (that would end the test's transaction). Around each
+    call, not once per test: the test client connects the handlers again after
+    each of its own requests (why an earlier draft's admin cases answered 500)."""
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
     try:
