@@ -41,7 +41,7 @@ $(DEV_STAMP): $(STAMP) requirements-dev.txt
 	touch $(DEV_STAMP)
 
 messages: $(STAMP)
-	@cd $(CURDIR) && $(PY) manage.py compilemessages -v 0 --ignore=.venv
+	@cd $(CURDIR) && $(PY) manage.py compilemessages -v 0 --ignore='.venv*'
 
 run: install
 	mkdir -p var
