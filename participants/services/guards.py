@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import FilteredRelation, Q
 from django.utils import timezone
 
 from participants.models import AttemptCounter, Block, FailedAttempt, Participant
@@ -40,14 +41,36 @@ def block_active(*, participant: Participant, kind: str) -> Block | None:
     return Block.objects.active().filter(participant=participant, kind=kind).first()
 
 
+_BLOCK_FIELDS = [f.attname for f in Block._meta.concrete_fields]
+
+
 def attempt_state(
     *, participant: Participant, kind: str, max_attempts: int
 ) -> AttemptState:
-    counter = AttemptCounter.objects.filter(participant=participant, kind=kind).first()
+    """The count and the active block in one query: one participant row joined
+    to its counter of that kind and its active block of that kind (at most one
+    each, by their unique constraints)."""
+    row = (
+        Participant.objects.filter(pk=participant.pk)
+        .annotate(
+            counter=FilteredRelation(
+                "attempt_counters", condition=Q(attempt_counters__kind=kind)
+            ),
+            active_block=FilteredRelation(
+                "blocks",
+                condition=Q(blocks__kind=kind, blocks__lifted_at__isnull=True),
+            ),
+        )
+        .values_list(
+            "counter__attempts_used", *(f"active_block__{n}" for n in _BLOCK_FIELDS)
+        )
+        .first()
+    ) or (None, None)
+    block = None
+    if row[1] is not None:
+        block = Block.from_db("default", _BLOCK_FIELDS, row[1:])
     return AttemptState(
-        attempts_used=counter.attempts_used if counter else 0,
-        max_attempts=max_attempts,
-        block=block_active(participant=participant, kind=kind),
+        attempts_used=row[0] or 0, max_attempts=max_attempts, block=block
     )
 
 
