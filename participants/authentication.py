@@ -12,7 +12,7 @@ from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 
-from jmo_portal.compiled import CompiledQuery
+from jmo_portal.compiled import CompiledQuery, row_instances
 from participants.models import Participant
 from participants.services.sessions import token_expired
 
@@ -24,47 +24,19 @@ _TOKEN_QUERY = CompiledQuery(
 )
 
 
-def _split(row: list) -> tuple[Token, object]:
-    """The row's token, user (and participant, or None, cached on the user)."""
-    models = (Token, get_user_model(), Participant)
-    instances, start = [], 0
-    for model in models:
-        names = [f.attname for f in model._meta.concrete_fields]
-        values = row[start : start + len(names)]
-        start += len(names)
-        if model is Participant and values[0] is None:  # no membership (staff)
-            instances.append(None)
-        else:
-            instances.append(model.from_db("default", names, values))
-    token, user, participant = instances
-    Token.user.field.set_cached_value(token, user)
-    type(user).participant.related.set_cached_value(user, participant)
-    return token, user
-
-
-def _check_columns() -> None:
-    """The compiled row holds token, user, participant columns in this order."""
-    expected = [
-        f
-        for model in (Token, get_user_model(), Participant)
-        for f in model._meta.concrete_fields
-    ]
-    if [c.target for c in _TOKEN_QUERY.columns()] != expected:
-        raise RuntimeError("the token query's columns are not in the expected order")
-
-
 class ExpiringTokenAuthentication(TokenAuthentication):
-    _checked = False
-
     def authenticate_credentials(self, key):
-        if not ExpiringTokenAuthentication._checked:
-            _check_columns()
-            ExpiringTokenAuthentication._checked = True
         rows = _TOKEN_QUERY.rows(key=key)
         # The messages of DRF's own TokenAuthentication (its catalogue translates).
         if not rows:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
-        token, user = _split(rows[0])
+        user_model = get_user_model()
+        token, user, participant = row_instances(
+            _TOKEN_QUERY, rows[0], [Token, user_model, Participant]
+        )
+        # As select_related would: token.user and user.participant (or None).
+        Token.user.field.set_cached_value(token, user)
+        user_model.participant.related.set_cached_value(user, participant)
         if not user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         if token_expired(token=token):
