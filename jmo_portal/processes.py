@@ -165,8 +165,10 @@ class WebServer:
         workers: int = 1,
         app: str = "jmo_portal.wsgi:application",
         port: int | None = None,
+        threads: int = 1,
     ):
         self.env, self.log, self.workers, self.app = env, Path(log), workers, app
+        self.threads = threads
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen | None = None
@@ -176,7 +178,7 @@ class WebServer:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", self.app,
              "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
-             "--timeout", "60"],
+             "--threads", str(self.threads), "--timeout", "60"],
             cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
         out.close()

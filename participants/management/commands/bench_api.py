@@ -49,6 +49,9 @@ class Command(BaseCommand):
         parser.add_argument("--connections", type=int, default=16)
         parser.add_argument("--threads", type=int, default=2, help="wrk threads")
         parser.add_argument("--workers", type=int, default=3, help="gunicorn")
+        parser.add_argument(
+            "--gunicorn-threads", type=int, default=1, help="threads a worker"
+        )
         parser.add_argument("--each", action="store_true", help="every read alone")
         parser.add_argument(
             "--postgres", default="postgres://postgres@127.0.0.1:5432/jmo_bench_api"
@@ -65,8 +68,9 @@ class Command(BaseCommand):
             return self._run(options)
         from jmo_portal.processes import scratch_database_run
 
-        argv = [f"--{name}={options[name]}"
-                for name in ("rounds", "duration", "connections", "threads", "workers")]  # fmt: skip
+        argv = [f"--{name.replace('_', '-')}={options[name]}"
+                for name in ("rounds", "duration", "connections", "threads", "workers",
+                             "gunicorn_threads")]  # fmt: skip
         if options["each"]:
             argv.append("--each")
         code = scratch_database_run(
@@ -89,17 +93,18 @@ class Command(BaseCommand):
         work = Path(tempfile.mkdtemp(prefix="jmo-bench-api-"))
         email = _member_through_the_doors(work)
         env = _server_env(work)
-        portal = WebServer(env, work / "portal.log", workers=options["workers"])
+        server = {"workers": options["workers"], "threads": options["gunicorn_threads"]}
+        portal = WebServer(env, work / "portal.log", **server)
         hello = WebServer(
-            env, work / "hello.log", workers=options["workers"],
-            app="bench.hello_wsgi:application",
-        )  # fmt: skip
+            env, work / "hello.log", app="bench.hello_wsgi:application", **server
+        )
         try:
             portal.start()
             hello.start()
             token = _token_and_claim(portal.url, email)
             self.stdout.write(
-                f"gunicorn: {options['workers']} workers (portal and hello-world); "
+                f"gunicorn: {options['workers']} workers, {options['gunicorn_threads']} "
+                "thread(s) each (portal and hello-world); "
                 f"wrk: {options['connections']} connections, {options['threads']} "
                 f"threads, {options['duration']} s a run; load average before "
                 f"{_load()}"
