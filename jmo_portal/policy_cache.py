@@ -109,3 +109,24 @@ def policy_changed() -> None:
     if connection.in_atomic_block and connection.atomic_blocks:
         _local.saved_in = connection.atomic_blocks[0]
         transaction.on_commit(_new_version)
+
+
+def check_shared_cache(app_configs=None, **kwargs) -> list:
+    """System check: with tasks on a broker (several processes), the policy
+    version needs a cache every process shares."""
+    from django.conf import settings
+    from django.core import checks
+
+    backend = settings.CACHES["default"]["BACKEND"]
+    several = not settings.CELERY_TASK_ALWAYS_EAGER or not settings.DEBUG
+    if several and backend.endswith(("LocMemCache", "DummyCache")):
+        return [
+            checks.Warning(
+                "The cache is process memory: a policy saved in one process is "
+                "not seen by the others until they restart.",
+                hint="Set CACHE_URL to a Redis shared by every web process and "
+                "worker (or CELERY_BROKER_URL to Redis, which the cache then uses).",
+                id="jmo.W001",
+            )
+        ]
+    return []
