@@ -38,6 +38,17 @@ if not DEBUG and not ALLOWED_HOSTS:
     )
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
+# The project's own apps, in their floors (ARCHITECTURE.md), lowest first.
+PROJECT_APPS = [
+    "participants",
+    "notifications",
+    "biometrics",
+    "claims",
+    "frontoffice",
+    "tutorials",
+    "insights",
+    "demo",
+]
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -56,14 +67,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
-    "participants",
-    "notifications",
-    "biometrics",
-    "claims",
-    "frontoffice",
-    "tutorials",
-    "insights",
-    "demo",
+    *PROJECT_APPS,
 ]
 
 MIDDLEWARE = [
