@@ -121,9 +121,27 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # web request write at the same moment.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# The login throttle keeps its counts here: Redis in the full stack, so that every
-# web process sees them; process memory in development.
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
+
+# The login throttle keeps its counts here, and the policy version every process
+# checks (jmo_portal.policy_cache): it must be shared by every web process and
+# worker. CACHE_URL, else the Celery broker's Redis (own keys), else process
+# memory (development: one process, tasks in-process).
+def _caches(broker_url: str) -> dict:
+    if env.str("CACHE_URL", default=""):
+        return {"default": env.cache_url("CACHE_URL")}
+    if broker_url.startswith(("redis://", "rediss://")):
+        return {
+            "default": {
+                "BACKEND": "jmo_portal.cache.SharedRedisCache",
+                "LOCATION": broker_url,
+                "KEY_PREFIX": "jmo-cache",
+            }
+        }
+    return {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
+
+CACHES = _caches(env.str("CELERY_BROKER_URL", default=""))
 
 AUTH_PASSWORD_VALIDATORS = [
     {
