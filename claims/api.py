@@ -1,13 +1,14 @@
 """API v1 claim endpoints (API.md): thin views over claims.services."""
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from jmo_portal.api import ErrorSerializer
 from jmo_portal.exceptions import ApplicationError
 from participants.api import IsParticipant
 
@@ -143,6 +144,22 @@ class DocumentInputSerializer(serializers.Serializer):
     file = serializers.FileField()
 
 
+def step_errors(conflict: str, *extra: int) -> dict:
+    """The error answers of a claim step (each documented in the schema)."""
+    errors = {
+        400: OpenApiResponse(ErrorSerializer, description="invalid or not ready"),
+        401: OpenApiResponse(ErrorSerializer, description="not logged in"),
+        403: OpenApiResponse(ErrorSerializer, description="not a participant"),
+        404: OpenApiResponse(ErrorSerializer, description="not this member's claim"),
+        409: OpenApiResponse(ErrorSerializer, description=conflict),
+    }
+    if 503 in extra:
+        errors[503] = OpenApiResponse(
+            ErrorSerializer, description="the bank does not answer; try again"
+        )
+    return errors
+
+
 def _out(claim: Claim, code=status.HTTP_200_OK) -> Response:
     claim = Claim.objects.prefetch_related("events", "documents").get(pk=claim.pk)
     return Response(ClaimOutputSerializer(claim).data, status=code)
@@ -207,7 +224,16 @@ class ClaimBankAccountApi(APIView):
     permission_classes = [IsParticipant]
     InputSerializer = BankAccountInputSerializer
 
-    @extend_schema(request=InputSerializer, responses=ClaimOutputSerializer)
+    @extend_schema(
+        request=InputSerializer,
+        responses={
+            200: ClaimOutputSerializer,
+            **step_errors(
+                "not editable in this status, or not asked for in a return",
+                503,
+            ),
+        },
+    )
     def put(self, request, reference):
         claim = _claim(request, reference)
         data = self.InputSerializer(data=request.data)
@@ -224,7 +250,13 @@ class ClaimDocumentApi(APIView):
 
     InputSerializer = DocumentInputSerializer
 
-    @extend_schema(request=InputSerializer, responses={201: ClaimOutputSerializer})
+    @extend_schema(
+        request=InputSerializer,
+        responses={
+            201: ClaimOutputSerializer,
+            **step_errors("not a draft, or not asked for in a return"),
+        },
+    )
     def post(self, request, reference):
         claim = _claim(request, reference)
         data = self.InputSerializer(data=request.data)
@@ -240,7 +272,13 @@ class ClaimDocumentApi(APIView):
 class ClaimSubmitApi(APIView):
     permission_classes = [IsParticipant]
 
-    @extend_schema(request=None, responses=ClaimOutputSerializer)
+    @extend_schema(
+        request=None,
+        responses={
+            200: ClaimOutputSerializer,
+            **step_errors("already submitted, or not waiting for a correction"),
+        },
+    )
     def post(self, request, reference):
         claim = _claim(request, reference)
         services.claim_submit(claim=claim, actor=request.user)

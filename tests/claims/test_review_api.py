@@ -198,8 +198,13 @@ def test_the_schema_documents_every_status_of_the_new_operations(client):
         "/api/v1/desk/claims/{reference}/return/",
         "/api/v1/desk/claims/{reference}/approve/",
         "/api/v1/desk/claims/{reference}/reject/",
+        "/api/v1/claims/{reference}/submit/",  # how a member answers a return
+        "/api/v1/claims/{reference}/documents/",
+        "/api/v1/claims/{reference}/bank-account/",
     ):
-        responses = paths[path]["post"]["responses"]
-        assert {"200", "400", "401", "403", "404", "409"} <= set(responses), path
+        method = "put" if path.endswith("bank-account/") else "post"
+        responses = paths[path][method]["responses"]
+        success = "201" if path.endswith("documents/") else "200"
+        assert {success, "400", "401", "403", "404", "409"} <= set(responses), path
     claim = schema["components"]["schemas"]["ClaimOutput"]["properties"]
     assert {"delay", "correction", "appeal", "can_cancel", "can_appeal"} <= set(claim)
