@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api
+from . import api, paper_api
 
 app_name = "claims_api"
 urlpatterns = [
@@ -22,4 +22,23 @@ urlpatterns = [
         name="documents",
     ),
     path("claims/<str:reference>/submit/", api.ClaimSubmitApi.as_view(), name="submit"),
+    # The documents a member keeps (claims/papers.py).
+    path(
+        "claims/<str:reference>/receipt.pdf",
+        paper_api.ClaimPaperApi.as_view(),
+        {"kind": "receipt"},
+        name="receipt",
+    ),
+    path(
+        "claims/<str:reference>/payment.pdf",
+        paper_api.ClaimPaperApi.as_view(),
+        {"kind": "payment"},
+        name="payment",
+    ),
+    path(
+        "claims/<str:reference>/tax-slip.pdf",
+        paper_api.ClaimPaperApi.as_view(),
+        {"kind": "tax-slip"},
+        name="tax-slip",
+    ),
 ]

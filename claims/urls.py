@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import paper_views, views
 
 app_name = "claims"
 urlpatterns = [
@@ -20,4 +20,24 @@ urlpatterns = [
     path("claims/<str:reference>/selfie/", views.selfie, name="selfie"),
     path("claims/<str:reference>/review/", views.review, name="review"),
     path("claims/<str:reference>/cancel/", views.cancel, name="cancel"),
+    # The documents a member keeps, and their public check (claims/papers.py).
+    path(
+        "claims/<str:reference>/receipt.pdf",
+        paper_views.paper,
+        {"kind": "receipt"},
+        name="receipt",
+    ),
+    path(
+        "claims/<str:reference>/payment.pdf",
+        paper_views.paper,
+        {"kind": "payment"},
+        name="payment",
+    ),
+    path(
+        "claims/<str:reference>/tax-slip.pdf",
+        paper_views.paper,
+        {"kind": "tax-slip"},
+        name="tax-slip",
+    ),
+    path("verify/<str:code>/", paper_views.paper_verify, name="paper-verify"),
 ]

@@ -55,6 +55,7 @@ ROUTES: dict[str, tuple[set, bool]] = {
     "participants:password_reset_confirm": (EVERYONE, False),
     "participants:password_reset_complete": (EVERYONE, False),
     "claims:bank-callback": (set(), False),  # only the bank, with its token
+    "claims:paper-verify": (EVERYONE, False),  # a paper's code: masked facts
     "frontoffice:login": (EVERYONE, False),
     "frontoffice:logout": (EVERYONE, False),
     "frontoffice:kiosk": (EVERYONE, False),
@@ -98,6 +99,13 @@ ROUTES: dict[str, tuple[set, bool]] = {
     "claims:selfie": (PARTICIPANTS, True),
     "claims:review": (PARTICIPANTS, True),
     "claims:cancel": (PARTICIPANTS, True),
+    # the papers a member keeps: the owner and claims staff (claims/papers.py)
+    "claims:receipt": (PARTICIPANTS | OFFICERS, True),
+    "claims:payment": (PARTICIPANTS | OFFICERS, True),
+    "claims:tax-slip": (PARTICIPANTS | OFFICERS, True),
+    "claims_api:receipt": (PARTICIPANTS | OFFICERS, True),
+    "claims_api:payment": (PARTICIPANTS | OFFICERS, True),
+    "claims_api:tax-slip": (PARTICIPANTS | OFFICERS, True),
     "tutorials:quiz_join": (LOGGED_IN, False),  # a wrong code: back to the list
     "tutorials:quiz_detail": (PARTICIPANTS, True),
     "tutorials:quiz_entry": (PARTICIPANTS, True),
