@@ -53,9 +53,7 @@ def paper_ready(*, claim: Claim, kind: str) -> bool:
 def paper_claim_get(*, user, reference: str, kind: str) -> Claim:
     """The claim for its owner or claims staff, if the paper exists; else 404."""
     claim = (
-        Claim.objects.select_related("participant")
-        .filter(reference=reference)
-        .first()
+        Claim.objects.select_related("participant").filter(reference=reference).first()
     )
     if claim is None or kind not in KINDS:
         raise Http404("No such claim")
