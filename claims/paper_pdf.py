@@ -5,6 +5,7 @@ verification code with its URL and a QR code of that URL.
 """
 
 import io
+from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -13,7 +14,7 @@ from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
@@ -44,17 +45,27 @@ def _qr(url: str, size: float = 32 * mm) -> Drawing:
     return drawing
 
 
+_CELL = ParagraphStyle("cell", fontName="Helvetica", fontSize=9.5, leading=11.5)
+_LABEL = ParagraphStyle("label", parent=_CELL, fontName="Helvetica-Bold")
+_TOTAL = ParagraphStyle("total", parent=_LABEL, fontSize=10.5, leading=12.5)
+
+
 def _table(rows: list[tuple[str, str]], bold_last: int = 0) -> Table:
-    table = Table(rows, colWidths=[62 * mm, 108 * mm], hAlign="LEFT")
-    style = [
-        ("FONT", (0, 0), (0, -1), "Helvetica-Bold", 9.5),
-        ("FONT", (1, 0), (1, -1), "Helvetica", 9.5),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.lightgrey),
-    ]
-    if bold_last:
-        style.append(("FONT", (1, -bold_last), (1, -1), "Helvetica-Bold", 10.5))
-    table.setStyle(TableStyle(style))
+    """Label and value columns; long values wrap inside their cell."""
+    cells = [
+        [Paragraph(escape(label), _LABEL),
+         Paragraph(escape(value), _TOTAL if i >= len(rows) - bold_last else _CELL)]
+        for i, (label, value) in enumerate(rows)
+    ]  # fmt: skip
+    table = Table(cells, colWidths=[62 * mm, 108 * mm], hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.lightgrey),
+            ]
+        )
+    )
     return table
 
 
