@@ -56,6 +56,7 @@ ROUTES: dict[str, tuple[set, bool]] = {
     "participants:password_reset_complete": (EVERYONE, False),
     "claims:bank-callback": (set(), False),  # only the bank, with its token
     "claims:paper-verify": (EVERYONE, False),  # a paper's code: masked facts
+    "participants:card-verify": (EVERYONE, False),  # a card's QR: masked facts
     "frontoffice:login": (EVERYONE, False),
     "frontoffice:logout": (EVERYONE, False),
     "frontoffice:kiosk": (EVERYONE, False),
@@ -75,6 +76,8 @@ ROUTES: dict[str, tuple[set, bool]] = {
     # the participant's own pages and API
     "participants:dashboard": (PARTICIPANTS, False),
     "participants:profile": (PARTICIPANTS, False),
+    "participants:card": (PARTICIPANTS, False),
+    "participants:card-image": (PARTICIPANTS, False),
     "participants:update": (PARTICIPANTS, False),
     "participants:update-membership": (PARTICIPANTS, False),
     "participants:update-contact": (PARTICIPANTS, False),
