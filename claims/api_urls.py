@@ -25,20 +25,17 @@ urlpatterns = [
     # The documents a member keeps (claims/papers.py).
     path(
         "claims/<str:reference>/receipt.pdf",
-        paper_api.ClaimPaperApi.as_view(),
-        {"kind": "receipt"},
+        paper_api.ClaimReceiptApi.as_view(),
         name="receipt",
     ),
     path(
         "claims/<str:reference>/payment.pdf",
-        paper_api.ClaimPaperApi.as_view(),
-        {"kind": "payment"},
+        paper_api.ClaimPaymentProofApi.as_view(),
         name="payment",
     ),
     path(
         "claims/<str:reference>/tax-slip.pdf",
-        paper_api.ClaimPaperApi.as_view(),
-        {"kind": "tax-slip"},
+        paper_api.ClaimTaxSlipApi.as_view(),
         name="tax-slip",
     ),
 ]
