@@ -58,6 +58,7 @@ urlpatterns = [
     # The participant's own pages (dashboard_views.py)
     path("dashboard/", dashboard_views.dashboard, name="dashboard"),
     path("profile/", dashboard_views.profile, name="profile"),
+    path("profile/channels/", dashboard_views.channels, name="channels"),
     # The digital KPJ card and its public check (card_views.py).
     path("card/", card_views.card_page, name="card"),
     path("card/kpj-card.png", card_views.card_image, name="card-image"),

@@ -55,6 +55,7 @@ ROUTES: dict[str, tuple[set, bool]] = {
     "participants:password_reset_confirm": (EVERYONE, False),
     "participants:password_reset_complete": (EVERYONE, False),
     "claims:bank-callback": (set(), False),  # only the bank, with its token
+    "notifications:sms-report": (set(), False),  # only the SMS gateway, with its token
     "claims:paper-verify": (EVERYONE, False),  # a paper's code: masked facts
     "participants:card-verify": (EVERYONE, False),  # a card's QR: masked facts
     "frontoffice:login": (EVERYONE, False),
@@ -77,6 +78,7 @@ ROUTES: dict[str, tuple[set, bool]] = {
     "participants:dashboard": (PARTICIPANTS, False),
     "participants:profile": (PARTICIPANTS, False),
     "participants:card": (PARTICIPANTS, False),
+    "participants:channels": (PARTICIPANTS, False),
     "participants:card-image": (PARTICIPANTS, False),
     "participants:update": (PARTICIPANTS, False),
     "participants:update-membership": (PARTICIPANTS, False),
