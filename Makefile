@@ -8,7 +8,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 PORT ?= 8000
 BANK_PORT ?= 8765
 
-.PHONY: stack makemessages makemessages-project install system-deps messages run test lint check ci worker beat up bench bench-dashboard bench-selfie bench-payout bench-insights evaluate-faces
+.PHONY: stack makemessages makemessages-project install system-deps messages run test lint check ci worker beat up bench bench-dashboard bench-selfie bench-selfie-load bench-payout bench-insights evaluate-faces
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,9 +32,12 @@ system-deps:
 
 install: $(STAMP) system-deps messages
 
-# Test and lint tools, for `make test` only.
+# Test and lint tools, for `make test` only; Debian's docker-compose validates the
+# compose file (its `config` needs no Docker engine).
 $(DEV_STAMP): $(STAMP) requirements-dev.txt
 	$(PY) -m pip install -q -r requirements-dev.txt
+	@command -v docker-compose >/dev/null || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null; }
 	touch $(DEV_STAMP)
 
 messages: $(STAMP)
@@ -90,13 +93,17 @@ stack: install
 	echo "http://127.0.0.1:$(PORT)/ (health: /health/, metrics: /metrics/); logs in $(STACK_DIR)" && \
 	exec $(VENV)/bin/supervisord -c deploy/supervisord.conf
 
-bench: bench-dashboard bench-selfie bench-payout bench-insights
+bench: bench-dashboard bench-selfie bench-selfie-load bench-payout bench-insights
 
 bench-dashboard: install
 	$(PY) manage.py bench_dashboard
 
 bench-selfie: install
 	$(PY) manage.py bench_selfie
+
+# 10 selfies/s offered for 60 s to one worker process per core (PostgreSQL, Redis).
+bench-selfie-load: install
+	$(PY) manage.py bench_selfie_load
 
 bench-payout: install
 	$(PY) manage.py bench_payout

@@ -5,6 +5,10 @@ from celery.schedules import crontab
 from celery.signals import after_setup_logger, after_setup_task_logger
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jmo_portal.settings")
+# The worker's processes are the parallelism (one per core): dlib and NumPy's BLAS
+# each keep to one thread, so two selfies on two cores don't fight over four.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 app = Celery("jmo_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -1,5 +1,6 @@
 """JMO Portal settings: every value comes from the environment (see .env.example)."""
 
+import os
 from pathlib import Path
 
 import environ
@@ -210,6 +211,10 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# One worker process per core (face matching is CPU-bound and each process runs
+# dlib with one native thread: see jmo_portal/celery.py); WORKER_CONCURRENCY
+# overrides it on a machine shared with other services.
+CELERY_WORKER_CONCURRENCY = env.int("WORKER_CONCURRENCY", default=os.cpu_count() or 1)
 CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 90
 # When Redis goes away the worker reconnects (forever) instead of exiting, notices

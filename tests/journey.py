@@ -25,18 +25,23 @@ EMERGENCY = {"name": "Wulan Sari", "relation": "spouse", "phone": "081344445555"
 
 
 def registry_member(
-    tmp_path: Path, *, photo: tuple[str, int] | None = ("ag_obama", 1)
+    tmp_path: Path,
+    *,
+    photo: tuple[str, int] | None = ("ag_obama", 1),
+    born: dt.date = dt.date(1988, 3, 14),
+    gender: str = "M",
+    **fields: str,
 ) -> Participant:
-    """Write a one-member registry CSV (left work 3 months ago) and import it."""
+    """Write a one-member registry CSV and import it. By default the member left
+    work 3 months ago after two years; `fields` override the CSV columns."""
     today = timezone.localdate()
-    born = dt.date(1988, 3, 14)
     end = (today.replace(day=1) - dt.timedelta(days=80)).replace(day=1)
     row = {
-        "nik": nik_for(born, "M", 4242),
+        "nik": nik_for(born, gender, 4242),
         "kpj": "31234567890",
         "full_name": "Bambang Prasetyo",
         "birth_date": born.isoformat(),
-        "gender": "M",
+        "gender": gender,
         "email": "bambang@example.id",
         "phone": "081211110000",
         "employer": "PT Sinar Purwokerto",
@@ -44,6 +49,7 @@ def registry_member(
         "membership_end": end.isoformat(),
         "monthly_wage": "4500000",
         "photo": "",
+        **fields,
     }
     photos = tmp_path / "photos"
     photos.mkdir(exist_ok=True)

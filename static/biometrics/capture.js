@@ -141,6 +141,9 @@
   shoot.addEventListener("click", function () {
     if (!video.videoWidth) return;
     shoot.disabled = true;
+    // The last refusal no longer applies: it must not read as this shot's answer.
+    box.hidden = true;
+    text.className = "";
     if (root.dataset.liveness === "1") return challenge();
     still(100000, 0.92, function (blob) { upload(blob, "selfie.jpg"); });
   });

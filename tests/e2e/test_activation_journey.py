@@ -6,39 +6,39 @@ import re
 import pytest
 from django.core import mail
 
-from participants.models import Employer
-from participants.services.ledger import ContributionLine, contributions_record
 from tests.e2e.conftest import screenshot
-from tests.factories import ParticipantFactory
+from tests.journey import registry_member
 
 pytestmark = pytest.mark.e2e
 
 PASSWORD = "Tabungan-Hari-Tua-9"
 
 
-def _member_with_history():
-    member = ParticipantFactory(
-        full_name="Siti Rahayu",
+def _member_with_history(tmp_path):
+    """Five years at PT Sumber Makmur (2019–2023), as the registry CSV has it."""
+    return registry_member(
+        tmp_path,
+        photo=None,
+        born=dt.date(1984, 3, 12),
         gender="F",
-        birth_date=dt.date(1984, 3, 12),
+        kpj="32345678901",
+        full_name="Siti Rahayu",
         email="siti.rahayu@example.id",
+        employer="PT Sumber Makmur",
+        membership_start="2019-01-01",
+        membership_end="2023-12-01",
+        monthly_wage="5000000",
     )
-    employer = Employer.objects.create(code="EMP-E2E", name="PT Sumber Makmur")
-    lines = [
-        ContributionLine(employer, dt.date(2019 + m // 12, m % 12 + 1, 1), 5_000_000)
-        for m in range(60)
-    ]
-    contributions_record(participant=member, lines=lines)
-    member.refresh_from_db()
-    return member
 
 
 def _code_from_last_email() -> str:
     return re.search(r"\b(\d{6})\b", mail.outbox[-1].body).group(1)
 
 
-def test_a_member_activates_logs_in_sees_the_balance_and_switches_language(page):
-    member = _member_with_history()
+def test_a_member_activates_logs_in_sees_the_balance_and_switches_language(
+    page, tmp_path
+):
+    member = _member_with_history(tmp_path)
     page.goto("/")
     page.click("[data-testid=home-activate]")
     page.fill("input[name=nik]", member.nik)

@@ -10,8 +10,8 @@ from PIL import Image
 
 from biometrics import challenges
 from biometrics.liveness_eval import attack_frames
-from biometrics.models import BiometricPolicy, SelfieAttempt
-from biometrics.services import face_reference_create
+from biometrics.models import SelfieAttempt
+from biometrics.services import biometric_policy_update, face_reference_create
 from tests.biometrics import images
 from tests.e2e.conftest import screenshot, wait_for_js
 from tests.e2e.test_selfie import NEXT
@@ -22,10 +22,10 @@ HOLD = 8  # camera frames (30 per second) per picture
 
 
 @pytest.fixture
-def obama(participant_user):
-    policy = BiometricPolicy.current()
-    policy.liveness_required = True
-    policy.save()
+def obama(participant_user, admin_user):
+    biometric_policy_update(
+        values={"liveness_required": True}, actor=admin_user, reason="Liveness pilot"
+    )
     participant = participant_user.participant
     face_reference_create(
         participant=participant, image=images.raw("obama", 1), source="registry"
