@@ -45,7 +45,7 @@ def _public(row: sqlite3.Row) -> dict:
 class Gateway:
     """SQLite behind one lock: never two messages for one Idempotency-Key."""
 
-    def __init__(self, path: str, api_key: str, callback_token: str) -> None:
+    def __init__(self, path: str, api_key: str, callback_token: str, echo=None) -> None:
         self.lock = threading.Lock()
         self.db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self.db.row_factory = sqlite3.Row
@@ -53,6 +53,7 @@ class Gateway:
         self.db.executescript(SCHEMA)
         self.api_key, self.callback_token = api_key, callback_token
         self.stop = threading.Event()
+        self.echo = echo  # shows each new message, like a phone's screen (demo)
 
     def flags(self) -> dict:
         with self.lock:
@@ -85,7 +86,8 @@ class Gateway:
             row = self.db.execute(
                 "SELECT * FROM messages WHERE idempotency_key=?", (key,)
             ).fetchone()
-            if row is None:
+            new = row is None
+            if new:
                 self.db.execute(
                     "INSERT INTO messages (id, idempotency_key, reference, recipient, "
                     "text, callback_url, status, outcome, error_code, created_at, "
@@ -98,6 +100,8 @@ class Gateway:
             row = self.db.execute(
                 "SELECT * FROM messages WHERE idempotency_key=?", (key,)
             ).fetchone()
+        if new and self.echo:
+            self.echo(f"SMS {row['id']} to ****{row['recipient'][-4:]}: {row['text']}")
         return _public(row)
 
     def list(self, reference: str | None) -> list[dict]:
@@ -224,9 +228,9 @@ def make_handler(gateway: Gateway) -> type[BaseHTTPRequestHandler]:
 
 def serve(
     *, host: str, port: int, store_path: str, api_key: str, callback_token: str,
-    flags: dict | None = None, ready=print,
+    flags: dict | None = None, ready=print, echo=None,
 ) -> None:  # fmt: skip
-    gateway = Gateway(store_path, api_key, callback_token)
+    gateway = Gateway(store_path, api_key, callback_token, echo=echo)
     if flags:
         gateway.set_flags(flags)
     server = ThreadingHTTPServer((host, port), make_handler(gateway))

@@ -60,6 +60,7 @@ class Stack:
             VENV=str(Path(sys.executable).parent.parent),
             PORT=str(port),
             BANK_PORT=str(bank_port),
+            SMS_PORT=str(_free_port()),
         )
         self.env = env
         self.proc = subprocess.Popen(

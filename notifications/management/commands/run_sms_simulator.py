@@ -12,6 +12,10 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--store", required=True, help="SQLite file of the gateway")
         parser.add_argument(
+            "--echo", action="store_true",
+            help="print each message (phone masked), as a phone would show it",
+        )  # fmt: skip
+        parser.add_argument(
             "--flag", action="append", default=[],
             help="key=value switch, e.g. deliver_delay_ms=0 or drop_reports=1",
         )  # fmt: skip
@@ -31,5 +35,5 @@ class Command(BaseCommand):
         serve(
             host=options["host"], port=options["port"], store_path=options["store"],
             api_key=settings.SMS_API_KEY, callback_token=settings.SMS_CALLBACK_TOKEN,
-            flags=flags, ready=ready,
+            flags=flags, ready=ready, echo=ready if options["echo"] else None,
         )  # fmt: skip
