@@ -1,19 +1,23 @@
 """SMS through the gateway simulator over HTTP: channels chosen on the profile page,
 delivery reports by callback to a live portal, and the faults the sweep repairs."""
 
+import time
+from pathlib import Path
+
 import pytest
 from django.conf import settings
 from django.core import mail
 from django.test import Client
 
 from claims import services as claims
+from jmo_portal.processes import Worker
 from jmo_portal.sms import SmsTransientError
 from notifications.models import Notification, SmsMessage
 from notifications.sms import sms_deliver, sms_queue, sms_report, sms_sweep
 from notifications.sms_harness import SmsSimulator
 from notifications.sms_simulator import DEFAULT_FLAGS, UNREACHABLE
 from tests.claims.helpers import make_participant, ready_claim
-from tests.conftest import wait_for
+from tests.conftest import require_services, wait_for, worker_env
 from tests.factories import ParticipantFactory, UserFactory
 
 S = SmsMessage.Status
@@ -62,18 +66,55 @@ def test_claim_news_reaches_a_member_by_sms_with_its_delivery_report(
     for kind in kinds:
         notification = Notification.objects.get(participant=participant, kind=kind)
         reference = f"notification-{notification.pk}"
+        # The gateway's report reached the portal (answered 2xx), and took effect.
         wait_for(
-            lambda r=reference: SmsMessage.objects.filter(
-                reference=r, status=S.DELIVERED
-            ).exists(),
+            lambda r=reference: (
+                [m["report_state"] for m in _sent(gateway, r)] == ["sent"]
+            ),
             timeout=15,
         )
+        assert SmsMessage.objects.get(reference=reference).status == S.DELIVERED
         [sent] = _sent(gateway, reference)
         assert sent["recipient"] == "081234560001"
-        assert sent["report_state"] == "sent"  # the callback reached the portal
         assert notification.title in sent["text"]
     assert mail.outbox == []  # email switched off; the inbox still has all three
     assert participant.notifications.count() >= 3
+
+
+@pytest.fixture
+def sms_worker(gateway, bank, live_server, settings):
+    """A real Celery worker on Redis that sends SMS through the simulator."""
+    require_services(postgres=True, redis=True)
+    from jmo_portal.celery import app
+
+    settings.SITE_URL = live_server.url  # the gateway reports to this portal
+    app.control.purge()
+    env = worker_env(
+        BANK_API_URL=settings.BANK_API_URL, SITE_URL=live_server.url,
+        TEST_SMS_BACKEND="jmo_portal.sms.HttpSmsBackend", SMS_API_URL=gateway.url,
+    )  # fmt: skip
+    worker = Worker(env, Path(settings.MEDIA_ROOT) / f"worker-{time.time_ns()}.log")
+    worker.start()
+    app.conf.task_always_eager = False
+    try:
+        yield worker.proc
+    finally:
+        app.conf.task_always_eager = True
+        worker.stop()
+
+
+def test_a_worker_texts_a_paid_claim_and_the_report_comes_back(sms_worker, gateway):
+    participant = make_participant(balance=7_000_000, phone="081234560009")
+    _choose(participant, email=True, sms=True)
+    claims.claim_submit(claim=ready_claim(participant))
+
+    def reported() -> bool:
+        sent = [m for m in gateway.messages() if m["recipient"] == "081234560009"]
+        return len(sent) == 3 and {m["report_state"] for m in sent} == {"sent"}
+
+    wait_for(reported, timeout=60, interval=0.5)  # three SMS, three reports taken
+    sms = SmsMessage.objects.filter(participant=participant)
+    assert sorted(sms.values_list("status", flat=True)) == [S.DELIVERED] * 3
 
 
 @pytest.mark.django_db
