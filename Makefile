@@ -9,7 +9,7 @@ PORT ?= 8000
 BANK_PORT ?= 8765
 SMS_PORT ?= 8766
 
-.PHONY: stack makemessages makemessages-project install system-deps messages run test lint check ci worker beat up bench bench-dashboard bench-selfie bench-selfie-load bench-payout bench-insights evaluate-faces
+.PHONY: stack makemessages makemessages-project install system-deps messages run test lint check ci worker beat up bench bench-dashboard bench-selfie bench-selfie-load bench-load bench-payout bench-insights evaluate-faces
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -106,6 +106,12 @@ bench-selfie: install
 # 10 selfies/s offered for 60 s to one worker process per core (PostgreSQL, Redis).
 bench-selfie-load: install
 	$(PY) manage.py bench_selfie_load
+
+# Locust against `make stack`'s processes: 300 members and 2 desk officers.
+bench-load: install
+	test -x .venv-bench/bin/locust || { $(PYTHON) -m venv .venv-bench && \
+	  .venv-bench/bin/pip install -q -r requirements-bench.txt; }
+	$(PY) manage.py bench_load
 
 bench-payout: install
 	$(PY) manage.py bench_payout

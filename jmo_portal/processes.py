@@ -2,8 +2,9 @@
 
 A `Worker` is a real `celery worker` process that can be SIGKILLed and started
 again; `PrivateRedis` is a redis-server of one's own to stop and start empty (never
-the shared one); `scratch_database_run` runs a management command inside a fresh,
-migrated PostgreSQL database and drops it afterwards.
+the shared one); `Stack` is the deployed shape (supervisord with gunicorn, worker,
+beat and the bank simulator); `scratch_database_run` runs a management command
+inside a fresh, migrated PostgreSQL database and drops it afterwards.
 """
 
 import os
@@ -115,9 +116,7 @@ class PrivateRedis:
     """A redis-server of our own on a free port, to stop and start again (empty)."""
 
     def __init__(self, tmp_path: Path):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
+        self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.dir = tmp_path
         self.proc = None
@@ -161,3 +160,77 @@ def broker_at(app, url: str):
         app.conf.broker_url = previous
         app._pool = None
         app.amqp._producer_pool = None
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Stack:
+    """supervisord with deploy/supervisord.conf (what `make stack` runs) on free
+    ports; `env` carries the database, broker, cache and media of the caller."""
+
+    def __init__(self, directory: Path, env: dict):
+        self.dir = Path(directory)
+        (self.dir / "prometheus").mkdir(parents=True)
+        port, bank_port = free_port(), free_port()
+        self.url = f"http://127.0.0.1:{port}"
+        self.bank_url = f"http://127.0.0.1:{bank_port}"
+        self.env = {
+            **env,
+            "BANK_API_URL": self.bank_url,
+            "SITE_URL": self.url,
+            "PROMETHEUS_MULTIPROC_DIR": str(self.dir / "prometheus"),
+            "STACK_DIR": str(self.dir),
+            "ROOT": str(ROOT),
+            "VENV": str(Path(sys.executable).parent.parent),
+            "PORT": str(port),
+            "BANK_PORT": str(bank_port),
+            "SMS_PORT": str(free_port()),
+        }
+        self.proc = subprocess.Popen(
+            [Path(sys.executable).parent / "supervisord", "-c",
+             str(ROOT / "deploy" / "supervisord.conf")],
+            cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+        )  # fmt: skip
+
+    def healthy(self) -> bool:
+        import requests
+
+        try:
+            return requests.get(f"{self.url}/health/?format=json", timeout=5).ok
+        except requests.RequestException:
+            return False
+
+    def wait_ready(self, timeout: float = 120) -> None:
+        """The web answers healthy and the worker has said `ready.`."""
+        deadline = time.monotonic() + timeout
+        while not (self.healthy() and "ready." in self.log("worker")):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"stack not ready:\n{self.log('web')}")
+            time.sleep(1)
+
+    def worker_pids(self) -> set[str]:
+        out = self.ctl("pid", "worker")
+        return {out.strip()} if out.strip().isdigit() else set()
+
+    def ctl(self, *args: str) -> str:
+        return subprocess.run(
+            [Path(sys.executable).parent / "supervisorctl", "-c",
+             str(ROOT / "deploy" / "supervisord.conf"), *args],
+            env=self.env, capture_output=True, text=True, timeout=30,
+        ).stdout  # fmt: skip
+
+    def log(self, name: str) -> str:
+        path = self.dir / f"{name}.log"
+        return path.read_text(errors="replace")[-4000:] if path.exists() else ""
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()

@@ -9,9 +9,7 @@ whether the worker survived or supervisord restarted it.
 
 import os
 import shutil
-import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -21,7 +19,7 @@ from rest_framework.authtoken.models import Token
 
 from biometrics.services import face_reference_create
 from claims.models import Claim, ClaimStatus
-from jmo_portal.processes import PrivateRedis
+from jmo_portal.processes import PrivateRedis, Stack
 from tests.biometrics import images
 from tests.claims.helpers import make_participant, ready_claim
 from tests.conftest import ROOT, require_services, wait_for, worker_env
@@ -30,79 +28,26 @@ pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 OUTAGE_SECONDS = 20
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Stack:
-    """supervisord with deploy/supervisord.conf, pointed at the test's services."""
-
-    def __init__(self, tmp_path: Path, broker_url: str, media_root: str):
-        self.dir = tmp_path / "stack"
-        self.dir.mkdir()
-        port, bank_port = _free_port(), _free_port()
-        self.url = f"http://127.0.0.1:{port}"
-        self.bank_url = f"http://127.0.0.1:{bank_port}"
-        env = worker_env(
+def _stack(tmp_path: Path, broker_url: str, media_root: str) -> Stack:
+    """The deployed shape, pointed at the test's database, broker and media."""
+    return Stack(
+        tmp_path / "stack",
+        worker_env(
             DJANGO_SETTINGS_MODULE="jmo_portal.settings",
             CELERY_BROKER_URL=broker_url,
             CACHE_URL="locmemcache://",
             MEDIA_ROOT=str(media_root),
-            BANK_API_URL=self.bank_url,
-            SITE_URL=self.url,
             EMAIL_URL="dummymail://",
             LOG_JSON="1",
-            PROMETHEUS_MULTIPROC_DIR=str(self.dir / "prometheus"),
-            STACK_DIR=str(self.dir),
-            ROOT=str(ROOT),
-            VENV=str(Path(sys.executable).parent.parent),
-            PORT=str(port),
-            BANK_PORT=str(bank_port),
-            SMS_PORT=str(_free_port()),
-        )
-        self.env = env
-        self.proc = subprocess.Popen(
-            [Path(sys.executable).parent / "supervisord", "-c",
-             str(ROOT / "deploy" / "supervisord.conf")],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-
-    def healthy(self) -> bool:
-        try:
-            return requests.get(f"{self.url}/health/?format=json", timeout=5).ok
-        except requests.RequestException:
-            return False
-
-    def worker_pids(self) -> set[str]:
-        out = self.ctl("pid", "worker")
-        return {out.strip()} if out.strip().isdigit() else set()
-
-    def ctl(self, *args: str) -> str:
-        return subprocess.run(
-            [Path(sys.executable).parent / "supervisorctl", "-c",
-             str(ROOT / "deploy" / "supervisord.conf"), *args],
-            env=self.env, capture_output=True, text=True, timeout=30,
-        ).stdout  # fmt: skip
-
-    def log(self, name: str) -> str:
-        path = self.dir / f"{name}.log"
-        return path.read_text(errors="replace")[-4000:] if path.exists() else ""
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
+        ),
+    )
 
 
 def test_the_stack_pays_and_decides_after_redis_restarts_empty(tmp_path, settings):
     require_services(postgres=True, redis=True)
     redis = PrivateRedis(tmp_path)
     redis.start()
-    stack = Stack(tmp_path, redis.url, settings.MEDIA_ROOT)
+    stack = _stack(tmp_path, redis.url, settings.MEDIA_ROOT)
     settings.BANK_API_URL = stack.bank_url  # the account check in ready_claim
     try:
         wait_for(stack.healthy, timeout=120, interval=1)
