@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 from jmo_portal.api import ErrorSerializer
 
 from . import papers
-from .paper_views import pdf_response
+from .paper_pdf import pdf_response
 
 
 class PdfRenderer(BaseRenderer):

@@ -7,6 +7,7 @@ verification code with its URL and a QR code of that URL.
 import io
 from xml.sax.saxutils import escape
 
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -223,3 +224,11 @@ def paper_filename(*, claim: Claim, kind: str) -> str:
         papers.TAX_SLIP: _("tax-slip"),
     }
     return f"{names[kind]}-{claim.reference}.pdf"
+
+
+def pdf_response(claim: Claim, kind: str) -> HttpResponse:
+    """The paper as a download, for the claim page and API v1 alike."""
+    response = HttpResponse(paper_pdf(claim=claim, kind=kind), "application/pdf")
+    filename = paper_filename(claim=claim, kind=kind)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

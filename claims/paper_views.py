@@ -1,19 +1,11 @@
 """The member's papers on the claim page, and the public check of a paper's code."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from . import papers
-from .paper_pdf import paper_filename, paper_pdf
-
-
-def pdf_response(claim, kind: str) -> HttpResponse:
-    response = HttpResponse(paper_pdf(claim=claim, kind=kind), "application/pdf")
-    filename = paper_filename(claim=claim, kind=kind)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+from .paper_pdf import pdf_response
 
 
 @never_cache
