@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from jmo_portal import metrics
 from jmo_portal.dispatch import dispatch, dispatch_on_commit
 from jmo_portal.sms import (
     DELIVERED,
@@ -126,4 +127,5 @@ def sms_sweep(*, stale_seconds: int = 60, limit: int = 500) -> dict:
     )
     sent = sum(dispatch(sms_deliver_task, pk) for pk in to_send)
     polled = sum(dispatch(sms_poll_task, pk) for pk in to_poll)
+    metrics.SWEEP_REDISPATCHES.labels(kind="sms").inc(sent + polled)
     return {"send": len(to_send), "poll": len(to_poll), "dispatched": sent + polled}

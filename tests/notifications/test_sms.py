@@ -196,3 +196,20 @@ def test_sms_needs_a_phone_and_the_inbox_is_always_on():
     participant.refresh_from_db()
     assert (participant.notify_email, participant.notify_sms) == (False, False)
     assert "checked disabled> In the portal" in (_choose(participant).content.decode())
+
+
+@pytest.mark.django_db
+def test_an_sms_is_queued_once_after_commit_and_a_second_send_is_harmless(
+    gateway, django_capture_on_commit_callbacks
+):
+    participant = make_participant(phone="081234560004")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        first = sms_queue(participant=participant, reference="once-1", text="Hai")
+        again = sms_queue(participant=participant, reference="once-1", text="Hai")
+    assert first.pk == again.pk and len(callbacks) == 1
+    assert _sent(gateway, "once-1") == []  # nothing leaves before the commit
+    callbacks[0]()
+    sms_deliver(sms_id=first.pk)  # a redelivered task message
+    first.refresh_from_db()
+    assert first.status in (S.ACCEPTED, S.DELIVERED) and first.attempts == 1
+    assert len(_sent(gateway, "once-1")) == 1
