@@ -9,7 +9,7 @@ PORT ?= 8000
 BANK_PORT ?= 8765
 SMS_PORT ?= 8766
 
-.PHONY: stack makemessages makemessages-project install system-deps messages run test lint check ci worker beat up bench bench-dashboard bench-selfie bench-selfie-load bench-load bench-payout bench-insights evaluate-faces
+.PHONY: stack makemessages makemessages-project install system-deps messages run test lint check ci worker beat up bench bench-dashboard bench-selfie bench-selfie-load bench-load bench-payout bench-insights bench-api evaluate-faces
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,7 +42,7 @@ $(DEV_STAMP): $(STAMP) requirements-dev.txt
 	touch $(DEV_STAMP)
 
 messages: $(STAMP)
-	@cd $(CURDIR) && $(PY) manage.py compilemessages -v 0 --ignore=.venv
+	@cd $(CURDIR) && $(PY) manage.py compilemessages -v 0 --ignore='.venv*'
 
 run: install
 	mkdir -p var
@@ -95,7 +95,7 @@ stack: install
 	echo "http://127.0.0.1:$(PORT)/ (health: /health/, metrics: /metrics/); logs in $(STACK_DIR)" && \
 	exec $(VENV)/bin/supervisord -c deploy/supervisord.conf
 
-bench: bench-dashboard bench-selfie bench-selfie-load bench-payout bench-insights
+bench: bench-dashboard bench-selfie bench-selfie-load bench-payout bench-insights bench-api
 
 bench-dashboard: install
 	$(PY) manage.py bench_dashboard
@@ -119,6 +119,13 @@ bench-payout: install
 # 1M selfie attempts and 200k claims in a scratch PostgreSQL database.
 bench-insights: install
 	$(PY) manage.py bench_insights
+
+# The API read mix against a Django hello-world: gunicorn (3 workers) on
+# PostgreSQL and Redis, measured with wrk (Debian's, installed here if missing).
+bench-api: install
+	@command -v wrk >/dev/null || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	$(PY) manage.py bench_api
 
 # Stores the run as the calibration the policy page's trade-off preview reads.
 evaluate-faces: install

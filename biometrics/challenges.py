@@ -19,13 +19,9 @@ from participants.services.guards import block_active
 from . import liveness
 from .imaging import DecodedImage, image_decode
 from .models import BiometricPolicy, LivenessChallenge, SelfieAttempt
-from .services import (
-    _blocked_error,
-    _dispatch_on_commit,
-    _duplicate_error,
-    _same_photo,
-    reference_required,
-)
+from .services.common import blocked_error, selfie_dispatch_on_commit
+from .services.enrolment import reference_required
+from .services.selfies import duplicate_error, same_photo
 
 CHALLENGE_LIFETIME = timedelta(minutes=2)
 # Frame times come from the phone's clock, relative to when it got the challenge:
@@ -52,7 +48,7 @@ def liveness_challenge_create(*, participant: Participant) -> LivenessChallenge:
     if not policy.liveness_required:
         raise _liveness_off()
     if block_active(participant=participant, kind=BlockKind.BIOMETRIC):
-        raise _blocked_error(participant)
+        raise blocked_error(participant)
     reference_required(participant=participant)
     steps = [pick_turn()]
     if policy.liveness_blink:
@@ -138,7 +134,7 @@ def selfie_submit_live(
     if not policy.liveness_required:
         raise _liveness_off()
     if block_active(participant=participant, kind=BlockKind.BIOMETRIC):
-        raise _blocked_error(participant)
+        raise blocked_error(participant)
     found = LivenessChallenge.objects.filter(nonce=str(challenge or "")[:64]).first()
     found = _check_challenge(found, participant)
     times = _parse_times(frame_times_ms, len(frames))
@@ -155,9 +151,9 @@ def selfie_submit_live(
         for frame in frames
     ]
     digest = hashlib.sha256("".join(d.sha256 for d in decoded).encode()).hexdigest()
-    previous = _same_photo(participant, digest)
+    previous = same_photo(participant, digest)
     if previous is not None:
-        raise _duplicate_error(previous)
+        raise duplicate_error(previous)
     first = decoded[0]
     attempt = SelfieAttempt(
         participant=participant,
@@ -189,7 +185,7 @@ def selfie_submit_live(
             )
             attempt.full_clean(validate_constraints=False)
             attempt.save()
-            _dispatch_on_commit(attempt.pk)
+            selfie_dispatch_on_commit(attempt.pk)
     except (IntegrityError, ApplicationError) as exc:
         for name in names:
             default_storage.delete(name)
@@ -197,5 +193,5 @@ def selfie_submit_live(
             attempt.image.delete(save=False)
         if isinstance(exc, ApplicationError):
             raise
-        raise _duplicate_error(_same_photo(participant, digest) or attempt) from None
+        raise duplicate_error(same_photo(participant, digest) or attempt) from None
     return attempt

@@ -3,6 +3,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from jmo_portal.admin import ReadOnlyAdmin
 from jmo_portal.exceptions import ApplicationError
 
 from . import services
@@ -159,16 +160,7 @@ class PayoutAdmin(admin.ModelAdmin):
 
 
 @admin.register(ClaimApproval)
-class ClaimApprovalAdmin(admin.ModelAdmin):
+class ClaimApprovalAdmin(ReadOnlyAdmin):
     """First approvals under the four-eyes rule: read only."""
 
     list_display = ["claim", "officer", "created_at"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -16,9 +16,10 @@ from .bank.banks import BANKS
 from .models import Claim, ClaimType
 
 
-def _claim(request, reference: str) -> Claim:
+def _claim(request, reference: str, queryset=None) -> Claim:
     participant = request.participant
-    claim = Claim.objects.filter(participant=participant, reference=reference).first()
+    queryset = Claim.objects.all() if queryset is None else queryset
+    claim = queryset.filter(participant=participant, reference=reference).first()
     if claim is None:
         raise NotFound(_("No such claim."))
     return claim
@@ -102,6 +103,7 @@ class ClaimListCreateApi(APIView):
     @extend_schema(responses=ClaimOutputSerializer(many=True))
     def get(self, request):
         claims = selectors.claim_list(participant=request.participant)
+        claims = claims.prefetch_related("documents")  # the `documents` field
         return Response(ClaimOutputSerializer(claims, many=True).data)
 
     @extend_schema(request=InputSerializer, responses={201: ClaimOutputSerializer})
@@ -131,7 +133,8 @@ class ClaimDetailApi(APIView):
 
     @extend_schema(responses=ClaimOutputSerializer)
     def get(self, request, reference):
-        return _out(_claim(request, reference))
+        claims = Claim.objects.prefetch_related("events", "documents")
+        return Response(ClaimOutputSerializer(_claim(request, reference, claims)).data)
 
 
 class ClaimKpjCheckApi(APIView):

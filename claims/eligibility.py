@@ -1,7 +1,9 @@
 """Who may claim what, and from which date: pure functions over plain facts.
 
 Rules: claim types, waiting periods, the partial-claim rules and the "three
-green ticks" (JHT_RULES.md, "Claim types" and "The online channel").
+green ticks" (JHT_RULES.md, "Claim types" and "The online channel"). What each
+type needs comes from its entry in the table of claim types (claims/types.py);
+no claim type code is named here.
 
 The caller (claims.selectors.eligibility_facts) loads the facts and the policy
 numbers; nothing here touches the database, so every rule is tested directly.
@@ -14,18 +16,7 @@ from dateutil.relativedelta import relativedelta
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-FULL_TYPES = (
-    "resign",
-    "termination",
-    "contract_end",
-    "retirement",
-    "disability",
-    "leave_country",
-)
-PARTIAL_PERCENT = {"partial_10": 10, "partial_30": 30}
-ONLINE_TYPES = FULL_TYPES + tuple(PARTIAL_PERCENT)
-# Started online, but always decided by an officer with proof (claims/proof.py).
-PROOF_TYPES = ("leave_country", "disability")
+from claims.types import rule_for, waiting_defaults
 
 
 @dataclass(frozen=True)
@@ -37,9 +28,9 @@ class Job:
 @dataclass(frozen=True)
 class Rules:
     online_cap: int = 15_000_000
-    waiting_months: dict = field(
-        default_factory=lambda: {"resign": 1, "termination": 1, "contract_end": 1}
-    )
+    # {claim type: months after the employment end}, for the types with a
+    # waiting period (policy; the table's defaults).
+    waiting_months: dict = field(default_factory=waiting_defaults)
     retirement_age: int = 56
     partial_min_years: int = 10
 
@@ -105,9 +96,7 @@ def last_end(jobs: tuple[Job, ...]) -> dt.date | None:
 
 
 def claim_amount(claim_type: str, balance: int) -> int:
-    if claim_type in PARTIAL_PERCENT:
-        return balance * PARTIAL_PERCENT[claim_type] // 100
-    return balance
+    return rule_for(claim_type).amount(balance)
 
 
 def _inactive_check(facts: Facts) -> Check:
@@ -134,7 +123,8 @@ def _waiting_check(
             ),
             None,
         )
-    allowed = add_months(end, rules.waiting_months.get(claim_type, 1))
+    months = rules.waiting_months.get(claim_type, rule_for(claim_type).waiting_default)
+    allowed = add_months(end, months)
     if facts.today < allowed:
         return (
             Check(
@@ -248,7 +238,7 @@ def _common_checks(facts: Facts, rules: Rules, amount: int) -> list[Check]:
 
 def cap_check(claim_type: str, facts: Facts, rules: Rules) -> Check:
     """Informational tick: above the cap the claim needs documents and a review."""
-    if claim_type in PROOF_TYPES:
+    if rule_for(claim_type).needs_proof:
         return Check(
             "online_cap",
             True,
@@ -271,39 +261,29 @@ def cap_check(claim_type: str, facts: Facts, rules: Rules) -> Check:
 
 def evaluate(claim_type: str, facts: Facts, rules: Rules) -> Verdict:
     """Every condition of `claim_type` with a plain reason, and the allowed date."""
-    if claim_type == "death":
+    rule = rule_for(claim_type)
+    if not rule.online:
         return Verdict(
             claim_type,
-            (
-                Check(
-                    "not_online",
-                    False,
-                    _(
-                        "A death claim is made by the heirs at a BPJS "
-                        "Ketenagakerjaan branch office, not online."
-                    ),
-                ),
-            ),
+            (Check("not_online", False, str(rule.branch_reason)),),
             None,
             0,
             False,
         )
-    if claim_type not in ONLINE_TYPES:
-        raise ValueError(f"unknown claim type {claim_type!r}")
-    amount = claim_amount(claim_type, facts.balance)
+    amount = rule.amount(facts.balance)
     checks: list[Check] = []
     allowed = None
-    if claim_type in FULL_TYPES:
-        checks.append(_inactive_check(facts))
-        if claim_type in rules.waiting_months:
-            check, allowed = _waiting_check(claim_type, facts, rules)
-            checks.append(check)
-        elif claim_type == "retirement":
-            check, allowed = _age_check(facts, rules)
-            checks.append(check)
-    else:
+    if rule.partial:
         partial, allowed = _partial_checks(facts, rules)
         checks.extend(partial)
+    else:
+        checks.append(_inactive_check(facts))
+        if rule.waiting_policy_field:
+            check, allowed = _waiting_check(claim_type, facts, rules)
+            checks.append(check)
+        elif rule.from_retirement_age:
+            check, allowed = _age_check(facts, rules)
+            checks.append(check)
     checks.extend(_common_checks(facts, rules, amount))
     checks.append(cap_check(claim_type, facts, rules))
     return Verdict(
@@ -311,5 +291,5 @@ def evaluate(claim_type: str, facts: Facts, rules: Rules) -> Verdict:
         tuple(checks),
         allowed,
         amount,
-        online=facts.balance <= rules.online_cap and claim_type not in PROOF_TYPES,
+        online=facts.balance <= rules.online_cap and not rule.needs_proof,
     )

@@ -9,20 +9,18 @@ from simple_history.models import HistoricalRecords
 
 from participants.models import Participant, PolicySingleton
 
+from . import types as claim_types
 
-class ClaimType(models.TextChoices):
-    RESIGN = "resign", _("Resignation")
-    TERMINATION = "termination", _("Termination of employment (PHK)")
-    CONTRACT_END = "contract_end", _("End of fixed-term contract")
-    RETIREMENT = "retirement", _("Retirement age")
-    DISABILITY = "disability", _("Permanent total disability")
-    LEAVE_COUNTRY = "leave_country", _("Leaving Indonesia for good")
-    PARTIAL_10 = "partial_10", _("10 percent for other needs")
-    PARTIAL_30 = "partial_30", _("30 percent for housing")
-    DEATH = "death", _("Death (heirs claim)")
+# The choices come from the table of claim-type rules (claims/types.py): one
+# member per entry, named after its code (ClaimType.RESIGN == "resign").
+ClaimType = models.TextChoices(
+    "ClaimType",
+    [(rule.code.upper(), (rule.code, rule.label)) for rule in claim_types.TYPES],
+    module=__name__,
+)
 
 
-PARTIAL_TYPES = (ClaimType.PARTIAL_10, ClaimType.PARTIAL_30)
+PARTIAL_TYPES = claim_types.partial_codes()
 
 
 class ClaimStatus(models.TextChoices):

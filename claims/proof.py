@@ -5,24 +5,14 @@ or residence permit of the destination country, or the exit stamp); permanent
 total disability needs the medical certificate. These claims always go to an
 officer with these documents required, whatever the online cap and whatever the
 policy's document list says. Death claims are made at a branch only (eligibility).
+Which documents each type needs is its entry's `proof_documents` in the table of
+claim types (claims/types.py).
 """
 
-from django.utils.translation import gettext_lazy as _
-
-from claims.eligibility import PROOF_TYPES
 from claims.models import Claim
+from claims.types import TYPES
 
-PROOF_DOCUMENTS: dict[str, list[tuple[str, object]]] = {
-    "leave_country": [
-        ("passport", _("Passport")),
-        (
-            "exit_visa",
-            _("Exit or visa evidence (visa or residence permit abroad, exit stamp)"),
-        ),
-    ],
-    "disability": [("doctor_letter", _("Medical certificate (doctor's statement)"))],
-}
-assert set(PROOF_DOCUMENTS) == set(PROOF_TYPES)
+PROOF_DOCUMENTS = {t.code: t.proof_documents for t in TYPES if t.needs_proof}
 
 
 def proof_requirements(*, claim_type: str, requirements: list[dict]) -> list[dict]:

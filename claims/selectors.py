@@ -25,6 +25,7 @@ from .models import (
     TaxRegime,
 )
 from .tax import Bracket, PriorPayout, TaxResult, tax_compute
+from .types import rule_for, waiting_fields
 
 
 def policy_rules(policy: ClaimPolicy | None = None) -> eligibility.Rules:
@@ -32,9 +33,7 @@ def policy_rules(policy: ClaimPolicy | None = None) -> eligibility.Rules:
     return eligibility.Rules(
         online_cap=policy.online_cap,
         waiting_months={
-            "resign": policy.waiting_months_resign,
-            "termination": policy.waiting_months_termination,
-            "contract_end": policy.waiting_months_contract_end,
+            code: getattr(policy, name) for code, name in waiting_fields().items()
         },
         retirement_age=policy.retirement_age,
         partial_min_years=policy.partial_min_years,
@@ -80,10 +79,12 @@ def claim_verdicts(*, participant: Participant) -> list[dict]:
     rows = []
     for claim_type in ClaimType:
         verdict = eligibility.evaluate(claim_type.value, facts, rules)
+        rule = rule_for(claim_type.value)
         rows.append(
             {
                 "claim_type": claim_type.value,
                 "label": claim_type.label,
+                "rule": rule,
                 "checks": verdict.checks,
                 "eligible": verdict.eligible,
                 "amount": verdict.amount,

@@ -22,6 +22,7 @@ from participants.decorators import participant_required
 from . import selectors, services
 from .forms import BankAccountForm, DocumentForm, KpjForm
 from .models import Channel, ClaimDocument, ClaimStatus
+from .types import rule_for
 
 
 def own_claim(view):
@@ -70,8 +71,8 @@ def _render(request, template, claim, step, **context):
     return render(
         request,
         template,
-        {"claim": claim, "steps": wizard_steps(claim, step), "help_url": help_url(),
-         **context},
+        {"claim": claim, "claim_rule": rule_for(claim.claim_type),
+         "steps": wizard_steps(claim, step), "help_url": help_url(), **context},
     )  # fmt: skip
 
 

@@ -31,6 +31,7 @@ from participants.services.ledger import (
 )
 from participants.services.policy import yield_rate_set
 from participants.services.registry import (
+    MemberIdentity,
     employer_get_or_create,
     employment_record,
     months,
@@ -98,14 +99,7 @@ class Job:
 
 
 @dataclass(frozen=True)
-class Member:
-    nik: str
-    kpj: str
-    full_name: str
-    birth_date: dt.date
-    gender: str
-    email: str
-    phone: str
+class Member(MemberIdentity):
     jobs: tuple[Job, ...]
 
 
@@ -277,14 +271,7 @@ def _member_build(member: Member, employers: dict, rates: dict, today: dt.date):
     """One member with jobs, monthly contributions and yearly yields (one commit)."""
     with transaction.atomic():
         participant = participant_register(
-            nik=member.nik,
-            kpj=member.kpj,
-            full_name=member.full_name,
-            birth_date=member.birth_date,
-            gender=member.gender,
-            email=member.email,
-            phone=member.phone,
-            membership_start=member.jobs[0].start,
+            member=member, membership_start=member.jobs[0].start
         )
         for job in member.jobs:
             employment_record(

@@ -1,22 +1,10 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from jmo_portal.admin import ReadOnlyAdmin
 from participants.models import AuditRecord, DataUpdate, ProfileChange
 
 from .models import DeskPolicy, WalkInTicket
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records nobody edits or deletes through the app."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(DeskPolicy)

@@ -3,13 +3,13 @@
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from claims.models import DocumentRequirement, TaxBracket
-from jmo_portal.api import Pagination
+from jmo_portal.api import Pagination, page_schema
 from jmo_portal.exceptions import ApplicationError
 from participants.models import Block, YieldRate
 
@@ -28,6 +28,19 @@ class DeskParticipantSerializer(serializers.Serializer):
     kpj = serializers.CharField()
 
 
+class SearchQuerySerializer(serializers.Serializer):
+    """`?q=`: NIK, KPJ or part of a name, as on the desk's search form (a value
+    the database cannot hold, such as a NUL character, is a 400)."""
+
+    q = serializers.CharField(required=False, allow_blank=True, max_length=100)
+
+
+def search_query(request) -> str:
+    query = SearchQuerySerializer(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    return query.validated_data.get("q", "")
+
+
 class DeskBlockSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.CharField()
@@ -38,35 +51,42 @@ class DeskBlockSerializer(serializers.Serializer):
     participant = DeskParticipantSerializer()
 
 
-class BlockListApi(APIView):
-    permission_classes = [IsFrontOffice]
-    OutputSerializer = DeskBlockSerializer
+class DeskSearchListApi(APIView):
+    """A page of a desk list, narrowed by `?q=` (NIK, KPJ or name)."""
 
-    @extend_schema(
-        operation_id="desk_blocks_list",
-        parameters=[
-            inline_serializer(
-                "DeskBlockQuery", {"q": serializers.CharField(required=False)}
-            )
-        ],
-        responses=inline_serializer(
-            "DeskBlockPage",
-            {
-                "count": serializers.IntegerField(),
-                "next": serializers.URLField(allow_null=True),
-                "previous": serializers.URLField(allow_null=True),
-                "results": DeskBlockSerializer(many=True),
-            },
-        ),
-    )
+    permission_classes = [IsFrontOffice]
+    OutputSerializer: type[serializers.Serializer]
+
+    def search(self, q: str):
+        raise NotImplementedError
+
     def get(self, request):
         paginator = Pagination()
         page = paginator.paginate_queryset(
-            block_list(q=request.query_params.get("q", "")), request, view=self
+            self.search(search_query(request)), request, view=self
         )
         return paginator.get_paginated_response(
             self.OutputSerializer(page, many=True).data
         )
+
+
+def desk_search_schema(operation_id: str, page: str, item: serializers.Serializer):
+    """The OpenAPI description of a `DeskSearchListApi` subclass."""
+    return extend_schema_view(
+        get=extend_schema(
+            operation_id=operation_id,
+            parameters=[SearchQuerySerializer],
+            responses={200: page_schema(page, item), 400: None, 401: None, 403: None},
+        )
+    )
+
+
+@desk_search_schema("desk_blocks_list", "DeskBlockPage", DeskBlockSerializer(many=True))
+class BlockListApi(DeskSearchListApi):
+    OutputSerializer = DeskBlockSerializer
+
+    def search(self, q: str):
+        return block_list(q=q)
 
 
 class BlockUnblockApi(APIView):

@@ -4,17 +4,15 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import (
     extend_schema,
     extend_schema_serializer,
-    inline_serializer,
 )
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from jmo_portal.api import Pagination
 from participants.models import Participant
 
-from .api import DeskParticipantSerializer
+from .api import DeskParticipantSerializer, DeskSearchListApi, desk_search_schema
 from .roles import IsFrontOffice
 from .selectors import participant_search
 from .services import desk_data_update, desk_reference_enrol
@@ -22,28 +20,16 @@ from .services import desk_data_update, desk_reference_enrol
 _ERRORS = {400: None, 401: None, 403: None, 404: None, 409: None}
 
 
-class DeskParticipantListApi(APIView):
-    permission_classes = [IsFrontOffice]
+@desk_search_schema(
+    "desk_participants_list",
+    "DeskParticipantPage",
+    DeskParticipantSerializer(many=True),
+)
+class DeskParticipantListApi(DeskSearchListApi):
+    OutputSerializer = DeskParticipantSerializer
 
-    @extend_schema(
-        operation_id="desk_participants_list",
-        parameters=[
-            inline_serializer(
-                "DeskParticipantQuery", {"q": serializers.CharField(required=False)}
-            )
-        ],
-        responses=DeskParticipantSerializer(many=True),
-    )
-    def get(self, request):
-        paginator = Pagination()
-        page = paginator.paginate_queryset(
-            participant_search(q=request.query_params.get("q", "")),
-            request,
-            view=self,
-        )
-        return paginator.get_paginated_response(
-            DeskParticipantSerializer(page, many=True).data
-        )
+    def search(self, q: str):
+        return participant_search(q=q)
 
 
 class DeskReferenceEnrolApi(APIView):

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import models, transaction
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -22,6 +23,7 @@ from biometrics.models import BiometricPolicy
 from biometrics.services import biometric_policy_update
 from claims.models import ClaimPolicy
 from claims.services.policy import claim_policy_update
+from claims.types import TYPES as CLAIM_TYPES
 from jmo_portal.exceptions import ApplicationError
 from participants.models import AccountPolicy
 from participants.services.audit import audit_record
@@ -155,6 +157,19 @@ FIELDS: list[PolicyField] = [
         Decimal(0), Decimal(10**12), gettext_lazy("the amount cannot be negative"),
     ),
 ]  # fmt: skip
+# One waiting period per claim type that has one, from the table of claim types.
+FIELDS += [
+    PolicyField(
+        rule.waiting_policy_field, "claims",
+        format_lazy("{}: {}", gettext_lazy("Waiting months after the job ends"),
+                    rule.label),
+        Decimal(0), Decimal(12),
+        gettext_lazy("one month by law; more than a year keeps members from their "
+                     "savings"),
+    )
+    for rule in CLAIM_TYPES
+    if rule.waiting_policy_field
+]  # fmt: skip
 BY_NAME = {f.name: f for f in FIELDS}
 
 
@@ -208,6 +223,14 @@ def policy_update(
             values=mine, actor=actor, reason=reason
         ).items():
             old[name], new[name] = _json(before), _json(after)
+    policy_change_audit(actor=actor, reason=reason, old=old, new=new)
+    return policy_values()
+
+
+def policy_change_audit(
+    *, actor: AbstractBaseUser, reason: str, old: dict, new: dict
+) -> None:
+    """One `policy_change` audit record for a save that changed anything."""
     if new:
         audit_record(
             actor=actor,
@@ -216,7 +239,6 @@ def policy_update(
             old_value=old,
             new_value=new,
         )
-    return policy_values()
 
 
 @dataclass(frozen=True)

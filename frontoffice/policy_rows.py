@@ -15,10 +15,9 @@ from claims.models import DocumentRequirement, TaxBracket
 from claims.services.policy import document_requirements_set, tax_brackets_set
 from jmo_portal.exceptions import ApplicationError
 from participants.models import YieldRate
-from participants.services.audit import audit_record
 from participants.services.policy import yield_rate_set
 
-from .policy import PolicyChange
+from .policy import PolicyChange, policy_change_audit
 
 MAX_TAX_BP = 5000  # a layer above 50% is a typing error, not a policy
 MAX_YIELD_BP = 2000
@@ -112,14 +111,7 @@ def policy_rows_update(
             changes[f"yield:{year}"] = changed
     old = {key: before for key, (before, _after) in changes.items()}
     new = {key: after for key, (_before, after) in changes.items()}
-    if new:
-        audit_record(
-            actor=actor,
-            action="policy_change",
-            reason=reason,
-            old_value=old,
-            new_value=new,
-        )
+    policy_change_audit(actor=actor, reason=reason, old=old, new=new)
     return {"old": old, "new": new}
 
 

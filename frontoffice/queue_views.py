@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jmo_portal.exceptions import ApplicationError
+from jmo_portal.querystring import query_text
 
 from .forms import TicketForm
 from .models import VisitReason, WalkInTicket
@@ -87,7 +88,7 @@ def finish(request, pk: int):
 
 @role_required(FRONT_OFFICE)
 def stats(request):
-    branch = request.GET.get("branch", "")
+    branch = query_text(request, "branch")
     return render(
         request,
         "frontoffice/stats.html",

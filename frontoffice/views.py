@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from biometrics.models import SelfieAttempt
 from jmo_portal.exceptions import ApplicationError
+from jmo_portal.querystring import query_text
 from participants.forms import StaffLoginForm
 from participants.models import Block, Participant
 from participants.services.audit import audit_staff_view
@@ -119,8 +120,8 @@ def _changes(record) -> list[tuple[str, object, object]]:
 
 @role_required(ADMIN)
 def audit(request):
-    action = request.GET.get("action", "")
-    q = request.GET.get("q", "")
+    action = query_text(request, "action")
+    q = query_text(request, "q")
     page = Paginator(audit_list(action=action, q=q), 50).get_page(
         request.GET.get("page")
     )

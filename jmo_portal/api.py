@@ -17,6 +17,21 @@ class Pagination(PageNumberPagination):
     max_page_size = 100
 
 
+def page_schema(name: str, item: serializers.Serializer):
+    """The OpenAPI shape of one page of `item`s as `Pagination` answers it."""
+    from drf_spectacular.utils import inline_serializer
+
+    return inline_serializer(
+        name,
+        {
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": item,
+        },
+    )
+
+
 class ErrorSerializer(serializers.Serializer):
     """Every API error: a message in the request's language and a code."""
 

@@ -1,9 +1,10 @@
 """Processes for benchmarks and integration tests: workers, Redis, scratch databases.
 
 A `Worker` is a real `celery worker` process that can be SIGKILLed and started
-again; `PrivateRedis` is a redis-server of one's own to stop and start empty (never
-the shared one); `Stack` is the deployed shape (supervisord with gunicorn, worker,
-beat and the bank simulator); `scratch_database_run` runs a management command
+again; `WebServer` is gunicorn serving the portal on a free port; `PrivateRedis` is
+a redis-server of one's own to stop and start empty (never the shared one); `Stack`
+is the deployed shape (supervisord with gunicorn, worker, beat and the bank
+simulator); `scratch_database_run` runs a management command
 inside a fresh, migrated PostgreSQL database and drops it afterwards.
 """
 
@@ -145,6 +146,61 @@ class PrivateRedis:
             self.proc.terminate()
             self.proc.wait(timeout=10)
             self.proc = None
+
+
+class WebServer:
+    """gunicorn serving `app` (the portal by default) on a free port of 127.0.0.1."""
+
+    def __init__(
+        self,
+        env: dict,
+        log: Path,
+        *,
+        workers: int = 1,
+        app: str = "jmo_portal.wsgi:application",
+        port: int | None = None,
+        threads: int = 1,
+    ):
+        self.env, self.log, self.workers, self.app = env, Path(log), workers, app
+        self.threads = threads
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 60) -> None:
+        out = self.log.open("a")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", self.app,
+             "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
+             "--threads", str(self.threads), "--timeout", "60"],
+            cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        out.close()
+        deadline = time.monotonic() + timeout
+        while not self.answers():
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(
+                    f"gunicorn did not start:\n{self.log.read_text()[-3000:]}"
+                )
+            time.sleep(0.2)
+
+    def answers(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                return True
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = None
 
 
 @contextmanager

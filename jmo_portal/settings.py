@@ -38,6 +38,17 @@ if not DEBUG and not ALLOWED_HOSTS:
     )
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
+# The project's own apps, in their floors (ARCHITECTURE.md), lowest first.
+PROJECT_APPS = [
+    "participants",
+    "notifications",
+    "biometrics",
+    "claims",
+    "frontoffice",
+    "tutorials",
+    "insights",
+    "demo",
+]
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -56,14 +67,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
-    "participants",
-    "notifications",
-    "biometrics",
-    "claims",
-    "frontoffice",
-    "tutorials",
-    "insights",
-    "demo",
+    *PROJECT_APPS,
 ]
 
 MIDDLEWARE = [
@@ -117,9 +121,27 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # web request write at the same moment.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# The login throttle keeps its counts here: Redis in the full stack, so that every
-# web process sees them; process memory in development.
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
+
+# The login throttle keeps its counts here, and the policy version every process
+# checks (jmo_portal.policy_cache): it must be shared by every web process and
+# worker. CACHE_URL, else the Celery broker's Redis (own keys), else process
+# memory (development: one process, tasks in-process).
+def _caches(broker_url: str) -> dict:
+    if env.str("CACHE_URL", default=""):
+        return {"default": env.cache_url("CACHE_URL")}
+    if broker_url.startswith(("redis://", "rediss://")):
+        return {
+            "default": {
+                "BACKEND": "jmo_portal.cache.SharedRedisCache",
+                "LOCATION": broker_url,
+                "KEY_PREFIX": "jmo-cache",
+            }
+        }
+    return {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
+
+CACHES = _caches(env.str("CELERY_BROKER_URL", default=""))
 
 AUTH_PASSWORD_VALIDATORS = [
     {

@@ -9,7 +9,7 @@ import socket
 import tempfile
 
 from .settings import *  # noqa: F403
-from .settings import env
+from .settings import _caches, env
 
 REQUIRE_SERVICES = env.bool("REQUIRE_SERVICES", default=False)
 
@@ -41,6 +41,9 @@ CELERY_BROKER_URL = env.str(
     "TEST_CELERY_BROKER_URL",
     default="redis://127.0.0.1:6379/15" if REDIS_AVAILABLE else "memory://",
 )
+
+# Shared with the worker processes the tests start (policy versions, throttles).
+CACHES = _caches(CELERY_BROKER_URL)
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -1,4 +1,5 @@
 from csp.decorators import csp_update
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
@@ -9,15 +10,7 @@ from participants import auth_api
 from participants.forms import AdminLoginForm
 
 # Each app keeps its pages in urls.py and its API v1 in api_urls.py.
-APPS = [
-    "participants",
-    "notifications",
-    "biometrics",
-    "claims",
-    "frontoffice",
-    "tutorials",
-    "insights",
-]
+APPS = [app for app in settings.PROJECT_APPS if app != "demo"]  # demo: no pages
 
 SWAGGER_CDN = "https://cdn.jsdelivr.net"
 

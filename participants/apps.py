@@ -10,6 +10,12 @@ class ParticipantsConfig(AppConfig):
 
         user_logged_in.connect(_record_login_session, dispatch_uid="login_session")
 
+        from django.core import checks
+
+        from jmo_portal.policy_cache import check_shared_cache
+
+        checks.register(check_shared_cache, checks.Tags.caches)
+
 
 def _record_login_session(sender, request, user, **kwargs) -> None:
     """Remember the page session a login opened ("log out everywhere" ends it)."""

@@ -34,3 +34,13 @@ class GuardedModelBackend(ModelBackend):
                 request, username=username, password=password, **kwargs
             ),
         )
+
+    def get_user(self, user_id):
+        """The session's user with their participant row, in one query."""
+        user = (
+            get_user_model()
+            ._default_manager.select_related("participant")
+            .filter(pk=user_id)
+            .first()
+        )
+        return user if user is not None and self.user_can_authenticate(user) else None

@@ -1,11 +1,13 @@
 import uuid
 
 from django.conf import settings
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from jmo_portal.policy_cache import policy_changed, policy_read
 
 from .validators import mask_digits, validate_kpj, validate_nik
 
@@ -192,15 +194,44 @@ class YearlyBalance(models.Model):
 
 
 class PolicySingleton(models.Model):
-    """A policy row (pk=1) an admin edits; `current()` is the one way to read one."""
+    """A policy row (pk=1) an admin edits; `current()` is the one way to read one.
+
+    `current()` reads the row once per process and policy version (see
+    jmo_portal.policy_cache): every save, from the services or the admin, makes
+    all processes read it again. Each call returns its own copy.
+    """
 
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        if not getattr(self, "_defaults_row", False):
+            policy_changed()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        policy_changed()
+        return result
+
+    @classmethod
+    def _current_values(cls) -> tuple:
+        policy = cls.objects.filter(pk=1).first()
+        if policy is None:  # the defaults, written down once: not a change
+            policy = cls(pk=1)
+            policy._defaults_row = True
+            try:
+                with transaction.atomic():
+                    policy.save(force_insert=True)
+            except IntegrityError:  # another process wrote it first
+                policy = cls.objects.get(pk=1)
+        return tuple(getattr(policy, f.attname) for f in cls._meta.concrete_fields)
+
     @classmethod
     def current(cls):
-        policy, _created = cls.objects.get_or_create(pk=1)
-        return policy
+        values = policy_read(cls._meta.label, cls._current_values)
+        names = [f.attname for f in cls._meta.concrete_fields]
+        return cls.from_db("default", names, values)
 
 
 class AccountPolicy(PolicySingleton):

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 
+from jmo_portal.compiled import CompiledQuery, row_instances
+
 from .models import (
     Contribution,
     DataUpdate,
@@ -72,14 +74,25 @@ def balance_get(*, participant: Participant) -> Balance:
     )
 
 
+# GET /api/v1/me/ and the dashboard: compiled to SQL once per process.
+_JOBS_QUERY = CompiledQuery(
+    lambda participant_id: (
+        Employment.objects.filter(participant_id=participant_id)
+        .select_related("employer")
+        .order_by("-start", "-pk")
+    ),
+    participant_id=-424244,
+)
+
+
 def membership_get(*, participant: Participant) -> Membership:
     """Active while an employer still reports the participant (JHT_RULES.md): any
     employment without an end date, as claims eligibility decides it too."""
-    jobs = list(
-        Employment.objects.filter(participant=participant)
-        .select_related("employer")
-        .order_by("-start", "-pk")
-    )
+    jobs = []
+    for row in _JOBS_QUERY.rows(participant_id=participant.pk):
+        job, employer = row_instances(_JOBS_QUERY, row, [Employment, Employer])
+        Employment.employer.field.set_cached_value(job, employer)
+        jobs.append(job)
     if not jobs:
         return Membership(active=False, employer=None, start=None, end=None)
     current = next((job for job in jobs if job.end is None), jobs[0])

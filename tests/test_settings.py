@@ -27,6 +27,8 @@ PRODUCTION = {
     "DJANGO_ALLOWED_HOSTS": "jmo.example.id",
     "BANK_API_KEY": "a-real-bank-key",
     "BANK_CALLBACK_TOKEN": "a-real-callback-token",
+    # Shared by every process: the policy version (jmo_portal.policy_cache).
+    "CACHE_URL": "redis://127.0.0.1:6379/1",
 }
 
 
@@ -34,6 +36,13 @@ def test_production_settings_pass_the_deploy_checklist():
     result = _manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_with_a_cache_in_process_memory_is_warned():
+    env = {**PRODUCTION, "CACHE_URL": "locmemcache://", "CELERY_BROKER_URL": ""}
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", **env)
+    assert result.returncode != 0
+    assert "jmo.W001" in result.stderr + result.stdout
 
 
 def test_production_refuses_to_start_without_a_secret_key():

@@ -7,11 +7,19 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
-def _in_language(obj, field: str) -> str:
-    """The `<field>_en` value when the page is in English, else `<field>_id`."""
-    lang = (get_language() or "id")[:2]
-    value = getattr(obj, f"{field}_en" if lang == "en" else f"{field}_id")
-    return value or getattr(obj, f"{field}_id")
+class InLanguage:
+    """`obj.<name>`: the `<name>_en` value when the page is in English, else
+    `<name>_id` (also when the English one is empty)."""
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj, owner=None) -> str:
+        if obj is None:
+            return self
+        lang = (get_language() or "id")[:2]
+        value = getattr(obj, f"{self.name}_en" if lang == "en" else f"{self.name}_id")
+        return value or getattr(obj, f"{self.name}_id")
 
 
 class Tutorial(models.Model):
@@ -34,13 +42,9 @@ class Tutorial(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("tutorials:detail", kwargs={"slug": self.slug})
 
-    @property
-    def title(self) -> str:
-        return _in_language(self, "title")
+    title = InLanguage()
 
-    @property
-    def summary(self) -> str:
-        return _in_language(self, "summary")
+    summary = InLanguage()
 
 
 class TutorialView(models.Model):
@@ -83,9 +87,7 @@ class Branch(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def hours(self) -> str:
-        return _in_language(self, "hours")
+    hours = InLanguage()
 
 
 class Faq(models.Model):
@@ -104,13 +106,9 @@ class Faq(models.Model):
     def __str__(self) -> str:
         return self.question_en
 
-    @property
-    def question(self) -> str:
-        return _in_language(self, "question")
+    question = InLanguage()
 
-    @property
-    def answer(self) -> str:
-        return _in_language(self, "answer")
+    answer = InLanguage()
 
 
 class QuizMode(models.TextChoices):
@@ -181,13 +179,9 @@ class QuizSession(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("tutorials:quiz_detail", kwargs={"pk": self.pk})
 
-    @property
-    def title(self) -> str:
-        return _in_language(self, "title")
+    title = InLanguage()
 
-    @property
-    def prize(self) -> str:
-        return _in_language(self, "prize")
+    prize = InLanguage()
 
 
 class QuizQuestion(models.Model):
@@ -204,9 +198,7 @@ class QuizQuestion(models.Model):
     def __str__(self) -> str:
         return self.text_en
 
-    @property
-    def text(self) -> str:
-        return _in_language(self, "text")
+    text = InLanguage()
 
 
 class QuizChoice(models.Model):
@@ -224,9 +216,7 @@ class QuizChoice(models.Model):
     def __str__(self) -> str:
         return self.text_en
 
-    @property
-    def text(self) -> str:
-        return _in_language(self, "text")
+    text = InLanguage()
 
 
 class QuizEntry(models.Model):

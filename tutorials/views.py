@@ -7,6 +7,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from jmo_portal.querystring import query_text
+
 from .media import media_file
 from .selectors import branch_list, faq_search, tutorial_get, tutorial_list
 from .services import tutorial_view_record
@@ -36,7 +38,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def faq(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "")[:100]
+    query = query_text(request, "q")
     return render(
         request,
         "tutorials/faq.html",

@@ -150,16 +150,12 @@ class Bank:
         now = time.time()
         delay = int(flags["settle_delay_ms"]) / 1000
         with self.store.lock:
-            row = self.store.db.execute(
-                "SELECT * FROM disbursements WHERE idempotency_key=?", (key,)
-            ).fetchone()
+            row = self._by_key(key)
             if row is not None:
                 return _same_or_none(row, payload), False
         outcome, failure = self._outcome(payload, flags)
         with self.store.lock:
-            row = self.store.db.execute(
-                "SELECT * FROM disbursements WHERE idempotency_key=?", (key,)
-            ).fetchone()
+            row = self._by_key(key)  # again: a parallel call may have won
             if row is not None:
                 return _same_or_none(row, payload), False
             self.store.db.execute(
@@ -177,10 +173,14 @@ class Bank:
         if delay <= 0:
             self.settle_due()
         with self.store.lock:
-            row = self.store.db.execute(
-                "SELECT * FROM disbursements WHERE idempotency_key=?", (key,)
-            ).fetchone()
+            row = self._by_key(key)
         return _public(row), True
+
+    def _by_key(self, key: str):
+        """The transfer recorded under this idempotency key, if any (lock held)."""
+        return self.store.db.execute(
+            "SELECT * FROM disbursements WHERE idempotency_key=?", (key,)
+        ).fetchone()
 
     def list(self, external_id: str | None) -> list[dict]:
         with self.store.lock:

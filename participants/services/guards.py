@@ -11,8 +11,10 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import FilteredRelation, Q
 from django.utils import timezone
 
+from jmo_portal.compiled import CompiledQuery
 from participants.models import AttemptCounter, Block, FailedAttempt, Participant
 
 from .audit import audit_record
@@ -40,14 +42,46 @@ def block_active(*, participant: Participant, kind: str) -> Block | None:
     return Block.objects.active().filter(participant=participant, kind=kind).first()
 
 
+_BLOCK_FIELDS = [f.attname for f in Block._meta.concrete_fields]
+
+
+def _state_queryset(participant_id: int, kind: str):
+    """One participant row joined to its counter of `kind` and its active block
+    of `kind` (at most one each, by their unique constraints)."""
+    return (
+        Participant.objects.filter(pk=participant_id)
+        .annotate(
+            counter=FilteredRelation(
+                "attempt_counters", condition=Q(attempt_counters__kind=kind)
+            ),
+            active_block=FilteredRelation(
+                "blocks",
+                condition=Q(blocks__kind=kind, blocks__lifted_at__isnull=True),
+            ),
+        )
+        .values_list(
+            "counter__attempts_used", *(f"active_block__{n}" for n in _BLOCK_FIELDS)
+        )[:1]
+    )
+
+
+# Polled by the app (biometric status): compiled to SQL once per process.
+_STATE_QUERY = CompiledQuery(
+    _state_queryset, participant_id=-424242, kind="\x00attempt-kind"
+)
+
+
 def attempt_state(
     *, participant: Participant, kind: str, max_attempts: int
 ) -> AttemptState:
-    counter = AttemptCounter.objects.filter(participant=participant, kind=kind).first()
+    """The count and the active block in one query, one row."""
+    rows = _STATE_QUERY.rows(participant_id=participant.pk, kind=kind)
+    row = rows[0] if rows else [None, None]
+    block = None
+    if row[1] is not None:
+        block = Block.from_db("default", _BLOCK_FIELDS, row[1:])
     return AttemptState(
-        attempts_used=counter.attempts_used if counter else 0,
-        max_attempts=max_attempts,
-        block=block_active(participant=participant, kind=kind),
+        attempts_used=row[0] or 0, max_attempts=max_attempts, block=block
     )
 
 

@@ -9,7 +9,7 @@ import csv
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from enum import StrEnum
 from pathlib import Path
 
@@ -56,7 +56,9 @@ class Outcome(StrEnum):
 
 
 @dataclass(frozen=True)
-class MemberRow:
+class MemberIdentity:
+    """Who a member is, as the registry CSV and the demo world both carry it."""
+
     nik: str
     kpj: str
     full_name: str
@@ -64,6 +66,10 @@ class MemberRow:
     gender: str
     email: str
     phone: str
+
+
+@dataclass(frozen=True)
+class MemberRow(MemberIdentity):
     employer: str
     membership_start: dt.date
     membership_end: dt.date | None
@@ -223,25 +229,11 @@ def employer_get_or_create(*, name: str) -> Employer:
 
 
 def participant_register(
-    *,
-    nik: str,
-    kpj: str,
-    full_name: str,
-    birth_date: dt.date,
-    gender: str,
-    email: str = "",
-    phone: str = "",
-    membership_start: dt.date | None = None,
+    *, member: MemberIdentity, membership_start: dt.date | None = None
 ) -> Participant:
     """Add a member to the registry (no login yet: that is activation)."""
     participant = Participant(
-        nik=nik,
-        kpj=kpj,
-        full_name=full_name,
-        birth_date=birth_date,
-        gender=gender,
-        email=email,
-        phone=phone,
+        **{f.name: getattr(member, f.name) for f in fields(MemberIdentity)},
         membership_start=membership_start,
     )
     participant.full_clean()
@@ -304,14 +296,7 @@ def _member_save(
     created = not matches
     if created:
         participant = participant_register(
-            nik=row.nik,
-            kpj=row.kpj,
-            full_name=row.full_name,
-            birth_date=row.birth_date,
-            gender=row.gender,
-            email=row.email,
-            phone=row.phone,
-            membership_start=row.membership_start,
+            member=row, membership_start=row.membership_start
         )
     else:
         participant = matches[0]

@@ -1,19 +1,16 @@
-"""Biometric state changes: references, selfie submission, matching and purging.
+"""Selfies: submission, matching against the references, and the outcome.
 
 Rules: selfie verification before an online claim and at the data update; only
-a real non-match counts towards the block (JHT_RULES.md, "Identity checks").
-"""
+a real non-match (or "not live", when the policy says so) counts towards the
+block (JHT_RULES.md, "Identity checks")."""
 
 import logging
 import time
 import uuid
-from collections import OrderedDict
-from datetime import timedelta
 from pathlib import Path
 from typing import IO
 
 import numpy as np
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -24,167 +21,28 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from jmo_portal import metrics
-from jmo_portal.dispatch import dispatch_on_commit
 from jmo_portal.exceptions import ApplicationError
 from notifications.services import notification_send
 from participants.models import BlockKind, Participant
-from participants.services.audit import audit_record
-from participants.services.conflicts import staff_conflict_refuse
 from participants.services.data_update import data_update_selfie_matched
 from participants.services.guards import (
     attempt_register_failure,
     attempt_reset,
     block_active,
 )
-from participants.services.policy import policy_singleton_update
 from participants.services.ratelimits import rate_hit
 
-from . import faces, liveness
-from .imaging import DecodedImage, image_decode
-from .models import (
-    BiometricPolicy,
-    FaceReference,
-    FaceReferenceSource,
-    SelfieAttempt,
-    SelfieStatus,
-)
-from .references import matching_references, selfie_reference_add
+from .. import faces, liveness
+from ..imaging import image_decode
+from ..models import BiometricPolicy, SelfieAttempt, SelfieStatus
+from ..references import matching_references, selfie_reference_add
+from .common import analyse, blocked_error, decode_upload, selfie_dispatch_on_commit
+from .enrolment import reference_required
 
 logger = logging.getLogger(__name__)
 
-# Encodings of photos already seen in this process, by pixel hash: the demo world
-# gives many participants the same few photos.
-_ENCODING_CACHE: OrderedDict[str, list[float]] = OrderedDict()
-_ENCODING_CACHE_SIZE = 256
-STUCK_QUEUED = timedelta(minutes=1)
-STUCK_PROCESSING = timedelta(minutes=5)
-MAX_DISPATCHES = 3
 
-
-def _decode(image: bytes | IO[bytes] | Path, policy: BiometricPolicy) -> DecodedImage:
-    return image_decode(
-        image=image,
-        max_bytes=policy.max_upload_bytes,
-        max_pixels=policy.max_pixels,
-    )
-
-
-def _analyse(
-    decoded_rgb: np.ndarray,
-    policy: BiometricPolicy,
-    *,
-    check_quality: bool = True,
-    jitters: int = 1,
-) -> faces.FaceAnalysis:
-    return faces.face_analyse(
-        decoded_rgb,
-        min_face_ratio=float(policy.min_face_ratio),
-        min_brightness=policy.min_brightness,
-        max_brightness=policy.max_brightness,
-        min_sharpness=float(policy.min_sharpness),
-        check_quality=check_quality,
-        jitters=jitters,
-    )
-
-
-def _blocked_error(participant: Participant) -> ApplicationError:
-    return ApplicationError(
-        _(
-            "Face verification is blocked after too many failed attempts. Please "
-            "visit a BPJS Ketenagakerjaan front-office desk with your e-KTP to "
-            "unblock it."
-        ),
-        code="blocked",
-        status=423,
-        extra={"attempts_left": 0, "blocked": True},
-    )
-
-
-def face_reference_create(
-    *,
-    participant: Participant,
-    image: bytes | IO[bytes] | Path,
-    source: str,
-    actor: AbstractBaseUser | None = None,
-    reason: str = "",
-) -> FaceReference:
-    """Decode a photo safely, require exactly one face and store its encoding.
-
-    A desk reference is audited with the reason and the references before it;
-    no officer takes the reference photo of their own membership.
-    """
-    staff_conflict_refuse(actor=actor, participant=participant)
-    if source not in FaceReferenceSource.values:
-        raise ApplicationError(_("Unknown reference source."), code="invalid_source")
-    policy = BiometricPolicy.current()
-    decoded = _decode(image, policy)
-    encoding = _ENCODING_CACHE.get(decoded.sha256)
-    if encoding is None:
-        analysis = _analyse(
-            decoded.rgb, policy, check_quality=False, jitters=faces.REFERENCE_JITTERS
-        )
-        if analysis.findings:
-            raise ApplicationError(
-                _("This photo cannot be a face reference: %(reason)s")
-                % {"reason": analysis.findings[0].message},
-                code=f"reference_{analysis.findings[0].code}",
-            )
-        encoding = [float(x) for x in analysis.encoding]
-        _ENCODING_CACHE[decoded.sha256] = encoding
-        while len(_ENCODING_CACHE) > _ENCODING_CACHE_SIZE:
-            _ENCODING_CACHE.popitem(last=False)
-    with transaction.atomic():
-        reference = FaceReference(
-            participant=participant,
-            encoding=encoding,
-            source=source,
-            photo_sha256=decoded.sha256,
-            created_by=actor if actor is not None and actor.is_authenticated else None,
-        )
-        reference.photo.save(
-            f"{uuid.uuid4().hex}.jpg", ContentFile(decoded.jpeg), False
-        )
-        reference.full_clean()
-        reference.save()
-        if source == FaceReferenceSource.DESK:
-            before = FaceReference.objects.filter(participant=participant).exclude(
-                pk=reference.pk
-            )
-            audit_record(
-                actor=actor,
-                action="face_reference_create",
-                participant=participant,
-                reason=reason,
-                old_value={
-                    "reference_ids": sorted(before.values_list("pk", flat=True))
-                },
-                new_value={"reference_id": reference.pk, "source": source},
-            )
-    return reference
-
-
-def reference_required(*, participant: Participant) -> None:
-    if not participant.face_references.exists():
-        raise ApplicationError(
-            _(
-                "We have no reference photo for you yet. Please visit a front-office "
-                "desk to have your photo taken."
-            ),
-            code="no_reference",
-            status=409,
-        )
-
-
-def biometric_policy_update(
-    *, values: dict, actor: AbstractBaseUser, reason: str
-) -> dict[str, tuple]:
-    """Change the attempt limit, threshold and the other biometric policy numbers."""
-    return policy_singleton_update(
-        model=BiometricPolicy, values=values, actor=actor, reason=reason
-    )
-
-
-def _duplicate_error(previous: SelfieAttempt) -> ApplicationError:
+def duplicate_error(previous: SelfieAttempt) -> ApplicationError:
     if previous.is_pending:
         message = _("This photo is already being checked. Please wait for the result.")
     else:
@@ -202,7 +60,7 @@ def selfie_submit(
     started = time.perf_counter()
     policy = BiometricPolicy.current()
     if block_active(participant=participant, kind=BlockKind.BIOMETRIC):
-        raise _blocked_error(participant)
+        raise blocked_error(participant)
     # Every upload counts, quality rejects and repeats included: each one runs
     # the decoder and the face detector.
     rate_hit(name="selfie_upload", key=f"participant:{participant.pk}")
@@ -218,10 +76,10 @@ def selfie_submit(
             code="liveness_required",
             status=409,
         )
-    decoded = _decode(image, policy)
-    previous = _same_photo(participant, decoded.sha256)
+    decoded = decode_upload(image, policy)
+    previous = same_photo(participant, decoded.sha256)
     if previous is not None:
-        raise _duplicate_error(previous)
+        raise duplicate_error(previous)
     attempt = SelfieAttempt(
         participant=participant,
         image_sha256=decoded.sha256,
@@ -240,18 +98,18 @@ def selfie_submit(
             # The unique index decides races, not a check here (see below).
             attempt.full_clean(validate_constraints=False)
             attempt.save()
-            _dispatch_on_commit(attempt.pk)
+            selfie_dispatch_on_commit(attempt.pk)
     except IntegrityError:
         # A double tap sent the same photo twice at once: the partial unique
         # index lets only the first in, so it is stored and counted once.
         attempt.image.delete(save=False)
-        raise _duplicate_error(
-            _same_photo(participant, decoded.sha256) or attempt
+        raise duplicate_error(
+            same_photo(participant, decoded.sha256) or attempt
         ) from None
     return attempt
 
 
-def _same_photo(participant: Participant, sha256: str) -> SelfieAttempt | None:
+def same_photo(participant: Participant, sha256: str) -> SelfieAttempt | None:
     """An earlier attempt with the same pixels, except one that failed on our side."""
     return (
         SelfieAttempt.objects.for_participant(participant)
@@ -259,12 +117,6 @@ def _same_photo(participant: Participant, sha256: str) -> SelfieAttempt | None:
         .exclude(status=SelfieStatus.ERROR)
         .first()
     )
-
-
-def _dispatch_on_commit(attempt_id: int) -> None:
-    from .tasks import selfie_process as selfie_process_task
-
-    dispatch_on_commit(selfie_process_task, attempt_id)
 
 
 def _claim(attempt_id: int) -> int | None:
@@ -287,7 +139,7 @@ def _claim(attempt_id: int) -> int | None:
 
 def _load_pixels(attempt: SelfieAttempt, policy: BiometricPolicy) -> np.ndarray:
     with attempt.image.open("rb") as fh:
-        return _decode(fh, policy).rgb
+        return decode_upload(fh, policy).rgb
 
 
 def selfie_process(*, attempt_id: int) -> SelfieAttempt:
@@ -310,7 +162,7 @@ def selfie_process(*, attempt_id: int) -> SelfieAttempt:
                 analysis = live.analysis
                 timings.update(live.timings)
             else:
-                analysis = _analyse(_load_pixels(attempt, policy), policy)
+                analysis = analyse(_load_pixels(attempt, policy), policy)
         if analysis is not None:
             timings.update(analysis.timings)
         if analysis is not None and analysis.ok:
@@ -422,7 +274,7 @@ def _finish(
         # Uploaded before the block, finished after it: never counted, never a pass.
         attempt.status = SelfieStatus.ERROR
         attempt.distance = distance
-        attempt.guidance = str(_blocked_error(participant).message)
+        attempt.guidance = str(blocked_error(participant).message)
     else:
         attempt.distance = distance
         if distance <= float(policy.match_threshold):
@@ -508,50 +360,3 @@ def _notify_block(*, participant: Participant, block_id: int) -> None:
             ),
             link=reverse("biometrics:guidance"),
         )
-
-
-def selfie_sweep() -> int:
-    """Re-dispatch attempts whose message or worker was lost; give up after a few tries."""
-    now = timezone.now()
-    stale = SelfieAttempt.objects.filter(
-        status=SelfieStatus.PROCESSING, processing_started_at__lt=now - STUCK_PROCESSING
-    )
-    stale.filter(dispatch_count__gte=MAX_DISPATCHES).update(
-        status=SelfieStatus.ERROR,
-        updated_at=now,
-        guidance=_(
-            "We could not check your photo because of a problem on our side. "
-            "Please try again; this did not use up an attempt."
-        ),
-    )
-    requeue = list(stale.values_list("pk", flat=True))
-    SelfieAttempt.objects.filter(pk__in=requeue).update(
-        status=SelfieStatus.QUEUED, updated_at=now
-    )
-    ids = requeue + list(
-        SelfieAttempt.objects.filter(
-            status=SelfieStatus.QUEUED, updated_at__lt=now - STUCK_QUEUED
-        ).values_list("pk", flat=True)
-    )
-    for attempt_id in ids:
-        _dispatch_on_commit(attempt_id)
-    metrics.SWEEP_REDISPATCHES.labels(kind="selfie").inc(len(ids))
-    return len(ids)
-
-
-def selfie_retention_purge(*, now=None) -> int:
-    """Delete selfie images older than the retention period; outcomes stay."""
-    now = now or timezone.now()
-    policy = BiometricPolicy.current()
-    cutoff = now - timedelta(days=policy.retention_days)
-    purged = 0
-    expired = SelfieAttempt.objects.filter(created_at__lt=cutoff).exclude(image="")
-    for attempt in expired.exclude(image__isnull=True).iterator():
-        attempt.image.delete(save=False)
-        for name in attempt.frames:
-            default_storage.delete(name)
-        SelfieAttempt.objects.filter(pk=attempt.pk).update(
-            image=None, image_purged_at=now, frames=[]
-        )
-        purged += 1
-    return purged

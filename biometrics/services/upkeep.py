@@ -1,0 +1,64 @@
+"""Upkeep of the selfie queue and store: lost dispatches are sent again, old images
+are deleted (the policy's retention days; outcomes stay)."""
+
+from datetime import timedelta
+
+from django.core.files.storage import default_storage
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jmo_portal import metrics
+
+from ..models import BiometricPolicy, SelfieAttempt, SelfieStatus
+from .common import selfie_dispatch_on_commit
+
+STUCK_QUEUED = timedelta(minutes=1)
+STUCK_PROCESSING = timedelta(minutes=5)
+MAX_DISPATCHES = 3
+
+
+def selfie_sweep() -> int:
+    """Re-dispatch attempts whose message or worker was lost; give up after a few tries."""
+    now = timezone.now()
+    stale = SelfieAttempt.objects.filter(
+        status=SelfieStatus.PROCESSING, processing_started_at__lt=now - STUCK_PROCESSING
+    )
+    stale.filter(dispatch_count__gte=MAX_DISPATCHES).update(
+        status=SelfieStatus.ERROR,
+        updated_at=now,
+        guidance=_(
+            "We could not check your photo because of a problem on our side. "
+            "Please try again; this did not use up an attempt."
+        ),
+    )
+    requeue = list(stale.values_list("pk", flat=True))
+    SelfieAttempt.objects.filter(pk__in=requeue).update(
+        status=SelfieStatus.QUEUED, updated_at=now
+    )
+    ids = requeue + list(
+        SelfieAttempt.objects.filter(
+            status=SelfieStatus.QUEUED, updated_at__lt=now - STUCK_QUEUED
+        ).values_list("pk", flat=True)
+    )
+    for attempt_id in ids:
+        selfie_dispatch_on_commit(attempt_id)
+    metrics.SWEEP_REDISPATCHES.labels(kind="selfie").inc(len(ids))
+    return len(ids)
+
+
+def selfie_retention_purge(*, now=None) -> int:
+    """Delete selfie images older than the retention period; outcomes stay."""
+    now = now or timezone.now()
+    policy = BiometricPolicy.current()
+    cutoff = now - timedelta(days=policy.retention_days)
+    purged = 0
+    expired = SelfieAttempt.objects.filter(created_at__lt=cutoff).exclude(image="")
+    for attempt in expired.exclude(image__isnull=True).iterator():
+        attempt.image.delete(save=False)
+        for name in attempt.frames:
+            default_storage.delete(name)
+        SelfieAttempt.objects.filter(pk=attempt.pk).update(
+            image=None, image_purged_at=now, frames=[]
+        )
+        purged += 1
+    return purged
