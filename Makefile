@@ -7,6 +7,7 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 PORT ?= 8000
 BANK_PORT ?= 8765
+SMS_PORT ?= 8766
 
 .PHONY: stack makemessages makemessages-project install system-deps messages run test lint check ci worker beat up bench bench-dashboard bench-selfie bench-selfie-load bench-load bench-payout bench-insights bench-api evaluate-faces
 
@@ -77,7 +78,7 @@ beat: install
 up:
 	docker compose up --build
 
-# The deployed shape without Docker: gunicorn, worker, beat and the bank simulator
+# The deployed shape without Docker: gunicorn, worker, beat, the bank and SMS simulators
 # under supervisord (restarts whatever exits) on PostgreSQL and Redis.
 STACK_DIR ?= $(CURDIR)/var/stack
 stack: install
@@ -86,9 +87,10 @@ stack: install
 	  CELERY_BROKER_URL="$${CELERY_BROKER_URL:-redis://127.0.0.1:6379/0}" \
 	  CACHE_URL="$${CACHE_URL:-redis://127.0.0.1:6379/1}" \
 	  BANK_API_URL=http://127.0.0.1:$(BANK_PORT) SITE_URL=http://127.0.0.1:$(PORT) \
+	  SMS_BACKEND=jmo_portal.sms.HttpSmsBackend SMS_API_URL=http://127.0.0.1:$(SMS_PORT) \
 	  PROMETHEUS_MULTIPROC_DIR=$(STACK_DIR)/prometheus LOG_JSON=1 \
 	  STACK_DIR=$(STACK_DIR) ROOT=$(CURDIR) VENV=$(CURDIR)/$(VENV) \
-	  PORT=$(PORT) BANK_PORT=$(BANK_PORT) && \
+	  PORT=$(PORT) BANK_PORT=$(BANK_PORT) SMS_PORT=$(SMS_PORT) && \
 	$(PY) manage.py migrate --noinput && $(PY) manage.py seed_demo && \
 	echo "http://127.0.0.1:$(PORT)/ (health: /health/, metrics: /metrics/); logs in $(STACK_DIR)" && \
 	exec $(VENV)/bin/supervisord -c deploy/supervisord.conf

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api, review_api
+from . import api, paper_api, review_api
 
 app_name = "claims_api"
 urlpatterns = [
@@ -31,5 +31,21 @@ urlpatterns = [
         "claims/<str:reference>/appeal/",
         review_api.ClaimAppealApi.as_view(),
         name="appeal",
+    ),
+    # The documents a member keeps (claims/papers.py).
+    path(
+        "claims/<str:reference>/receipt.pdf",
+        paper_api.ClaimReceiptApi.as_view(),
+        name="receipt",
+    ),
+    path(
+        "claims/<str:reference>/payment.pdf",
+        paper_api.ClaimPaymentProofApi.as_view(),
+        name="payment",
+    ),
+    path(
+        "claims/<str:reference>/tax-slip.pdf",
+        paper_api.ClaimTaxSlipApi.as_view(),
+        name="tax-slip",
     ),
 ]

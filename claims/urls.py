@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import paper_views, views
 
 app_name = "claims"
 urlpatterns = [
@@ -22,4 +22,24 @@ urlpatterns = [
     path("claims/<str:reference>/cancel/", views.cancel, name="cancel"),
     path("claims/<str:reference>/resubmit/", views.resubmit, name="resubmit"),
     path("claims/<str:reference>/appeal/", views.appeal, name="appeal"),
+    # The documents a member keeps, and their public check (claims/papers.py).
+    path(
+        "claims/<str:reference>/receipt.pdf",
+        paper_views.paper,
+        {"kind": "receipt"},
+        name="receipt",
+    ),
+    path(
+        "claims/<str:reference>/payment.pdf",
+        paper_views.paper,
+        {"kind": "payment"},
+        name="payment",
+    ),
+    path(
+        "claims/<str:reference>/tax-slip.pdf",
+        paper_views.paper,
+        {"kind": "tax-slip"},
+        name="tax-slip",
+    ),
+    path("verify/<str:code>/", paper_views.paper_verify, name="paper-verify"),
 ]

@@ -37,6 +37,11 @@ app.conf.beat_schedule = {
         "task": "notifications.tasks.notification_sweep",
         "schedule": 60.0,
     },
+    # Every minute: SMS still queued are sent again, SMS never reported are polled.
+    "notifications-sms-sweep": {
+        "task": "notifications.tasks.sms_sweep",
+        "schedule": 60.0,
+    },
     # Daily at 02:00: selfie images past the retention period are deleted.
     "biometrics-retention-purge": {
         "task": "biometrics.tasks.selfie_retention_purge",

@@ -244,6 +244,7 @@ class Stack:
             "VENV": str(Path(sys.executable).parent.parent),
             "PORT": str(port),
             "BANK_PORT": str(bank_port),
+            "SMS_PORT": str(free_port()),
         }
         self.proc = subprocess.Popen(
             [Path(sys.executable).parent / "supervisord", "-c",

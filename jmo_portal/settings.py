@@ -273,6 +273,18 @@ if not DEBUG:
                 f"{_name} must be set to a real secret when DJANGO_DEBUG=False"
             )
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The SMS gateway (jmo_portal/sms.py) when SMS_BACKEND is
+# jmo_portal.sms.HttpSmsBackend; `manage.py run_sms_simulator` stands in for it.
+SMS_API_URL = env.str("SMS_API_URL", default="http://127.0.0.1:8766")
+SMS_API_KEY = _secret("SMS_API_KEY", default="dev-sms-key")
+SMS_CALLBACK_TOKEN = _secret("SMS_CALLBACK_TOKEN", default="dev-sms-callback-token")
+SMS_TIMEOUT = env.float("SMS_TIMEOUT_SECONDS", default=5.0)
+if not DEBUG and SMS_BACKEND.endswith("HttpSmsBackend"):
+    for _name in ("SMS_API_KEY", "SMS_CALLBACK_TOKEN"):
+        if globals()[_name] in ("", "dev-sms-key", "dev-sms-callback-token"):
+            raise ImproperlyConfigured(
+                f"{_name} must be set to a real secret when DJANGO_DEBUG=False"
+            )
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

@@ -51,7 +51,9 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = env.str("TEST_MEDIA_ROOT", default="") or tempfile.mkdtemp(
     prefix="jmo-test-media-"
 )
-SMS_BACKEND = "jmo_portal.sms.ConsoleSmsBackend"
+# The tests read phone codes from the console backend; a worker started by the SMS
+# tests sends through the gateway simulator instead (TEST_SMS_BACKEND).
+SMS_BACKEND = env.str("TEST_SMS_BACKEND", default="jmo_portal.sms.ConsoleSmsBackend")
 LANGUAGE_CODE = "id"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -39,3 +39,41 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class SmsMessage(models.Model):
+    """One SMS through the gateway; `reference` is its Idempotency-Key there.
+
+    Queued -> accepted by the gateway -> delivered or failed (its delivery report,
+    by callback or by the sweep's poll); the first final status wins.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        ACCEPTED = "accepted", _("Accepted by the gateway")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed")
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="sms_messages"
+    )
+    reference = models.CharField(max_length=64, unique=True)
+    phone = models.CharField(max_length=20)
+    text = models.CharField(max_length=480)
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.QUEUED
+    )
+    gateway_id = models.CharField(max_length=64, blank=True)
+    error_code = models.CharField(max_length=40, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    sweeps = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    reported_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "updated_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.status}"

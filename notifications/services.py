@@ -6,7 +6,6 @@ from django.utils import timezone
 from django.utils.translation import override
 
 from jmo_portal.dispatch import dispatch_on_commit
-from jmo_portal.sms import sms_send
 from participants.models import Participant
 
 from .models import Notification
@@ -67,15 +66,25 @@ def notification_deliver(*, notification_id: int) -> bool:
         pk=notification_id
     )
     participant = notification.participant
-    if participant.email:
+    # The member's choice of channels; an event may also ask for SMS itself.
+    if participant.email and participant.notify_email:
         send_mail(
             notification.title,
             notification.body,
             None,
             [participant.email],
         )
-    if notification.channel == Notification.Channel.EMAIL_SMS and participant.phone:
-        sms_send(phone=participant.phone, text=notification.title)
+    wants_sms = participant.notify_sms or (
+        notification.channel == Notification.Channel.EMAIL_SMS
+    )
+    if wants_sms and participant.phone:
+        from .sms import sms_queue
+
+        sms_queue(
+            participant=participant,
+            reference=f"notification-{notification.pk}",
+            text=f"{notification.title}. {notification.body}",
+        )
     Notification.objects.filter(pk=notification_id).update(delivered_at=timezone.now())
     return True
 

@@ -1,5 +1,7 @@
 from celery import shared_task
 
+from jmo_portal.sms import SmsTransientError
+
 
 @shared_task(acks_late=True)
 def notification_deliver(notification_id: int) -> bool:
@@ -20,3 +22,31 @@ def notification_sweep() -> int:
     sent = sum(dispatch(notification_deliver, pk) for pk in ids)
     metrics.SWEEP_REDISPATCHES.labels(kind="notification").inc(sent)
     return len(ids)
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(SmsTransientError,),
+    retry_backoff=5,
+    max_retries=5,
+)
+def sms_deliver(sms_id: int) -> str:
+    """Send one SMS; a gateway that does not answer is tried again (then the sweep)."""
+    from .sms import sms_deliver
+
+    return sms_deliver(sms_id=sms_id).status
+
+
+@shared_task(acks_late=True)
+def sms_poll(sms_id: int) -> str:
+    from .sms import sms_poll
+
+    return sms_poll(sms_id=sms_id).status
+
+
+@shared_task
+def sms_sweep() -> dict:
+    """Re-send queued SMS whose message was lost; poll the ones never reported."""
+    from .sms import sms_sweep
+
+    return sms_sweep()

@@ -1,10 +1,17 @@
+import json
+import secrets
+
+from django.conf import settings
 from django.core.paginator import Paginator
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from participants.decorators import participant_required
 
+from . import sms
 from .models import Notification
 from .selectors import notification_list
 from .services import notification_mark_read
@@ -35,3 +42,27 @@ def notification_open(request, pk: int):
     ):
         return redirect(link)
     return redirect("notifications:inbox")
+
+
+@csrf_exempt
+@require_POST
+def sms_report(request):
+    """The SMS gateway's delivery report (shared token; repeats are harmless)."""
+    token = request.headers.get("X-Callback-Token", "")
+    if not secrets.compare_digest(token, settings.SMS_CALLBACK_TOKEN):
+        return JsonResponse({"detail": "bad token"}, status=403)
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        return JsonResponse({"detail": "bad json"}, status=400)
+    if not isinstance(body, dict):
+        return JsonResponse({"detail": "bad json"}, status=400)
+    message = sms.sms_report(
+        reference=str(body.get("reference", "")),
+        status=str(body.get("status", "")),
+        error_code=str(body.get("error_code") or ""),
+        gateway_id=str(body.get("id", "")),
+    )
+    if message is None:
+        return JsonResponse({"detail": "unknown message"}, status=404)
+    return HttpResponse(status=204)

@@ -2,15 +2,20 @@
 
 from functools import wraps
 
+from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jmo_portal.exceptions import ApplicationError
 
 from . import selectors
 from .chart import balance_chart_svg
 from .decorators import participant_required
 from .money import rupiah
+from .services.channels import participant_channels_set
 from .services.data_update import data_update_is_valid
 
 
@@ -88,3 +93,21 @@ def profile(request):
             "data": selectors.data_update_status(participant=participant),
         },
     )
+
+
+@_staff_to_desk
+@participant_required
+@require_POST
+def channels(request):
+    """The member's notification channels (the inbox is always on)."""
+    try:
+        participant_channels_set(
+            participant=request.participant,
+            email=request.POST.get("email") == "on",
+            sms=request.POST.get("sms") == "on",
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Your notification channels are saved."))
+    return redirect("participants:profile")

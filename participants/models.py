@@ -65,6 +65,9 @@ class Participant(models.Model):
     paid_out_total = models.BigIntegerField(default=0)
     balance_as_of = models.DateField(null=True, blank=True)
     profile_confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The member's channels besides the in-app inbox (always on).
+    notify_email = models.BooleanField(default=True)
+    notify_sms = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ParticipantQuerySet.as_manager()

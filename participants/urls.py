@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import dashboard_views, data_update_views, views
+from . import card_views, dashboard_views, data_update_views, views
 from .forms import EmailLoginForm
 
 app_name = "participants"
@@ -58,6 +58,11 @@ urlpatterns = [
     # The participant's own pages (dashboard_views.py)
     path("dashboard/", dashboard_views.dashboard, name="dashboard"),
     path("profile/", dashboard_views.profile, name="profile"),
+    path("profile/channels/", dashboard_views.channels, name="channels"),
+    # The digital KPJ card and its public check (card_views.py).
+    path("card/", card_views.card_page, name="card"),
+    path("card/kpj-card.png", card_views.card_image, name="card-image"),
+    path("card/verify/<str:token>/", card_views.card_verify, name="card-verify"),
     # The data update, pengkinian data (data_update_views.py); the selfie step
     # is biometrics:update-selfie.
     path("profile/update/", data_update_views.update, name="update"),

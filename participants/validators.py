@@ -75,6 +75,11 @@ def mask_digits(value: str, keep: int = 4) -> str:
     return "*" * max(len(value) - keep, 0) + value[-keep:]
 
 
+def mask_name(value: str) -> str:
+    """'Bambang Prasetyo' -> 'B****** P*******' (public pages show no full name)."""
+    return " ".join(word[0] + "*" * (len(word) - 1) for word in value.split())
+
+
 # Province codes (kode wilayah, first two digits of a NIK or KK number).
 PROVINCE_CODES = frozenset(
     "11 12 13 14 15 16 17 18 19 21 31 32 33 34 35 36 51 52 53 61 62 63 64 65 "

@@ -55,6 +55,9 @@ ROUTES: dict[str, tuple[set, bool]] = {
     "participants:password_reset_confirm": (EVERYONE, False),
     "participants:password_reset_complete": (EVERYONE, False),
     "claims:bank-callback": (set(), False),  # only the bank, with its token
+    "notifications:sms-report": (set(), False),  # only the SMS gateway, with its token
+    "claims:paper-verify": (EVERYONE, False),  # a paper's code: masked facts
+    "participants:card-verify": (EVERYONE, False),  # a card's QR: masked facts
     "frontoffice:login": (EVERYONE, False),
     "frontoffice:logout": (EVERYONE, False),
     "frontoffice:kiosk": (EVERYONE, False),
@@ -74,6 +77,9 @@ ROUTES: dict[str, tuple[set, bool]] = {
     # the participant's own pages and API
     "participants:dashboard": (PARTICIPANTS, False),
     "participants:profile": (PARTICIPANTS, False),
+    "participants:card": (PARTICIPANTS, False),
+    "participants:channels": (PARTICIPANTS, False),
+    "participants:card-image": (PARTICIPANTS, False),
     "participants:update": (PARTICIPANTS, False),
     "participants:update-membership": (PARTICIPANTS, False),
     "participants:update-contact": (PARTICIPANTS, False),
@@ -100,6 +106,13 @@ ROUTES: dict[str, tuple[set, bool]] = {
     "claims:cancel": (PARTICIPANTS, True),
     "claims:resubmit": (PARTICIPANTS, True),
     "claims:appeal": (PARTICIPANTS, True),
+    # the papers a member keeps: the owner and claims staff (claims/papers.py)
+    "claims:receipt": (PARTICIPANTS | OFFICERS, True),
+    "claims:payment": (PARTICIPANTS | OFFICERS, True),
+    "claims:tax-slip": (PARTICIPANTS | OFFICERS, True),
+    "claims_api:receipt": (PARTICIPANTS | OFFICERS, True),
+    "claims_api:payment": (PARTICIPANTS | OFFICERS, True),
+    "claims_api:tax-slip": (PARTICIPANTS | OFFICERS, True),
     "tutorials:quiz_join": (LOGGED_IN, False),  # a wrong code: back to the list
     "tutorials:quiz_detail": (PARTICIPANTS, True),
     "tutorials:quiz_entry": (PARTICIPANTS, True),

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from jmo_portal.exceptions import ApplicationError
-from jmo_portal.sms import sms_send
+from jmo_portal.sms import SmsError, SmsTransientError, sms_send
 from participants.models import (
     AccountPolicy,
     DataUpdate,
@@ -309,7 +309,14 @@ def data_update_phone_code_send(*, participant: Participant) -> DataUpdate:
             "JMO Portal code: %(code)s. Valid for %(n)s minutes. Never give this "
             "code to anyone, not even BPJS staff."
         ) % {"code": code, "n": minutes}
-    sms_send(phone=phone, text=text)
+    try:
+        sms_send(phone=phone, text=text)
+    except (SmsError, SmsTransientError) as exc:
+        raise ApplicationError(
+            _("The SMS could not be sent just now. Try again in a minute."),
+            code="sms_unavailable",
+            status=503,
+        ) from exc
     return update
 
 
