@@ -161,7 +161,11 @@ def step_errors(conflict: str, *extra: int) -> dict:
 
 
 def _out(claim: Claim, code=status.HTTP_200_OK) -> Response:
-    claim = Claim.objects.prefetch_related("events", "documents").get(pk=claim.pk)
+    claim = (
+        Claim.objects.select_related("appeal")
+        .prefetch_related("events", "documents")
+        .get(pk=claim.pk)
+    )
     return Response(ClaimOutputSerializer(claim).data, status=code)
 
 
@@ -202,7 +206,9 @@ class ClaimDetailApi(APIView):
 
     @extend_schema(responses=ClaimOutputSerializer)
     def get(self, request, reference):
-        claims = Claim.objects.prefetch_related("events", "documents")
+        claims = Claim.objects.select_related("appeal").prefetch_related(
+            "events", "documents"
+        )
         return Response(ClaimOutputSerializer(_claim(request, reference, claims)).data)
 
 

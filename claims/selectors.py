@@ -146,13 +146,17 @@ def add_working_days(start: dt.date, days: int) -> dt.date:
 
 
 def claim_list(*, participant: Participant) -> QuerySet[Claim]:
-    return Claim.objects.for_participant(participant).prefetch_related("events")
+    return (
+        Claim.objects.for_participant(participant)
+        .select_related("appeal")
+        .prefetch_related("events")
+    )
 
 
 def claim_get(*, participant: Participant, reference: str) -> Claim:
     """The participant's own claim; anyone else's reference is a 404."""
     claim = (
-        Claim.objects.select_related("participant")
+        Claim.objects.select_related("participant", "appeal")
         .filter(participant=participant, reference=reference)
         .first()
     )
@@ -309,7 +313,11 @@ def correction_summary(*, claim: Claim) -> dict | None:
 
 
 def appeal_get(*, claim: Claim) -> ClaimAppeal | None:
-    return ClaimAppeal.objects.filter(claim=claim).first()
+    """The claim's appeal (no query when the claim was read with its appeal)."""
+    try:
+        return claim.appeal
+    except ClaimAppeal.DoesNotExist:
+        return None
 
 
 def claim_cancellable(*, claim: Claim) -> bool:
@@ -317,7 +325,4 @@ def claim_cancellable(*, claim: Claim) -> bool:
 
 
 def claim_appealable(*, claim: Claim) -> bool:
-    return (
-        claim.status == ClaimStatus.REJECTED
-        and not ClaimAppeal.objects.filter(claim=claim).exists()
-    )
+    return claim.status == ClaimStatus.REJECTED and appeal_get(claim=claim) is None

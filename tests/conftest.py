@@ -248,3 +248,14 @@ def wait_for(predicate, timeout: float = 30.0, interval: float = 0.2):
             return value
         time.sleep(interval)
     pytest.fail(f"condition not met within {timeout}s")
+
+
+@pytest.fixture
+def deployed_policy_rows(transactional_db):
+    """The rows `migrate` seeds (claim document lists, tax brackets), as on a fresh
+    deployment: a transactional test earlier in the session flushed them."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("claims.migrations.0002_default_policy").forwards(apps, None)

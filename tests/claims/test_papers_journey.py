@@ -5,7 +5,6 @@ the desk's data update; then API v1 only, with a real Celery worker on Redis and
 PostgreSQL, the face matcher on real photos and the bank simulator.
 """
 
-from importlib import import_module
 from io import StringIO
 
 import pytest
@@ -26,16 +25,10 @@ from tests.conftest import staff_api, wait_for
 from tests.data_update import confirm_data_at_desk
 from tests.journey import PASSWORD, registry_member
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _default_policy(transactional_db):
-    """The policy rows a fresh install has (claims' data migration): an earlier
-    transactional test in the session may have emptied those tables."""
-    from django.apps import apps
-
-    import_module("claims.migrations.0002_default_policy").forwards(apps, None)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("deployed_policy_rows"),
+]
 
 
 def _matched_selfie(api: APIClient) -> None:

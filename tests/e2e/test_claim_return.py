@@ -1,6 +1,7 @@
 """Above the online cap in Chromium: an officer returns the claim for a new bank
 account, the member fixes only that and sends it again, two officers approve
-(four eyes) and the bank simulator pays into the new account.
+(four eyes), the bank simulator pays into the new account and the member
+downloads the tax slip from the claim page.
 
 The member comes from the registry CSV (`import_members`), activates on the
 pages and has the data confirmed at the desk; the admin lowers the online cap
@@ -8,31 +9,21 @@ and the four-eyes amount through the policy API; the officers log in to the
 desk with password and TOTP code and decide on the desk pages.
 """
 
-import importlib
 import re
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from claims.models import Claim
+from participants.money import rupiah
 from tests.conftest import STAFF_PASSWORD, _staff_user, staff_api, totp_code, wait_for
 from tests.data_update import confirm_data_at_desk
 from tests.e2e.conftest import screenshot
 from tests.e2e.test_claim_online import _activate, _selfie
 from tests.journey import registry_member
 
-pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(autouse=True)
-def _deployed_policy_rows(transactional_db):
-    """The rows `migrate` installs (document lists, tax brackets), as on a fresh
-    deployment: an earlier transactional test in the session flushed them."""
-    from django.apps import apps
-
-    importlib.import_module("claims.migrations.0002_default_policy").forwards(
-        apps, None
-    )
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("deployed_policy_rows")]
 
 
 FIRST_ACCOUNT, NEW_ACCOUNT = "1234567890", "5550001112"
@@ -158,3 +149,14 @@ def test_an_officer_returns_the_claim_the_member_fixes_it_and_it_is_paid(
     [transfer] = bank_sim.transfers()
     assert transfer["external_id"] == claim.reference
     assert transfer["account_number"] == NEW_ACCOUNT
+
+    # The member keeps the tax slip: downloaded from the claim page, read back.
+    claim.refresh_from_db()
+    assert transfer["amount"] == claim.net
+    with page.expect_download() as download:
+        page.click("#paper-tax-slip")
+    slip = PdfReader(download.value.path())
+    text = "\n".join(p.extract_text() for p in slip.pages)
+    assert "Bukti pemotongan PPh Pasal 21" in text
+    for figure in (claim.gross, claim.tax, claim.net):
+        assert rupiah(figure) in text
