@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from biometrics.management.commands.bench_selfie import PEOPLE
 from participants.models import Participant
 from participants.services.registry import MEMBER_COLUMNS
 
@@ -42,11 +43,13 @@ class Command(BaseCommand):
         out = Path(options["out"])
         photos = out / "photos"
         photos.mkdir(parents=True, exist_ok=True)
-        people = sorted(p.name for p in FACES.iterdir() if p.is_dir())
+        # Each person's reference photo and the photos of them that match it.
+        people = sorted(PEOPLE)
         rows = []
         for i in range(options["members"]):
             person = people[i % len(people)]
-            shutil.copy(FACES / person / "1.jpg", photos / f"m{i}.jpg")
+            reference = PEOPLE[person][0]
+            shutil.copy(FACES / person / f"{reference}.jpg", photos / f"m{i}.jpg")
             rows.append(
                 {
                     "nik": _nik(i),
@@ -102,9 +105,8 @@ class Command(BaseCommand):
                     "kpj": row["kpj"],
                     "name": row["full_name"],
                     "selfies": [
-                        str(p)
-                        for p in sorted((FACES / people[i % len(people)]).glob("*.jpg"))
-                        if p.name != "1.jpg"
+                        str(FACES / people[i % len(people)] / f"{n}.jpg")
+                        for n in PEOPLE[people[i % len(people)]][1]
                     ],
                 }
                 for i, row in enumerate(rows)
