@@ -4,8 +4,8 @@ A `Worker` is a real `celery worker` process that can be SIGKILLed and started
 again; `WebServer` is gunicorn serving the portal on a free port; `PrivateRedis` is
 a redis-server of one's own to stop and start empty (never the shared one); `Stack`
 is the deployed shape (supervisord with gunicorn, worker, beat and the bank
-simulator); `scratch_database_run` runs a management command
-inside a fresh, migrated PostgreSQL database and drops it afterwards.
+simulator); `scratch_database_run` runs a management command inside a fresh,
+migrated PostgreSQL database and drops it afterwards.
 """
 
 import os
