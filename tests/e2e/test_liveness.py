@@ -19,6 +19,7 @@ from tests.e2e.y4m import images_to_y4m
 
 pytestmark = [pytest.mark.e2e, pytest.mark.services]
 HOLD = 8  # camera frames (30 per second) per picture
+TURNED_HOLD = 12
 
 
 @pytest.fixture
@@ -73,15 +74,15 @@ def test_a_hand_held_print_is_refused_as_not_live(
 
 
 def test_the_member_turning_the_head_passes_then_matches(
-    celery_worker,
-    selfie_page,
-    obama,
-    tmp_path,
+    celery_worker, selfie_page, obama, tmp_path, monkeypatch
 ):
-    # Frontal, turned to his left, frontal, turned to his right: whichever turn
-    # the challenge asks for is in every 1.4 s of the looping camera.
-    cycle = [images.load("obama", n) for n in (5, 4, 6, 2)]
-    pictures = [picture for picture in cycle for _ in range(HOLD)]
+    # The print test above is asked to turn left; this one right. The looping
+    # camera: frontal, turned to his right (held longer), frontal again. Each hold
+    # outlasts the page's gap between two frames even on a loaded machine (a
+    # 270 ms hold was once skipped), so any 8 frames hold frontal, turned, frontal.
+    monkeypatch.setattr(challenges, "pick_turn", lambda: "turn_right")
+    holds = [(5, HOLD), (2, TURNED_HOLD), (6, HOLD)]
+    pictures = [images.load("obama", n) for n, hold in holds for _ in range(hold)]
     page = _check(selfie_page, pictures, tmp_path, "liveness-turn")
     attempt = SelfieAttempt.objects.get(participant=obama)
     assert page.locator("#result").get_attribute("data-status") == "matched", (
