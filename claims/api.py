@@ -175,8 +175,7 @@ class ClaimListCreateApi(APIView):
 
     @extend_schema(responses=ClaimOutputSerializer(many=True))
     def get(self, request):
-        claims = selectors.claim_list(participant=request.participant)
-        claims = claims.prefetch_related("documents")  # the `documents` field
+        claims = selectors.claim_list_loaded(participant=request.participant)
         return Response(ClaimOutputSerializer(claims, many=True).data)
 
     @extend_schema(request=InputSerializer, responses={201: ClaimOutputSerializer})

@@ -123,3 +123,15 @@ def row_instances(query: CompiledQuery, row: list, models: list, alias="default"
         else:
             instances.append(model.from_db(alias, names, values))
     return instances
+
+
+def set_prefetched(instance, name: str, objects: list) -> None:
+    """Leave `instance.<name>.all()` answering from `objects`, as
+    prefetch_related would: the related manager's queryset with its results."""
+    manager = getattr(instance, name)
+    queryset = manager.get_queryset()
+    queryset._result_cache = objects
+    queryset._prefetch_done = True
+    name = getattr(manager, "prefetch_cache_name", None)  # many-to-many
+    cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
+    cache[name or manager.field.remote_field.cache_name] = queryset
