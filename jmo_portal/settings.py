@@ -151,6 +151,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Argon2id first (jmo_portal.hashers: why); the others verify older hashes,
+# which are rehashed at the next login.
+PASSWORD_HASHERS = [
+    "jmo_portal.hashers.Argon2idHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 # Every password check goes through the one credential guard (participants.backends).
 AUTHENTICATION_BACKENDS = ["participants.backends.GuardedModelBackend"]
 LOGIN_URL = "participants:login"
