@@ -17,6 +17,10 @@ import pyotp
 from gevent.lock import Semaphore
 from locust import HttpUser, between, events, task
 
+# The desk's data update of a member (documents seen, corrections), as bench_api's.
+with open(os.path.join(os.path.dirname(__file__), "desk_update.json")) as _file:
+    DESK_UPDATE = json.load(_file)
+
 WORLD = json.loads(open(os.environ["LOAD_WORLD"], encoding="utf-8").read())
 CLAIM_SHARE = 5  # every fifth member claims
 FINAL = {"matched", "not_matched", "rejected_quality", "error"}
@@ -227,18 +231,8 @@ class DeskStaff(HttpUser):
             self.auth,
             "desk data update",
             json={
-                "documents_seen": ["ktp", "kk"],
+                **DESK_UPDATE,
                 "reason": "Pengkinian data di meja layanan (uji beban)",
-                "corrections": {
-                    "address": "Jl. Jenderal Sudirman No. 1, Purwokerto",
-                    "postal_code": "53116",
-                    "kk_number": "3302010101100001",
-                    "mother_maiden_name": "Siti Aminah",
-                    "marital_status": "married",
-                    "emergency_name": "Sri Wahyuni",
-                    "emergency_relation": "spouse",
-                    "emergency_phone": "081399990000",
-                },
             },
         )
         if response.ok:

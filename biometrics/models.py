@@ -1,6 +1,5 @@
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -9,6 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from jmo_portal.fields import staff_link
 from participants.models import Participant, PolicySingleton
 
 # Chosen by `manage.py evaluate_faces` on the dev set (README, "Face matching"): the
@@ -133,13 +133,7 @@ class FaceReference(models.Model):
     source = models.CharField(max_length=16, choices=FaceReferenceSource.choices)
     photo = models.FileField(upload_to=_reference_path, blank=True)
     photo_sha256 = models.CharField(max_length=64, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = staff_link(models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

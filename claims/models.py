@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from jmo_portal.fields import one_open, staff_link
 from participants.models import Participant, PolicySingleton
 
 from . import types as claim_types
@@ -198,13 +199,7 @@ class Claim(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     sla_due = models.DateField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    decided_by = staff_link()
     decision_note = models.TextField(blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
     # Each return for correction and the appeal start a new review round: first
@@ -254,13 +249,7 @@ class ClaimEvent(models.Model):
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="events")
     from_status = models.CharField(max_length=16, blank=True)
     to_status = models.CharField(max_length=16, choices=ClaimStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    actor = staff_link()
     note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -415,10 +404,8 @@ class ClaimCorrection(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["claim"],
-                condition=Q(resolved_at__isnull=True),
-                name="one_open_correction_per_claim",
+            one_open(
+                "claim", closed_by="resolved_at", name="one_open_correction_per_claim"
             )
         ]
 
@@ -446,13 +433,7 @@ class ClaimAppeal(models.Model):
     outcome = models.CharField(
         max_length=10, choices=AppealOutcome.choices, blank=True, default=""
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    decided_by = staff_link()
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

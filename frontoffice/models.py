@@ -1,11 +1,11 @@
 """Desk data: the staff permissions (on the desk policy) and the walk-in queue."""
 
-from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from jmo_portal.fields import staff_link
 from participants.models import PolicySingleton
 
 
@@ -75,13 +75,7 @@ class WalkInTicket(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     called_at = models.DateTimeField(null=True, blank=True)
     served_at = models.DateTimeField(null=True, blank=True)
-    officer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    officer = staff_link()
 
     objects = WalkInTicketQuerySet.as_manager()
 

@@ -100,15 +100,10 @@ def desk_reference_enrol(
     )
 
 
-def desk_data_update(
-    *,
-    participant: Participant,
-    actor: AbstractBaseUser,
-    documents_seen: list[str],
-    corrections: dict,
-    reason: str,
-) -> DataUpdate:
-    """The whole data update at the desk; a reference photo must be on file first."""
+def desk_data_update(*, participant: Participant, **update) -> DataUpdate:
+    """The whole data update at the desk (`update`: data_update_desk_confirm's
+    actor, documents_seen, corrections, reason); a reference photo must be on
+    file first."""
     if not participant.face_references.exists():
         raise ApplicationError(
             _(
@@ -118,13 +113,7 @@ def desk_data_update(
             code="no_reference",
             status=409,
         )
-    return data_update_desk_confirm(
-        participant=participant,
-        actor=actor,
-        documents_seen=documents_seen,
-        corrections=corrections,
-        reason=reason,
-    )
+    return data_update_desk_confirm(participant=participant, **update)
 
 
 def _notify_unblocked(block: Block) -> None:

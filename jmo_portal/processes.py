@@ -135,11 +135,7 @@ class PrivateRedis:
             time.sleep(0.1)
 
     def answers(self) -> bool:
-        try:
-            with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                return True
-        except OSError:
-            return False
+        return port_answers(self.port)
 
     def stop(self) -> None:
         if self.proc is not None:
@@ -186,11 +182,7 @@ class WebServer:
             time.sleep(0.2)
 
     def answers(self) -> bool:
-        try:
-            with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                return True
-        except OSError:
-            return False
+        return port_answers(self.port)
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
@@ -216,6 +208,15 @@ def broker_at(app, url: str):
         app.conf.broker_url = previous
         app._pool = None
         app.amqp._producer_pool = None
+
+
+def port_answers(port: int) -> bool:
+    """Something accepts connections on 127.0.0.1:`port`."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+            return True
+    except OSError:
+        return False
 
 
 def free_port() -> int:

@@ -6,10 +6,10 @@ online (membership check, biometric selfie, phone code, contact, population and
 emergency data, confirm) or at a desk (documents seen, identity corrections).
 """
 
-from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from jmo_portal.fields import one_open, staff_link
 
 from .models import OneTimeCode, Participant
 from .validators import validate_kk, validate_phone, validate_postal_code
@@ -85,22 +85,14 @@ class DataUpdate(OneTimeCode):
     code_phone = models.CharField(max_length=20, blank=True)
     phone_verified_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    confirmed_by = staff_link()
     documents_seen = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-started_at"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["participant"],
-                condition=Q(confirmed_at__isnull=True),
-                name="one_open_data_update",
+            one_open(
+                "participant", closed_by="confirmed_at", name="one_open_data_update"
             )
         ]
 
@@ -117,13 +109,7 @@ class ProfileChange(models.Model):
     field = models.CharField(max_length=64)
     old_value = models.CharField(max_length=300, blank=True)
     new_value = models.CharField(max_length=300, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    actor = staff_link()
     channel = models.CharField(max_length=8, choices=DataUpdateChannel.choices)
     reason = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,10 +1,11 @@
 """Tutorials, FAQ, branches (the desk's address) and quiz sessions with prizes."""
 
-from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from jmo_portal.fields import staff_link
 
 
 class InLanguage:
@@ -152,13 +153,7 @@ class QuizSession(models.Model):
     # The draw's seed and rule are public so anyone can re-check the winners.
     draw_seed = models.CharField(max_length=64, blank=True)
     awarded_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = staff_link(models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -280,13 +275,7 @@ class PrizeAward(models.Model):
     )
     rank = models.PositiveSmallIntegerField()
     handed_over_at = models.DateTimeField(null=True, blank=True)
-    handed_over_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    handed_over_by = staff_link(models.SET_NULL)
 
     class Meta:
         ordering = ["session", "rank"]

@@ -22,6 +22,7 @@ wrk comes from Debian (`apt-get install wrk`; `make bench-api` installs it).
 
 import csv
 import datetime as dt
+import json
 import os
 import re
 import shutil
@@ -216,17 +217,7 @@ def _member_through_the_doors(work: Path) -> str:
     data_update_desk_confirm(
         participant=Participant.objects.get(kpj=row["kpj"]),
         actor=get_user_model().objects.get(username="bench_desk"),
-        documents_seen=["ktp", "kk"],
-        corrections={
-            "address": "Jl. Jenderal Sudirman No. 1, Purwokerto",
-            "postal_code": "53116",
-            "kk_number": "3302010101100001",
-            "mother_maiden_name": "Siti Aminah",
-            "marital_status": "married",
-            "emergency_name": "Sri Wahyuni",
-            "emergency_relation": "spouse",
-            "emergency_phone": "081399990000",
-        },
+        **json.loads((ROOT / "bench" / "desk_update.json").read_text()),
         reason="bench: documents seen at the desk",
     )
     return row["email"]
