@@ -194,12 +194,7 @@ class WebServer:
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+            terminate(self.proc, timeout=20)
         self.proc = None
 
 
@@ -216,6 +211,16 @@ def broker_at(app, url: str):
         app.conf.broker_url = previous
         app._pool = None
         app.amqp._producer_pool = None
+
+
+def terminate(proc: subprocess.Popen, *, timeout: float) -> None:
+    """SIGTERM, and SIGKILL if `proc` has not ended within `timeout` seconds."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def free_port() -> int:
