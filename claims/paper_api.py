@@ -54,31 +54,24 @@ class _ClaimPaperApi(APIView):
         return pdf_response(claim, self.kind)
 
 
-@extend_schema_view(
-    get=extend_schema(
-        operation_id="claims_receipt_pdf", responses=_RESPONSES,
-        description="The receipt of the submission (from submission on).",
+def _paper_api(name: str, kind: str, operation_id: str, description: str) -> type:
+    """The API view class `name` for one paper, documented under `operation_id`."""
+    view = type(name, (_ClaimPaperApi,), {"kind": kind})
+    schema = extend_schema(
+        operation_id=operation_id, responses=_RESPONSES, description=description
     )
+    return extend_schema_view(get=schema)(view)
+
+
+ClaimReceiptApi = _paper_api(
+    "ClaimReceiptApi", papers.RECEIPT, "claims_receipt_pdf",
+    "The receipt of the submission (from submission on).",
 )  # fmt: skip
-class ClaimReceiptApi(_ClaimPaperApi):
-    kind = papers.RECEIPT
-
-
-@extend_schema_view(
-    get=extend_schema(
-        operation_id="claims_payment_pdf", responses=_RESPONSES,
-        description="The proof of payment (once the claim is paid).",
-    )
+ClaimPaymentProofApi = _paper_api(
+    "ClaimPaymentProofApi", papers.PAYMENT, "claims_payment_pdf",
+    "The proof of payment (once the claim is paid).",
 )  # fmt: skip
-class ClaimPaymentProofApi(_ClaimPaperApi):
-    kind = papers.PAYMENT
-
-
-@extend_schema_view(
-    get=extend_schema(
-        operation_id="claims_tax_slip_pdf", responses=_RESPONSES,
-        description="The PPh 21 withholding slip, bukti potong (once paid).",
-    )
+ClaimTaxSlipApi = _paper_api(
+    "ClaimTaxSlipApi", papers.TAX_SLIP, "claims_tax_slip_pdf",
+    "The PPh 21 withholding slip, bukti potong (once paid).",
 )  # fmt: skip
-class ClaimTaxSlipApi(_ClaimPaperApi):
-    kind = papers.TAX_SLIP

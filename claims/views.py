@@ -274,29 +274,30 @@ def _sla_days(claim) -> int:
     )
 
 
-@own_claim
-@require_POST
-def cancel(request, claim):
+def _claim_act(request, claim, service, done: str, **kwargs) -> HttpResponse:
+    """Run one of the owner's claim actions; say how it went on the claim's page."""
     try:
-        services.claim_cancel(claim=claim, actor=request.user)
+        service(claim=claim, actor=request.user, **kwargs)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Your claim is cancelled. Nothing was paid."))
+        messages.success(request, done)
     return redirect(claim.get_absolute_url())
+
+
+@own_claim
+@require_POST
+def cancel(request, claim):
+    done = _("Your claim is cancelled. Nothing was paid.")
+    return _claim_act(request, claim, services.claim_cancel, done)
 
 
 @own_claim
 @require_POST
 def resubmit(request, claim):
     """Send a returned claim again once the asked items are fixed."""
-    try:
-        services.claim_resubmit(claim=claim, actor=request.user)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Sent again: an officer reviews your correction."))
-    return redirect(claim.get_absolute_url())
+    done = _("Sent again: an officer reviews your correction.")
+    return _claim_act(request, claim, services.claim_resubmit, done)
 
 
 @own_claim
@@ -304,13 +305,8 @@ def resubmit(request, claim):
 def appeal(request, claim):
     form = AppealForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
-        services.claim_appeal(claim=claim, actor=request.user, reason=reason)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Appeal sent: a different officer reviews it."))
-    return redirect(claim.get_absolute_url())
+    done = _("Appeal sent: a different officer reviews it.")
+    return _claim_act(request, claim, services.claim_appeal, done, reason=reason)
 
 
 @never_cache

@@ -5,7 +5,8 @@ again; `WebServer` is gunicorn serving the portal on a free port; `PrivateRedis`
 a redis-server of one's own to stop and start empty (never the shared one); `Stack`
 is the deployed shape (supervisord with gunicorn, worker, beat and the bank
 simulator); `scratch_database_run` runs a management command inside a fresh,
-migrated PostgreSQL database and drops it afterwards.
+migrated PostgreSQL database and drops it afterwards (`scratch_database_bench`:
+the same for a benchmark command's --postgres and --broker options).
 """
 
 import os
@@ -57,6 +58,22 @@ def scratch_database_run(
         with conn.cursor() as cur:
             cur.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
         conn.close()
+
+
+def scratch_database_bench(
+    *, command: str, argv: list[str], options: dict, failure: str = "benchmark failed"
+) -> None:
+    """`scratch_database_run` on the command's --postgres and --broker options;
+    a failed run is a CommandError saying `failure`."""
+    from django.core.management.base import CommandError
+
+    if scratch_database_run(
+        command=command,
+        argv=argv,
+        postgres=options["postgres"],
+        broker=options["broker"],
+    ):
+        raise CommandError(failure)
 
 
 class Worker:
@@ -186,12 +203,7 @@ class WebServer:
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+            terminate(self.proc, timeout=20)
         self.proc = None
 
 
@@ -217,6 +229,16 @@ def port_answers(port: int) -> bool:
             return True
     except OSError:
         return False
+
+
+def terminate(proc: subprocess.Popen, *, timeout: float) -> None:
+    """SIGTERM, and SIGKILL if `proc` has not ended within `timeout` seconds."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def free_port() -> int:

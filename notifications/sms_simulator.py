@@ -6,15 +6,13 @@ delivery report to the message's callback_url. Switches in the `flags` table
 make it slow, time out, refuse with 503, fail deliveries or drop reports.
 """
 
-import json
 import sqlite3
-import threading
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlparse
 
 import requests
+
+from jmo_portal import simulator
 
 UNREACHABLE = "089900000001"  # delivery FAILED: ABSENT_SUBSCRIBER
 DEFAULT_FLAGS = {
@@ -33,7 +31,6 @@ CREATE TABLE IF NOT EXISTS messages (
   created_at REAL, due_at REAL, report_state TEXT DEFAULT 'waiting',
   report_attempts INTEGER DEFAULT 0);
 CREATE INDEX IF NOT EXISTS msg_reference ON messages(reference);
-CREATE TABLE IF NOT EXISTS flags (key TEXT PRIMARY KEY, value TEXT);
 """
 PUBLIC = ("id", "reference", "recipient", "status", "error_code")
 
@@ -42,40 +39,16 @@ def _public(row: sqlite3.Row) -> dict:
     return {k: row[k] for k in PUBLIC}
 
 
-class Gateway:
+class Gateway(simulator.Store):
     """SQLite behind one lock: never two messages for one Idempotency-Key."""
 
+    schema = SCHEMA
+    default_flags = DEFAULT_FLAGS
+
     def __init__(self, path: str, api_key: str, callback_token: str, echo=None) -> None:
-        self.lock = threading.Lock()
-        self.db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.executescript(SCHEMA)
+        super().__init__(path)
         self.api_key, self.callback_token = api_key, callback_token
-        self.stop = threading.Event()
         self.echo = echo  # shows each new message, like a phone's screen (demo)
-
-    def flags(self) -> dict:
-        with self.lock:
-            rows = self.db.execute("SELECT key, value FROM flags").fetchall()
-        return {**DEFAULT_FLAGS, **{r["key"]: r["value"] for r in rows}}
-
-    def set_flags(self, values: dict) -> None:
-        with self.lock:
-            for key, value in values.items():
-                self.db.execute("INSERT OR REPLACE INTO flags VALUES (?, ?)",
-                                (key, str(value)))  # fmt: skip
-
-    def take(self, key: str) -> bool:
-        """Consume one unit of a `*_next` counter flag."""
-        with self.lock:
-            row = self.db.execute("SELECT value FROM flags WHERE key=?", (key,))
-            row = row.fetchone()
-            if row and int(row["value"]) > 0:
-                self.db.execute("UPDATE flags SET value=? WHERE key=?",
-                                (int(row["value"]) - 1, key))  # fmt: skip
-                return True
-        return False
 
     def send(self, key: str, body: dict) -> dict:
         """Record the message once per key; a repeated key returns the first one."""
@@ -146,65 +119,21 @@ class Gateway:
                     (state, row["id"]),
                 )
 
-    def deliverer(self) -> None:
-        while not self.stop.wait(0.05):
-            try:
-                self.deliver_due()
-            except sqlite3.Error:
-                time.sleep(0.2)
 
+def make_handler(gateway: Gateway) -> type[simulator.JsonHandler]:
+    class Handler(simulator.JsonHandler):
+        store = gateway
+        api_key = gateway.api_key
 
-def make_handler(gateway: Gateway) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, format, *args):  # noqa: A002 - keep the console quiet
-            pass
-
-        def _send(self, status: int, body) -> None:
-            data = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def _authorized(self) -> bool:
-            if self.headers.get("X-API-Key") == gateway.api_key:
-                return True
-            self._send(401, {"error_code": "UNAUTHORIZED", "message": "Bad API key"})
-            return False
-
-        def do_GET(self):  # noqa: N802 - http.server's naming
-            url = urlparse(self.path)
-            query = {k: v[0] for k, v in parse_qs(url.query).items()}
-            if url.path == "/health":
-                return self._send(200, {"ok": True})
-            if not self._authorized():
-                return None
-            if url.path == "/messages":
+        def get(self, path: str, query: dict) -> None:
+            if path == "/messages":
                 return self._send(200, gateway.list(query.get("reference")))
-            if url.path == "/admin/flags":
-                return self._send(200, gateway.flags())
-            return self._send(404, {"error_code": "NOT_FOUND"})
+            return self._not_found()
 
-        def do_POST(self):  # noqa: N802
-            url = urlparse(self.path)
-            length = int(self.headers.get("Content-Length") or 0)
-            try:
-                body = json.loads(self.rfile.read(length) or b"{}")
-            except ValueError:
-                body = None
-            if not self._authorized():
-                return None
-            if not isinstance(body, dict):
-                return self._send(400, {"error_code": "BAD_JSON"})
-            if url.path == "/admin/flags":
-                gateway.set_flags(body)
-                return self._send(200, gateway.flags())
-            if url.path == "/messages":
+        def post(self, path: str, body: dict) -> None:
+            if path == "/messages":
                 return self._message(body)
-            return self._send(404, {"error_code": "NOT_FOUND"})
+            return self._not_found()
 
         def _message(self, body: dict):
             key = self.headers.get("Idempotency-Key", "").strip()
@@ -233,12 +162,7 @@ def serve(
     gateway = Gateway(store_path, api_key, callback_token, echo=echo)
     if flags:
         gateway.set_flags(flags)
-    server = ThreadingHTTPServer((host, port), make_handler(gateway))
-    server.daemon_threads = True
-    threading.Thread(target=gateway.deliverer, daemon=True).start()
-    ready(f"sms simulator listening on http://{host}:{server.server_address[1]}")
-    try:
-        server.serve_forever()
-    finally:
-        gateway.stop.set()
-        server.server_close()
+    simulator.serve(
+        name="sms", host=host, port=port, handler=make_handler(gateway),
+        tick=gateway.deliver_due, ready=ready,
+    )  # fmt: skip

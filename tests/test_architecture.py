@@ -15,7 +15,6 @@ WRITES = {"create", "update", "get_or_create", "update_or_create", "bulk_create"
 # services that would take hours. Each exception names its reason.
 ALLOWED = {
     ("biometrics/management/commands/bench_selfie.py", "Participant"),
-    ("biometrics/management/commands/bench_selfie_load.py", "Participant"),
     ("claims/management/commands/bench_payout.py", "Participant"),
 }
 # A year of demo history for the insights page: its rows carry past timestamps,

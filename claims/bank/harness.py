@@ -1,43 +1,15 @@
 """The bank simulator in its own process, for the payout tests and benchmarks."""
 
-import os
-import sqlite3
-import subprocess
-import sys
-from pathlib import Path
-
 import requests
-from django.conf import settings
 
-ROOT = Path(__file__).resolve().parents[2]
+from jmo_portal.simulator import SimulatorProcess
 
 
-class BankSimulator:
+class BankSimulator(SimulatorProcess):
     """`manage.py run_bank_simulator` in its own process, with its own SQLite store."""
 
-    def __init__(self, store: Path, flags: dict | None = None, env: dict | None = None):
-        self.store = Path(store)
-        args = [sys.executable, "manage.py", "run_bank_simulator", "--port", "0",
-                "--store", str(store)]  # fmt: skip
-        for key, value in (flags or {}).items():
-            args += ["--flag", f"{key}={value}"]
-        self.proc = subprocess.Popen(
-            args, cwd=ROOT, env={**os.environ, **(env or {})}, text=True,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        line = self.proc.stdout.readline()
-        if "listening on" not in line:
-            self.proc.kill()
-            raise RuntimeError(f"bank simulator did not start: {line}")
-        self.url = line.strip().rsplit(" ", 1)[1]
-
-    def _headers(self) -> dict:
-        return {"X-API-Key": settings.BANK_API_KEY}
-
-    def flags(self, **values) -> dict:
-        return requests.post(
-            f"{self.url}/admin/flags", json=values, headers=self._headers(), timeout=5
-        ).json()
+    name = "bank"
+    api_key_setting = "BANK_API_KEY"
 
     def stats(self) -> dict:
         return requests.get(
@@ -46,17 +18,4 @@ class BankSimulator:
 
     def transfers(self) -> list[dict]:
         """Read the simulator's own store: the truth about money moved."""
-        db = sqlite3.connect(self.store)
-        db.row_factory = sqlite3.Row
-        try:
-            return [dict(r) for r in db.execute("SELECT * FROM disbursements")]
-        finally:
-            db.close()
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        return self._rows("disbursements")

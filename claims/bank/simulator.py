@@ -5,16 +5,14 @@ settles due transfers (PENDING -> COMPLETED/FAILED) and calls back. Switches in
 the `flags` table make it slow, time out, fail or drop callbacks.
 """
 
-import json
 import random
 import sqlite3
-import threading
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlparse
 
 import requests
+
+from jmo_portal import simulator
 
 # Special accounts for tests and demos (any bank code).
 CLOSED_ACCOUNT = "9000000001"  # inquiry: 404 closed; transfer: FAILED
@@ -45,7 +43,6 @@ CREATE INDEX IF NOT EXISTS disb_external ON disbursements(external_id);
 CREATE INDEX IF NOT EXISTS disb_due ON disbursements(status, due_at);
 CREATE TABLE IF NOT EXISTS accounts (bank_code TEXT, account_number TEXT, name TEXT,
   closed INTEGER DEFAULT 0, PRIMARY KEY (bank_code, account_number));
-CREATE TABLE IF NOT EXISTS flags (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS counters (key TEXT PRIMARY KEY, value INTEGER);
 """
 PUBLIC_FIELDS = (
@@ -54,41 +51,9 @@ PUBLIC_FIELDS = (
 )  # fmt: skip
 
 
-class Store:
-    """SQLite behind one lock: the simulator is small and must never double-record."""
-
-    def __init__(self, path: str) -> None:
-        self.lock = threading.Lock()
-        self.db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.executescript(SCHEMA)
-
-    def flags(self) -> dict:
-        with self.lock:
-            rows = self.db.execute("SELECT key, value FROM flags").fetchall()
-        return {**DEFAULT_FLAGS, **{r["key"]: r["value"] for r in rows}}
-
-    def set_flags(self, values: dict) -> None:
-        with self.lock:
-            for key, value in values.items():
-                self.db.execute(
-                    "INSERT OR REPLACE INTO flags(key, value) VALUES (?, ?)",
-                    (key, str(value)),
-                )
-
-    def take(self, key: str) -> bool:
-        """Consume one unit of a `*_next` counter flag."""
-        with self.lock:
-            row = self.db.execute(
-                "SELECT value FROM flags WHERE key=?", (key,)
-            ).fetchone()
-            if row and int(row["value"]) > 0:
-                self.db.execute(
-                    "UPDATE flags SET value=? WHERE key=?", (int(row["value"]) - 1, key)
-                )
-                return True
-        return False
+class Store(simulator.Store):
+    schema = SCHEMA
+    default_flags = DEFAULT_FLAGS
 
     def count(self, key: str) -> None:
         with self.lock:
@@ -123,7 +88,6 @@ class Bank:
         self.store = store
         self.api_key = api_key
         self.callback_token = callback_token
-        self.stop = threading.Event()
 
     # --- disbursements -------------------------------------------------------
     def _outcome(self, payload: dict, flags: dict) -> tuple[str, str]:
@@ -241,13 +205,10 @@ class Bank:
                     (state, row["id"]),
                 )
 
-    def settler(self) -> None:
-        while not self.stop.wait(0.05):
-            try:
-                self.settle_due()
-                self.send_callbacks()
-            except sqlite3.Error:
-                time.sleep(0.2)
+    def tick(self) -> None:
+        """Settle what is due, then call back (the serving loop's background work)."""
+        self.settle_due()
+        self.send_callbacks()
 
     # --- accounts ---------------------------------------------------------------
     def _account(self, bank_code: str, number: str) -> sqlite3.Row | None:
@@ -308,72 +269,31 @@ REQUIRED = (
 )
 
 
-def make_handler(bank: Bank) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
+def make_handler(bank: Bank) -> type[simulator.JsonHandler]:
+    class Handler(simulator.JsonHandler):
+        store = bank.store
+        api_key = bank.api_key
 
-        def log_message(self, format, *args):  # noqa: A002 - keep the console quiet
-            pass
-
-        def _send(self, status: int, body) -> None:
-            data = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def _json(self) -> dict | None:
-            length = int(self.headers.get("Content-Length") or 0)
-            try:
-                body = json.loads(self.rfile.read(length) or b"{}")
-            except ValueError:
-                return None
-            return body if isinstance(body, dict) else None
-
-        def _authorized(self) -> bool:
-            if self.headers.get("X-API-Key") == bank.api_key:
-                return True
-            self._send(401, {"error_code": "UNAUTHORIZED", "message": "Bad API key"})
-            return False
-
-        def do_GET(self):  # noqa: N802 - http.server's naming
-            url = urlparse(self.path)
-            query = {k: v[0] for k, v in parse_qs(url.query).items()}
-            if url.path == "/health":
-                return self._send(200, {"ok": True})
-            if not self._authorized():
-                return None
-            if url.path == "/disbursements":
+        def get(self, path: str, query: dict) -> None:
+            if path == "/disbursements":
                 return self._send(200, bank.list(query.get("external_id")))
-            if url.path.startswith("/disbursements/"):
-                wanted = url.path.rsplit("/", 1)[1]
+            if path.startswith("/disbursements/"):
+                wanted = path.rsplit("/", 1)[1]
                 rows = [r for r in bank.list(None) if r["id"] == wanted]
                 return self._send(200, rows[0]) if rows else self._send(404, {})
-            if url.path == "/account-inquiry":
+            if path == "/account-inquiry":
                 status, body = bank.inquiry(
                     query.get("bank_code", ""),
                     query.get("account_number", ""),
                     query.get("name", ""),
                 )
                 return self._send(status, body)
-            if url.path == "/admin/flags":
-                return self._send(200, bank.store.flags())
-            if url.path == "/admin/stats":
+            if path == "/admin/stats":
                 return self._send(200, bank.stats())
-            return self._send(404, {"error_code": "NOT_FOUND"})
+            return self._not_found()
 
-        def do_POST(self):  # noqa: N802
-            url = urlparse(self.path)
-            body = self._json()
-            if not self._authorized():
-                return None
-            if body is None:
-                return self._send(400, {"error_code": "BAD_JSON"})
-            if url.path == "/admin/flags":
-                bank.store.set_flags(body)
-                return self._send(200, bank.store.flags())
-            if url.path == "/admin/accounts":
+        def post(self, path: str, body: dict) -> None:
+            if path == "/admin/accounts":
                 with bank.store.lock:
                     bank.store.db.execute(
                         "INSERT OR REPLACE INTO accounts VALUES (?, ?, ?, ?)",
@@ -385,9 +305,9 @@ def make_handler(bank: Bank) -> type[BaseHTTPRequestHandler]:
                         ),
                     )
                 return self._send(200, {"ok": True})
-            if url.path == "/disbursements":
+            if path == "/disbursements":
                 return self._create(body)
-            return self._send(404, {"error_code": "NOT_FOUND"})
+            return self._not_found()
 
         def _create(self, body: dict):
             key = self.headers.get("Idempotency-Key", "").strip()
@@ -428,12 +348,7 @@ def serve(
     if flags:
         store.set_flags(flags)
     bank = Bank(store, api_key, callback_token)
-    server = ThreadingHTTPServer((host, port), make_handler(bank))
-    server.daemon_threads = True
-    threading.Thread(target=bank.settler, daemon=True).start()
-    ready(f"bank simulator listening on http://{host}:{server.server_address[1]}")
-    try:
-        server.serve_forever()
-    finally:
-        bank.stop.set()
-        server.server_close()
+    simulator.serve(
+        name="bank", host=host, port=port, handler=make_handler(bank),
+        tick=bank.tick, ready=ready,
+    )  # fmt: skip

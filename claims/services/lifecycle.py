@@ -101,6 +101,23 @@ def claim_transition(
     return locked
 
 
+def _not_ready(problems: list[str]) -> ApplicationError:
+    return ApplicationError(problems[0], code="not_ready", extra={"problems": problems})
+
+
+def _lock_and_quote(claim: Claim, *, status: str) -> Claim:
+    """The claim's row, locked and still in `status`, with its amounts quoted anew."""
+    locked = (
+        Claim.objects.select_for_update().select_related("participant").get(pk=claim.pk)
+    )
+    if locked.status != status:  # the other tab was faster
+        raise _not_allowed(locked)
+    quote = claim_quote(claim=locked)
+    locked.gross, locked.tax, locked.net = quote.gross, quote.tax, quote.net
+    locked.tax_regime = quote.regime
+    return locked
+
+
 def _reference() -> str:
     return f"JHT{timezone.localdate():%y%m%d}{secrets.token_hex(3).upper()}"
 
@@ -250,26 +267,15 @@ def claim_submit(*, claim: Claim, actor: AbstractBaseUser | None = None) -> Clai
     _require_draft(claim)
     problems = submit_problems(claim=claim)
     if problems:
-        raise ApplicationError(
-            problems[0], code="not_ready", extra={"problems": problems}
-        )
+        raise _not_ready(problems)
     policy = ClaimPolicy.current()
     from .payout import payout_create
 
     with transaction.atomic():
-        locked = (
-            Claim.objects.select_for_update()
-            .select_related("participant")
-            .get(pk=claim.pk)
-        )
-        if locked.status != S.DRAFT:  # the other tab was faster
-            raise _not_allowed(locked)
-        quote = claim_quote(claim=locked)
-        online = locked.channel == Channel.ONLINE and quote.gross <= policy.online_cap
+        locked = _lock_and_quote(claim, status=S.DRAFT)
+        online = locked.channel == Channel.ONLINE and locked.gross <= policy.online_cap
         now = timezone.now()
         days = policy.sla_days_online if online else policy.sla_days_review
-        locked.gross, locked.tax, locked.net = quote.gross, quote.tax, quote.net
-        locked.tax_regime = quote.regime
         locked.submitted_at = now
         locked.sla_due = add_working_days(timezone.localdate(now), days)
         locked.save()

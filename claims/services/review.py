@@ -23,7 +23,6 @@ from claims.models import (
 )
 from claims.selectors import (
     add_working_days,
-    claim_quote,
     correction_field_labels,
     correction_open,
     correction_unfixed,
@@ -31,7 +30,7 @@ from claims.selectors import (
 from jmo_portal.exceptions import ApplicationError
 from participants.services.conflicts import staff_conflict_refuse
 
-from .lifecycle import _not_allowed, claim_transition
+from .lifecycle import _lock_and_quote, _not_allowed, _not_ready, claim_transition
 from .notify import claim_notify
 
 S = ClaimStatus
@@ -106,21 +105,11 @@ def claim_resubmit(*, claim: Claim, actor: AbstractBaseUser | None = None) -> Cl
         problems = [
             _("Still to fix: %(field)s.") % {"field": labels.get(f, f)} for f in missing
         ]
-        raise ApplicationError(
-            problems[0], code="not_ready", extra={"problems": problems}
-        )
+        raise _not_ready(problems)
     policy = ClaimPolicy.current()
     with transaction.atomic():
-        locked = (
-            Claim.objects.select_for_update()
-            .select_related("participant")
-            .get(pk=claim.pk)
-        )
-        if locked.status != S.RETURNED:  # the other tab was faster
-            raise _not_allowed(locked)
-        quote = claim_quote(claim=locked)  # an NPWP may have been added
-        locked.gross, locked.tax, locked.net = quote.gross, quote.tax, quote.net
-        locked.tax_regime = quote.regime
+        # Quoted again: an NPWP may have been added.
+        locked = _lock_and_quote(claim, status=S.RETURNED)
         locked.sla_due = add_working_days(timezone.localdate(), policy.sla_days_review)
         locked.review_round += 1
         locked.save()

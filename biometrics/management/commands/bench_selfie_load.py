@@ -26,10 +26,10 @@ from biometrics.management.commands.bench_selfie import (
     FACES,
     PEOPLE,
     _phone_photo,
+    bench_member,
 )
 from biometrics.models import BiometricPolicy, SelfieAttempt, SelfieStatus
-from biometrics.services import face_reference_create
-from jmo_portal.processes import Worker, scratch_database_run
+from jmo_portal.processes import Worker, scratch_database_bench
 from participants.models import Participant
 
 UPLOADS_PER_MEMBER = 8  # below the attempt limit, even if every one failed to match
@@ -63,13 +63,9 @@ class Command(BaseCommand):
                 f"--duration={options['duration']}",
                 f"--workers={options['workers']}",
             ]
-            if scratch_database_run(
-                command="bench_selfie_load",
-                argv=argv,
-                postgres=options["postgres"],
-                broker=options["broker"],
-            ):
-                raise CommandError("benchmark failed")
+            scratch_database_bench(
+                command="bench_selfie_load", argv=argv, options=options
+            )
             return
         total = round(options["rate"] * options["duration"])
         pools = self._photos()
@@ -123,8 +119,6 @@ class Command(BaseCommand):
         return pools
 
     def _members(self, total: int) -> list[tuple[str, Participant]]:
-        from django.contrib.auth import get_user_model
-
         BiometricPolicy.objects.update_or_create(pk=1, defaults={"max_attempts": 10})
         people = list(PEOPLE)
         count = -(-total // UPLOADS_PER_MEMBER)
@@ -135,17 +129,12 @@ class Command(BaseCommand):
         members = []
         for i in range(count):
             person = people[i % len(people)]
-            user = get_user_model().objects.create_user(username=f"load-{i}@bench.jmo")
-            participant = Participant.objects.create(
-                user=user,
+            participant = bench_member(
+                username=f"load-{i}@bench.jmo",
                 nik=f"3201010101{90 + i % 10:02d}{i:04d}",
                 kpj=f"8{i:010d}",
                 full_name=f"Load {i}",
-                birth_date="1990-01-01",
-                gender="M",
-            )
-            face_reference_create(
-                participant=participant, image=references[person], source="demo"
+                reference=references[person],
             )
             members.append((person, participant))
         return members

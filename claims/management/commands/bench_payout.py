@@ -19,7 +19,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from django.core.management.base import BaseCommand, CommandError
 
-from jmo_portal.processes import scratch_database_run
+from jmo_portal.processes import scratch_database_bench
 
 
 class _Server(ThreadingMixIn, WSGIServer):
@@ -58,13 +58,7 @@ class Command(BaseCommand):
             f"--{k}={options[k]}"
             for k in ("claims", "workers", "concurrency", "seed", "timeout")
         ] + (["--chaos"] if options["chaos"] else [])
-        if scratch_database_run(
-            command="bench_payout",
-            argv=argv,
-            postgres=options["postgres"],
-            broker=options["broker"],
-        ):
-            raise CommandError("benchmark failed")
+        scratch_database_bench(command="bench_payout", argv=argv, options=options)
 
     # --- inner: seed, drain, check -------------------------------------------------
     def _run(self, options):

@@ -20,7 +20,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from demo.management.commands.bench_load_world import DESKS
-from jmo_portal.processes import Stack, scratch_database_run
+from jmo_portal.processes import Stack, scratch_database_bench
 
 LOCUSTFILE = settings.BASE_DIR / "bench" / "locustfile.py"
 
@@ -53,13 +53,12 @@ class Command(BaseCommand):
                 f"--{name.replace('_', '-')}={options[name]}"
                 for name in ("members", "spawn_rate", "duration", "locust", "cache")
             ]
-            if scratch_database_run(
+            scratch_database_bench(
                 command="bench_load",
                 argv=argv,
-                postgres=options["postgres"],
-                broker=options["broker"],
-            ):
-                raise CommandError("load test failed")
+                options=options,
+                failure="load test failed",
+            )
             return
         out = Path(tempfile.mkdtemp(prefix="bench-load-"))
         call_command("bench_load_world", members=options["members"], out=str(out))
