@@ -72,12 +72,14 @@ class JsonHandler(BaseHTTPRequestHandler):
     """JSON over HTTP/1.1: /health open, the rest behind X-API-Key, /admin/flags.
 
     A simulator's handler sets `store` and `api_key` and answers its own paths
-    in `get` and `post`.
+    in `get`, `post` and the methods `keyed` names.
     """
 
     protocol_version = "HTTP/1.1"
     store: Store
     api_key: str
+    # POST paths that need an Idempotency-Key: path -> method(body, key).
+    keyed: dict[str, str] = {}
 
     def log_message(self, format, *args):  # noqa: A002 - keep the console quiet
         pass
@@ -100,6 +102,14 @@ class JsonHandler(BaseHTTPRequestHandler):
         except ValueError:
             return None
         return body if isinstance(body, dict) else None
+
+    def _idempotency_key(self) -> str | None:
+        """The request's Idempotency-Key, or None after answering 400 without one."""
+        key = self.headers.get("Idempotency-Key", "").strip()
+        if not key:
+            self._send(400, {"error_code": "IDEMPOTENCY_KEY_REQUIRED"})
+            return None
+        return key
 
     def _authorized(self) -> bool:
         if self.headers.get("X-API-Key") == self.api_key:
@@ -128,6 +138,11 @@ class JsonHandler(BaseHTTPRequestHandler):
         if url.path == "/admin/flags":
             self.store.set_flags(body)
             return self._send(200, self.store.flags())
+        if url.path in self.keyed:
+            key = self._idempotency_key()
+            return (
+                None if key is None else getattr(self, self.keyed[url.path])(body, key)
+            )
         return self.post(url.path, body)
 
     def get(self, path: str, query: dict) -> None:
@@ -135,6 +150,17 @@ class JsonHandler(BaseHTTPRequestHandler):
 
     def post(self, path: str, body: dict) -> None:
         self._not_found()
+
+
+def call_back(url: str, body: dict, token: str) -> bool:
+    """POST a report to the portal's callback; True when it took it (2xx)."""
+    try:
+        response = requests.post(
+            url, json=body, headers={"X-Callback-Token": token}, timeout=(2, 5)
+        )
+    except requests.RequestException:
+        return False
+    return response.status_code < 300
 
 
 def serve(

@@ -10,8 +10,6 @@ import sqlite3
 import time
 import uuid
 
-import requests
-
 from jmo_portal import simulator
 
 UNREACHABLE = "089900000001"  # delivery FAILED: ABSENT_SUBSCRIBER
@@ -102,21 +100,15 @@ class Gateway(simulator.Store):
                 "LIMIT 50"
             ).fetchall()
         for row in rows:
-            state = "failed"
-            try:
-                response = requests.post(
-                    row["callback_url"], json=_public(row), timeout=(2, 5),
-                    headers={"X-Callback-Token": self.callback_token},
-                )  # fmt: skip
-                state = "sent" if response.status_code < 300 else state
-            except requests.RequestException:
-                pass
+            sent = simulator.call_back(
+                row["callback_url"], _public(row), self.callback_token
+            )
             with self.lock:
                 self.db.execute(
                     "UPDATE messages SET report_attempts=report_attempts+1, "
                     "report_state=CASE WHEN ?='sent' THEN 'sent' ELSE report_state "
                     "END WHERE id=?",
-                    (state, row["id"]),
+                    ("sent" if sent else "failed", row["id"]),
                 )
 
 
@@ -124,21 +116,14 @@ def make_handler(gateway: Gateway) -> type[simulator.JsonHandler]:
     class Handler(simulator.JsonHandler):
         store = gateway
         api_key = gateway.api_key
+        keyed = {"/messages": "_message"}
 
         def get(self, path: str, query: dict) -> None:
             if path == "/messages":
                 return self._send(200, gateway.list(query.get("reference")))
             return self._not_found()
 
-        def post(self, path: str, body: dict) -> None:
-            if path == "/messages":
-                return self._message(body)
-            return self._not_found()
-
-        def _message(self, body: dict):
-            key = self.headers.get("Idempotency-Key", "").strip()
-            if not key:
-                return self._send(400, {"error_code": "IDEMPOTENCY_KEY_REQUIRED"})
+        def _message(self, body: dict, key: str):
             to, text = str(body.get("to", "")), str(body.get("text", ""))
             if not (to.isdigit() and 8 <= len(to) <= 15) or not text:
                 return self._send(400, {"error_code": "INVALID_REQUEST",

@@ -10,8 +10,6 @@ import sqlite3
 import time
 import uuid
 
-import requests
-
 from jmo_portal import simulator
 
 # Special accounts for tests and demos (any bank code).
@@ -185,24 +183,15 @@ class Bank:
                 "LIMIT 50"
             ).fetchall()
         for row in rows:
-            state = "failed"
-            try:
-                response = requests.post(
-                    row["callback_url"],
-                    json=_public(row),
-                    headers={"X-Callback-Token": self.callback_token},
-                    timeout=(2, 5),
-                )
-                if response.status_code < 300:
-                    state = "sent"
-            except requests.RequestException:
-                pass
+            sent = simulator.call_back(
+                row["callback_url"], _public(row), self.callback_token
+            )
             with self.store.lock:
                 self.store.db.execute(
                     "UPDATE disbursements SET callback_attempts=callback_attempts+1, "
                     "callback_state=CASE WHEN ?='sent' THEN 'sent' ELSE "
                     "callback_state END WHERE id=?",
-                    (state, row["id"]),
+                    ("sent" if sent else "failed", row["id"]),
                 )
 
     def tick(self) -> None:
@@ -273,6 +262,7 @@ def make_handler(bank: Bank) -> type[simulator.JsonHandler]:
     class Handler(simulator.JsonHandler):
         store = bank.store
         api_key = bank.api_key
+        keyed = {"/disbursements": "_create"}
 
         def get(self, path: str, query: dict) -> None:
             if path == "/disbursements":
@@ -305,14 +295,9 @@ def make_handler(bank: Bank) -> type[simulator.JsonHandler]:
                         ),
                     )
                 return self._send(200, {"ok": True})
-            if path == "/disbursements":
-                return self._create(body)
             return self._not_found()
 
-        def _create(self, body: dict):
-            key = self.headers.get("Idempotency-Key", "").strip()
-            if not key:
-                return self._send(400, {"error_code": "IDEMPOTENCY_KEY_REQUIRED"})
+        def _create(self, body: dict, key: str):
             missing = [f for f in REQUIRED if body.get(f) in (None, "")]
             amount = body.get("amount")
             if missing or not isinstance(amount, int) or amount <= 0:
