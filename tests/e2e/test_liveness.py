@@ -18,8 +18,7 @@ from tests.e2e.test_selfie import NEXT
 from tests.e2e.y4m import images_to_y4m
 
 pytestmark = [pytest.mark.e2e, pytest.mark.services]
-HOLD = 8  # camera frames (30 per second) per picture
-TURNED_HOLD = 12
+TRIES = 4  # camera checks a member makes before giving up, in the turn test
 
 
 @pytest.fixture
@@ -34,8 +33,12 @@ def obama(participant_user, admin_user):
     return participant
 
 
-def _check(selfie_page, y4m_pictures, tmp_path, name):
-    page = selfie_page(images_to_y4m(y4m_pictures, tmp_path / f"{name}.y4m"))
+def _camera(selfie_page, y4m_pictures, tmp_path, name):
+    return selfie_page(images_to_y4m(y4m_pictures, tmp_path / f"{name}.y4m"))
+
+
+def _check(page, name) -> str:
+    """One camera check from the capture page; the result's status."""
     page.goto(f"/selfie/capture/?next={NEXT}")
     page.wait_for_selector("#camera:not([hidden])")
     wait_for_js(page, "document.getElementById('video').videoWidth > 0")
@@ -43,13 +46,13 @@ def _check(selfie_page, y4m_pictures, tmp_path, name):
     page.click("#shoot")
     page.wait_for_selector("#challenge:not([hidden])")
     screenshot(page, f"{name}-challenge")
-    page.wait_for_url(re.compile(r"/selfie/\d+/"), timeout=30000)
+    page.wait_for_url(re.compile(r"/selfie/\d+/"), timeout=60000)
     page.wait_for_selector(
         "#result:not([data-status=queued]):not([data-status=processing])",
         timeout=60000,
     )
     screenshot(page, name)
-    return page
+    return page.locator("#result").get_attribute("data-status")
 
 
 def test_a_hand_held_print_is_refused_as_not_live(
@@ -61,12 +64,12 @@ def test_a_hand_held_print_is_refused_as_not_live(
     photo = images.load("obama", 5)
     frames = attack_frames(photo, random.Random(3), tilt=60)  # 0 -> 60 -> 0 degrees
     pictures = [Image.open(io.BytesIO(f)) for f in frames for _ in range(4)]
-    page = _check(selfie_page, pictures, tmp_path, "liveness-print")
+    page = _camera(selfie_page, pictures, tmp_path, "liveness-print")
+    status = _check(page, "liveness-print")
     attempt = SelfieAttempt.objects.get(participant=obama)
     # Through the fake camera the tilted print is refused either as flat
     # (`not_live`, counted) or because it never looks like a head turn (`retry`);
     # the API test shows the flat case on the same frames. Never a match.
-    status = page.locator("#result").get_attribute("data-status")
     assert status in ("not_live", "retry"), attempt.liveness
     assert attempt.liveness["outcome"] == status
     assert attempt.counted is (status == "not_live")
@@ -77,16 +80,21 @@ def test_the_member_turning_the_head_passes_then_matches(
     celery_worker, selfie_page, obama, tmp_path, monkeypatch
 ):
     # The print test above is asked to turn left; this one right. The looping
-    # camera: frontal, turned to his right (held longer), frontal again. Each hold
-    # outlasts the page's gap between two frames even on a loaded machine (a
-    # 270 ms hold was once skipped), so any 8 frames hold frontal, turned, frontal.
+    # camera: frontal for 9 camera frames, turned to his right for 15, so 8 frames
+    # 200-250 ms apart usually hold frontal, turned twice, frontal. A loaded
+    # machine can stall the fake camera; then the answer is `retry` (free, as for
+    # a member who turned too briefly) and he tries again, as a member would.
     monkeypatch.setattr(challenges, "pick_turn", lambda: "turn_right")
-    holds = [(5, HOLD), (2, TURNED_HOLD), (6, HOLD)]
+    holds = [(5, 9), (2, 15)]
     pictures = [images.load("obama", n) for n, hold in holds for _ in range(hold)]
-    page = _check(selfie_page, pictures, tmp_path, "liveness-turn")
-    attempt = SelfieAttempt.objects.get(participant=obama)
-    assert page.locator("#result").get_attribute("data-status") == "matched", (
-        attempt.liveness
-    )
+    page = _camera(selfie_page, pictures, tmp_path, "liveness-turn")
+    for n in range(1, TRIES + 1):
+        status = _check(page, f"liveness-turn-{n}")
+        if status != "retry":
+            break
+    attempts = list(SelfieAttempt.objects.filter(participant=obama).order_by("pk"))
+    assert status == "matched", [a.liveness for a in attempts]
+    assert all(a.status == "retry" and not a.counted for a in attempts[:-1])
+    attempt = attempts[-1]
     assert attempt.liveness["outcome"] == "live" and len(attempt.frames) == 8
     assert page.locator("#continue").get_attribute("href") == NEXT
