@@ -10,11 +10,9 @@ kpj-check may lock the member, as long as the answer is a documented one.
 
 import contextlib
 import os
-from io import StringIO
 
 import pytest
 from django.core import signals
-from django.core.management import call_command
 from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis import openapi
@@ -23,7 +21,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from jmo_portal.wsgi import application
 from tests.conftest import STAFF_PASSWORD, totp_code
-from tests.journey import PASSWORD, registry_member
+from tests.journey import PASSWORD, activate, registry_member
 
 schema = openapi.from_wsgi("/api/schema/?format=json", application)
 CHECKS = [not_a_server_error, response_schema_conformance]
@@ -61,10 +59,7 @@ def _token(credentials: dict) -> str:
 
 
 def _participant_token(member) -> str:
-    call_command(
-        "activate_member", member.kpj, "--email", member.email,
-        "--password", PASSWORD, stdout=StringIO(),
-    )  # fmt: skip
+    activate(member)
     return _token({"username": member.email, "password": PASSWORD})
 
 

@@ -7,12 +7,9 @@ door and the login page. Budgets are counted warm: the first read of a policy in
 a process loads it, later requests take it from memory until an admin saves one.
 """
 
-from io import StringIO
-
 import pytest
 import requests
 from django.conf import settings
-from django.core.management import call_command
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -21,7 +18,7 @@ from claims.models import Claim, ClaimEvent, ClaimStatus
 from jmo_portal.processes import WebServer
 from tests.conftest import require_services, staff_api, staff_login, worker_env
 from tests.data_update import confirm_data_at_desk
-from tests.journey import PASSWORD, registry_member
+from tests.journey import PASSWORD, activate, registry_member
 
 # The most queries each read may make (auth included).
 API_BUDGETS = {
@@ -45,10 +42,7 @@ PAGE_BUDGETS = {
 
 def _member(tmp_path):
     member = registry_member(tmp_path)
-    call_command(
-        "activate_member", member.kpj, "--email", member.email,
-        "--password", PASSWORD, stdout=StringIO(),
-    )  # fmt: skip
+    activate(member)
     return confirm_data_at_desk(member)
 
 

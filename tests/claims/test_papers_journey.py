@@ -5,11 +5,8 @@ the desk's data update; then API v1 only, with a real Celery worker on Redis and
 PostgreSQL, the face matcher on real photos and the bank simulator.
 """
 
-from io import StringIO
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -23,7 +20,7 @@ from tests.biometrics import images
 from tests.claims.test_papers import code_in, pdf_text
 from tests.conftest import staff_api, wait_for
 from tests.data_update import confirm_data_at_desk
-from tests.journey import PASSWORD, registry_member
+from tests.journey import PASSWORD, activate, registry_member
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -52,10 +49,7 @@ def test_a_paid_member_downloads_receipt_payment_proof_and_tax_slip(
     tmp_path, bank, celery_worker, claims_officer_user
 ):
     member = registry_member(tmp_path)
-    call_command(
-        "activate_member", member.kpj, "--email", member.email,
-        "--password", PASSWORD, stdout=StringIO(),
-    )  # fmt: skip
+    activate(member)
     confirm_data_at_desk(member)
     api = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     token = api.post(

@@ -8,12 +8,10 @@ selfie match and the bank simulator, which calls back to the live portal.
 
 import io
 import re
-from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from PIL import Image
 from pypdf import PdfReader
 from rest_framework.test import APIClient
@@ -23,7 +21,7 @@ from tests.biometrics import images
 from tests.conftest import wait_for
 from tests.data_update import confirm_data_at_desk
 from tests.e2e.conftest import screenshot
-from tests.journey import PASSWORD, registry_member
+from tests.journey import PASSWORD, activate, registry_member
 
 pytestmark = pytest.mark.e2e
 
@@ -51,11 +49,7 @@ def _paid_claim(member) -> dict:
 
 def test_a_paid_member_downloads_the_tax_slip_and_the_card(bank_sim, page, tmp_path):
     member = registry_member(tmp_path)
-    call_command(
-        "activate_member", member.kpj, "--email", member.email,
-        "--password", PASSWORD, stdout=StringIO(),
-    )  # fmt: skip
-    member.refresh_from_db()
+    activate(member)
     confirm_data_at_desk(member)
     claim = _paid_claim(member)
 

@@ -4,29 +4,20 @@ rehashes it. Through the doors: a registry member activated by the command, the
 API's token login and the login page, with the deployed hasher list (the test
 settings use a fast hasher)."""
 
-from io import StringIO
-
 import pytest
 from django.contrib.auth.hashers import check_password, identify_hasher
-from django.core.management import call_command
 from django.test import override_settings
 from rest_framework.test import APIClient
 
 from jmo_portal import settings as deployed
-from tests.journey import PASSWORD, registry_member
+from tests.journey import PASSWORD, activate, registry_member
 
 ARGON2ID = "argon2$argon2id$v=19$m=19456,t=2,p=1$"
 OLD_RELEASE = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
 
 
 def _activate(tmp_path):
-    member = registry_member(tmp_path)
-    call_command(
-        "activate_member", member.kpj, "--email", member.email,
-        "--password", PASSWORD, stdout=StringIO(),
-    )  # fmt: skip
-    member.refresh_from_db()
-    return member
+    return activate(registry_member(tmp_path))
 
 
 @pytest.mark.django_db
