@@ -71,7 +71,7 @@ def scratch_database_bench(
         command=command,
         argv=argv,
         postgres=options["postgres"],
-        broker=options["broker"],
+        broker=options.get("broker", ""),
     ):
         raise CommandError(failure)
 
@@ -308,8 +308,4 @@ class Stack:
         return path.read_text(errors="replace")[-4000:] if path.exists() else ""
 
     def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
+        terminate(self.proc, timeout=60)

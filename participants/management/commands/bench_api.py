@@ -67,21 +67,16 @@ class Command(BaseCommand):
             )
         if options["inner"]:
             return self._run(options)
-        from jmo_portal.processes import scratch_database_run
+        from jmo_portal.processes import scratch_database_bench
 
         argv = [f"--{name.replace('_', '-')}={options[name]}"
                 for name in ("rounds", "duration", "connections", "threads", "workers",
                              "gunicorn_threads")]  # fmt: skip
         if options["each"]:
             argv.append("--each")
-        code = scratch_database_run(
-            command="bench_api",
-            argv=argv,
-            postgres=options["postgres"],
-            broker=options["broker"],
+        scratch_database_bench(
+            command="bench_api", argv=argv, options=options, failure="bench_api failed"
         )
-        if code:
-            raise CommandError("bench_api failed")
 
     # --- inside the scratch database ------------------------------------------------
     def _run(self, options) -> None:
