@@ -8,20 +8,12 @@ import pytest
 from django.test import Client
 
 from tests.e2e.y4m import photo_to_y4m
+from tutorials.recorder import CHROMIUM, CHROMIUM_FLAGS
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by
 # the test itself between browser steps are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 
 
