@@ -215,26 +215,30 @@ def several_references_rates(
 ) -> tuple[float | None, float | None]:
     """(genuine first try, look-alike per try) when a member has `count` references.
 
-    For each person with more than `count` photos, the first `count` other photos
-    are the references; the smallest distance decides, as in selfie_process.
+    Every set of `count` photos of a person is a member's references in turn; the
+    smallest distance decides, as in selfie_process. Genuine: each other photo of
+    that person is the selfie. Look-alike: each photo of another person of the hard
+    groups is. Taking every set, not one, keeps a single odd photo from deciding.
     """
     genuine: list[float] = []
     lookalike: list[float] = []
     for person, found in dataset.faces.items():
-        for i, probe in enumerate(found):
-            refs = [f for j, f in enumerate(found) if j != i][:count]
-            if len(refs) == count:
-                genuine.append(
-                    min(np.linalg.norm(r.reference - probe.probe) for r in refs)
-                )
-        if len(found) < count or not _in_hard_group(groups.get(person), hard):
-            continue
-        refs = found[:count]
-        for other, probes in dataset.faces.items():
-            if other == person or not _in_hard_group(groups.get(other), hard):
+        for refs in itertools.combinations(range(len(found)), count):
+            encodings = np.array([found[r].reference for r in refs])
+
+            def nearest(probe, encodings=encodings):
+                return float(np.linalg.norm(encodings - probe.probe, axis=1).min())
+
+            genuine += [
+                nearest(probe) for i, probe in enumerate(found) if i not in refs
+            ]
+            if not _in_hard_group(groups.get(person), hard):
                 continue
             lookalike += [
-                min(np.linalg.norm(r.reference - p.probe) for r in refs) for p in probes
+                nearest(probe)
+                for other, probes in dataset.faces.items()
+                if other != person and _in_hard_group(groups.get(other), hard)
+                for probe in probes
             ]
     return (
         _rate(genuine, lambda d: d <= threshold),

@@ -2,10 +2,12 @@ import shutil
 from io import StringIO
 from pathlib import Path
 
+import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 
-from biometrics.calibration import read_groups
+from biometrics.calibration import Dataset, read_groups, several_references_rates
+from biometrics.faces import LargestFace
 from biometrics.models import BiometricPolicy, CalibrationRun
 from biometrics.selectors import tradeoff
 from tests.biometrics.images import FACES
@@ -98,3 +100,24 @@ def test_export_then_import_keeps_the_distances(db, people, tmp_path):
     call_command("evaluate_faces", "--import", str(export), stdout=StringIO())
     run = CalibrationRun.objects.get()
     assert len(run.impostor_distances) == 24 and run.summary
+
+
+def _faces(*positions: float) -> list[LargestFace]:
+    """Faces on a line: the distance between two is the gap between their positions."""
+    return [
+        LargestFace(np.array([x, 0.0]), np.array([x, 0.0]), [100]) for x in positions
+    ]
+
+
+def test_several_references_takes_every_set_of_references():
+    # A's third photo is odd; B looks like it. Every pair of A's photos is a member's
+    # two references in turn, so the odd photo is a reference in two sets of three.
+    dataset = Dataset(faces={"a": _faces(0.0, 0.3, 5.0), "b": _faces(5.2)})
+    groups = {"a": "Hard", "b": "Hard"}
+    genuine, lookalike = several_references_rates(dataset, groups, ("Hard",), 0.35, 2)
+    assert genuine == pytest.approx(2 / 3)  # only the odd photo as the selfie fails
+    assert lookalike == pytest.approx(2 / 3)  # B passes wherever the odd photo is in
+    assert several_references_rates(dataset, groups, ("Hard",), 0.35, 1) == (
+        pytest.approx(2 / 6),
+        pytest.approx(2 / 6),  # and A's odd photo passes for B
+    )
