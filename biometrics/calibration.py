@@ -212,11 +212,12 @@ def several_references_rates(
     hard: tuple[str, ...],
     threshold: float,
     count: int,
+    combine: Callable[[np.ndarray], float | None] = faces.combined_distance,
 ) -> tuple[float | None, float | None]:
     """(genuine first try, look-alike per try) when a member has `count` references.
 
-    Every set of `count` photos of a person is a member's references in turn; the
-    smallest distance decides, as in selfie_process. Genuine: each other photo of
+    Every set of `count` photos of a person is a member's references in turn;
+    `combine` turns the distances to them into one, as in selfie_process. Genuine: each other photo of
     that person is the selfie. Look-alike: each photo of another person of the hard
     groups is. Taking every set, not one, keeps a single odd photo from deciding.
     """
@@ -226,16 +227,16 @@ def several_references_rates(
         for refs in itertools.combinations(range(len(found)), count):
             encodings = np.array([found[r].reference for r in refs])
 
-            def nearest(probe, encodings=encodings):
-                return float(np.linalg.norm(encodings - probe.probe, axis=1).min())
+            def distance(probe, encodings=encodings):
+                return combine(np.linalg.norm(encodings - probe.probe, axis=1))
 
             genuine += [
-                nearest(probe) for i, probe in enumerate(found) if i not in refs
+                distance(probe) for i, probe in enumerate(found) if i not in refs
             ]
             if not _in_hard_group(groups.get(person), hard):
                 continue
             lookalike += [
-                nearest(probe)
+                distance(probe)
                 for other, probes in dataset.faces.items()
                 if other != person and _in_hard_group(groups.get(other), hard)
                 for probe in probes

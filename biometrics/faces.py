@@ -229,6 +229,26 @@ def face_distances(encoding: np.ndarray, references: list[list[float]]) -> np.nd
     return np.linalg.norm(np.asarray(references) - encoding, axis=1)
 
 
+# A selfie is compared with each of a member's references (up to three). Deciding on
+# the smallest distance alone gives a look-alike one more face to pass for with every
+# reference added. The soft minimum below is the distance itself with one reference,
+# about the mean when every reference is near, and adds up to SOFTMIN_SCALE * ln(k)
+# when only one of k references is near: references that agree count, one odd near
+# miss counts less. The scale is about the noise of a distance between two photos of
+# one person taken a moment apart (evaluate_faces prints its effect).
+SOFTMIN_SCALE = 0.02
+
+
+def combined_distance(distances: np.ndarray) -> float | None:
+    """The soft minimum of the distances to a member's references (None: none)."""
+    if not len(distances):
+        return None
+    d = np.asarray(distances, dtype=np.float64)
+    nearest = d.min()
+    spread = np.exp(-(d - nearest) / SOFTMIN_SCALE).mean()
+    return float(nearest - SOFTMIN_SCALE * np.log(spread))
+
+
 @dataclass
 class LargestFace:
     probe: np.ndarray  # one sample, as a selfie is encoded

@@ -170,7 +170,7 @@ def selfie_process(*, attempt_id: int) -> SelfieAttempt:
             distances = faces.face_distances(
                 analysis.encoding, [r.encoding for r in references]
             )
-            distance = float(distances.min()) if distances.size else None
+            distance = faces.combined_distance(distances)
             timings["distances"] = {
                 r.source: round(float(d), 4)
                 for r, d in zip(references, distances, strict=True)

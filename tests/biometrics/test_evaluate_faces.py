@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 
+from biometrics import faces
 from biometrics.calibration import Dataset, read_groups, several_references_rates
 from biometrics.faces import LargestFace
 from biometrics.models import BiometricPolicy, CalibrationRun
@@ -121,3 +122,15 @@ def test_several_references_takes_every_set_of_references():
         pytest.approx(2 / 6),
         pytest.approx(2 / 6),  # and A's odd photo passes for B
     )
+
+
+def test_the_soft_minimum_of_the_distances_to_the_references():
+    assert faces.combined_distance(np.array([])) is None
+    assert faces.combined_distance(np.array([0.4])) == pytest.approx(0.4)
+    assert faces.combined_distance(np.array([0.4, 0.4, 0.4])) == pytest.approx(0.4)
+    # One near reference among three far ones: a little more than the nearest.
+    lone = faces.combined_distance(np.array([0.4, 0.9, 0.9]))
+    assert lone == pytest.approx(0.4 + faces.SOFTMIN_SCALE * np.log(3), abs=1e-6)
+    # Order does not matter, and more agreeing references never move it up.
+    assert faces.combined_distance(np.array([0.9, 0.4, 0.9])) == pytest.approx(lone)
+    assert faces.combined_distance(np.array([0.4, 0.41, 0.9])) < lone

@@ -1,5 +1,8 @@
 """Issue 16: a dominant face is judged; a third reference only after a desk check."""
 
+import numpy as np
+import pytest
+
 from biometrics import faces
 from biometrics.models import FaceReference, SelfieStatus
 from biometrics.references import matching_references
@@ -43,6 +46,10 @@ def test_a_matched_selfie_becomes_a_reference_only_after_a_desk_photo(
     )
     first = send(images.raw("obama", 2))
     assert first.status == SelfieStatus.MATCHED and "desk" in first.timings["distances"]
+    # Two references: their soft minimum decides, a little above the nearest.
+    both = np.array(list(first.timings["distances"].values()))
+    assert first.distance == pytest.approx(faces.combined_distance(both), abs=1e-3)
+    assert both.min() <= first.distance <= both.min() + faces.SOFTMIN_SCALE
     assert send(images.raw("obama", 3)).status == SelfieStatus.MATCHED
     selfie_refs = FaceReference.objects.filter(participant=participant, source="selfie")
     assert selfie_refs.count() == 1  # one per desk photo, the first matching selfie
