@@ -216,10 +216,11 @@ def several_references_rates(
 ) -> tuple[float | None, float | None]:
     """(genuine first try, look-alike per try) when a member has `count` references.
 
-    Every set of `count` photos of a person is a member's references in turn;
-    `combine` turns the distances to them into one, as in selfie_process. Genuine: each other photo of
-    that person is the selfie. Look-alike: each photo of another person of the hard
-    groups is. Taking every set, not one, keeps a single odd photo from deciding.
+    Every set of `count` photos of a person is a member's references in turn, and
+    `combine` makes one distance of the distances to them, as in selfie_process.
+    Genuine: each other photo of that person is the selfie. Look-alike: each photo
+    of another person of the hard groups is. Every set, not one, so that a single
+    odd photo does not decide.
     """
     genuine: list[float] = []
     lookalike: list[float] = []
