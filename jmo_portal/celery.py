@@ -15,17 +15,19 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 # The database is the source of truth; these sweeps find work whose message was
-# lost (broker down, worker killed) and dispatch it again.
+# lost (broker down, worker killed) and dispatch it again. SWEEP_SECONDS (default a
+# minute) is how long such work may wait after the broker is back.
+SWEEP_SECONDS = float(os.environ.get("SWEEP_SECONDS") or 60)
 app.conf.beat_schedule = {
     # Every minute: selfies stuck in queued/processing are matched again.
     "biometrics-sweep": {
         "task": "biometrics.tasks.selfie_sweep",
-        "schedule": 60.0,
+        "schedule": SWEEP_SECONDS,
     },
     # Every minute: payouts not settled are sent or polled again.
     "claims-payout-sweep": {
         "task": "claims.tasks.payout_sweep",
-        "schedule": 60.0,
+        "schedule": SWEEP_SECONDS,
     },
     # Every 15 minutes: claims past their promised date, told to a supervisor once.
     "claims-overdue-alert": {
@@ -35,12 +37,12 @@ app.conf.beat_schedule = {
     # Every minute: notifications whose email/SMS was not delivered.
     "notifications-sweep": {
         "task": "notifications.tasks.notification_sweep",
-        "schedule": 60.0,
+        "schedule": SWEEP_SECONDS,
     },
     # Every minute: SMS still queued are sent again, SMS never reported are polled.
     "notifications-sms-sweep": {
         "task": "notifications.tasks.sms_sweep",
-        "schedule": 60.0,
+        "schedule": SWEEP_SECONDS,
     },
     # Daily at 02:00: selfie images past the retention period are deleted.
     "biometrics-retention-purge": {

@@ -39,6 +39,7 @@ def _stack(tmp_path: Path, broker_url: str, media_root: str) -> Stack:
             MEDIA_ROOT=str(media_root),
             EMAIL_URL="dummymail://",
             LOG_JSON="1",
+            SWEEP_SECONDS="10",  # what lost its message is sent again sooner
         ),
     )
 

@@ -15,7 +15,7 @@ from participants.models import Participant
 from tests.claims.helpers import make_participant, ready_claim
 from tests.conftest import wait_for, worker_env
 
-CLAIMS = int(os.environ.get("PAYOUT_FAULT_CLAIMS", "200"))
+CLAIMS = int(os.environ.get("PAYOUT_FAULT_CLAIMS", "100"))
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 

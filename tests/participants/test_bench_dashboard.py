@@ -15,8 +15,10 @@ FIGURES = re.compile(
 )
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def bench_url():
+    """One scratch database for the module: a test that needs a fresh seed asks
+    for one with --reseed, the others reuse it as the bench does between runs."""
     require_services(postgres=True)
     db = settings.DATABASES["default"]
     host = f"{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
@@ -41,7 +43,7 @@ def _run(url: str, *extra: str) -> str:
 
 
 def test_it_seeds_once_then_reuses_and_prints_both_cases(bench_url):
-    first = _run(bench_url)
+    first = _run(bench_url, "--reseed")
     assert "ledger consistent" in first
     seed = re.search(
         r"seed: seeded in [\d.]+s: participants=50 contributions=(\d+)", first
@@ -66,7 +68,8 @@ def test_it_seeds_once_then_reuses_and_prints_both_cases(bench_url):
 
 def test_it_reseeds_on_request(bench_url):
     _run(bench_url)
-    assert "seeding 50 participants" in _run(bench_url, "--reseed")
+    reseeded = _run(bench_url, "--reseed")
+    assert "seeding 50 participants" in reseeded and "reused" not in reseeded
 
 
 def test_it_refuses_anything_but_postgresql():
