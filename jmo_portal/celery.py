@@ -19,12 +19,12 @@ app.autodiscover_tasks()
 # minute) is how long such work may wait after the broker is back.
 SWEEP_SECONDS = float(os.environ.get("SWEEP_SECONDS") or 60)
 app.conf.beat_schedule = {
-    # Every minute: selfies stuck in queued/processing are matched again.
+    # Every sweep: selfies stuck in queued/processing are matched again.
     "biometrics-sweep": {
         "task": "biometrics.tasks.selfie_sweep",
         "schedule": SWEEP_SECONDS,
     },
-    # Every minute: payouts not settled are sent or polled again.
+    # Every sweep: payouts not settled are sent or polled again.
     "claims-payout-sweep": {
         "task": "claims.tasks.payout_sweep",
         "schedule": SWEEP_SECONDS,
@@ -34,12 +34,12 @@ app.conf.beat_schedule = {
         "task": "claims.tasks.claims_overdue_alert",
         "schedule": 900.0,
     },
-    # Every minute: notifications whose email/SMS was not delivered.
+    # Every sweep: notifications whose email/SMS was not delivered.
     "notifications-sweep": {
         "task": "notifications.tasks.notification_sweep",
         "schedule": SWEEP_SECONDS,
     },
-    # Every minute: SMS still queued are sent again, SMS never reported are polled.
+    # Every sweep: SMS still queued are sent again, SMS never reported are polled.
     "notifications-sms-sweep": {
         "task": "notifications.tasks.sms_sweep",
         "schedule": SWEEP_SECONDS,
