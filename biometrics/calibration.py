@@ -225,6 +225,16 @@ def several_references_rates(
     genuine: list[float] = []
     lookalike: list[float] = []
     for person, found in dataset.faces.items():
+        others = (
+            [
+                probe
+                for other, probes in dataset.faces.items()
+                if other != person and _in_hard_group(groups.get(other), hard)
+                for probe in probes
+            ]
+            if _in_hard_group(groups.get(person), hard)
+            else []
+        )
         for refs in itertools.combinations(range(len(found)), count):
             encodings = np.array([found[r].reference for r in refs])
 
@@ -234,14 +244,7 @@ def several_references_rates(
             genuine += [
                 distance(probe) for i, probe in enumerate(found) if i not in refs
             ]
-            if not _in_hard_group(groups.get(person), hard):
-                continue
-            lookalike += [
-                distance(probe)
-                for other, probes in dataset.faces.items()
-                if other != person and _in_hard_group(groups.get(other), hard)
-                for probe in probes
-            ]
+            lookalike += [distance(probe) for probe in others]
     return (
         _rate(genuine, lambda d: d <= threshold),
         _rate(lookalike, lambda d: d <= threshold),

@@ -192,8 +192,9 @@ def depth_cues(src: np.ndarray, dst: np.ndarray, direction: int) -> dict:
     """
     h = _homography(src[PLANE_POINTS], dst[PLANE_POINTS])
     eyes = max(np.linalg.norm(dst[36:42].mean(axis=0) - dst[42:48].mean(axis=0)), 1e-6)
-    shift = direction * (dst[:, 0] - _project(h, src)[:, 0]) / eyes
-    misfit = np.linalg.norm(_project(h, src[PLANE_POINTS]) - dst[PLANE_POINTS], axis=1)
+    projected = _project(h, src)
+    shift = direction * (dst[:, 0] - projected[:, 0]) / eyes
+    misfit = np.linalg.norm(projected[PLANE_POINTS] - dst[PLANE_POINTS], axis=1)
     relief = DEPTH[OFF_PLANE] @ shift[OFF_PLANE] / (DEPTH[OFF_PLANE] ** 2).sum()
     # All 68 points: a plane (homography, 8 numbers) against a rigid generic face
     # seen by an affine camera (dst = M [x, y, depth, 1], 8 numbers too).

@@ -132,6 +132,6 @@ def set_prefetched(instance, name: str, objects: list) -> None:
     queryset = manager.get_queryset()
     queryset._result_cache = objects
     queryset._prefetch_done = True
-    name = getattr(manager, "prefetch_cache_name", None)  # many-to-many
+    cache_name = getattr(manager, "prefetch_cache_name", None)  # many-to-many
     cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
-    cache[name or manager.field.remote_field.cache_name] = queryset
+    cache[cache_name or manager.field.remote_field.cache_name] = queryset

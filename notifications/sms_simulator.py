@@ -106,9 +106,9 @@ class Gateway(simulator.Store):
             with self.lock:
                 self.db.execute(
                     "UPDATE messages SET report_attempts=report_attempts+1, "
-                    "report_state=CASE WHEN ?='sent' THEN 'sent' ELSE report_state "
-                    "END WHERE id=?",
-                    ("sent" if sent else "failed", row["id"]),
+                    "report_state=CASE WHEN ? THEN 'sent' ELSE report_state END "
+                    "WHERE id=?",
+                    (sent, row["id"]),
                 )
 
 

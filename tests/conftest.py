@@ -149,14 +149,20 @@ def participant_api(participant_user):
     return client
 
 
+def database_url(suffix: str = "") -> str:
+    """The test database's URL, or that of a scratch database named after it."""
+    db = settings.DATABASES["default"]
+    host = f"{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+    return f"postgres://{host}/{db['NAME']}{suffix}"
+
+
 def worker_env(**extra: str) -> dict:
     """The environment of a worker process that shares the test database and media."""
     db = settings.DATABASES["default"]
-    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "jmo_portal.settings_test",
-        "DATABASE_URL": url,
+        "DATABASE_URL": database_url(),
         "TEST_DATABASE_NAME": db["NAME"],
         "TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "TEST_CELERY_BROKER_URL": settings.CELERY_BROKER_URL,

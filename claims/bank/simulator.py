@@ -189,9 +189,9 @@ class Bank:
             with self.store.lock:
                 self.store.db.execute(
                     "UPDATE disbursements SET callback_attempts=callback_attempts+1, "
-                    "callback_state=CASE WHEN ?='sent' THEN 'sent' ELSE "
-                    "callback_state END WHERE id=?",
-                    ("sent" if sent else "failed", row["id"]),
+                    "callback_state=CASE WHEN ? THEN 'sent' ELSE callback_state END "
+                    "WHERE id=?",
+                    (sent, row["id"]),
                 )
 
     def tick(self) -> None:

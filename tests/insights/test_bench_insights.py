@@ -8,21 +8,15 @@ import re
 import subprocess
 import sys
 
-from django.conf import settings
-
 from jmo_portal.processes import ROOT
-from tests.conftest import require_services
+from tests.conftest import database_url, require_services
 
 PAGE = re.compile(r"page for \S+: requests=2 p50=(\d+)ms p95=(\d+)ms")
 
 
 def test_the_insights_bench_seeds_rolls_up_and_reads_the_page():
     require_services(postgres=True)
-    db = settings.DATABASES["default"]
-    url = (
-        f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-        f"/{db['NAME']}_bench_insights"
-    )
+    url = database_url("_bench_insights")
     result = subprocess.run(
         [sys.executable, "manage.py", "bench_insights", "--attempts=200",
          "--claims=10", "--members=30", "--requests=2", f"--postgres={url}"],

@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 
 from jmo_portal.processes import ROOT
-from tests.conftest import require_services
+from tests.conftest import database_url, require_services
 
 ROUND = re.compile(
     r"round 1: hello ([\d,]+) req/s p99 ([\d.]+) ms \| "
@@ -22,11 +22,7 @@ def test_the_api_bench_prints_the_mix_against_hello_world():
     require_services(postgres=True, redis=True)
     if shutil.which("wrk") is None:
         pytest.skip("needs wrk (make bench-api installs it)")
-    db = settings.DATABASES["default"]
-    url = (
-        f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-        f"/{db['NAME']}_bench_api"
-    )
+    url = database_url("_bench_api")
     result = subprocess.run(
         [sys.executable, "manage.py", "bench_api", "--rounds=1", "--duration=1",
          "--workers=1", f"--postgres={url}", f"--broker={settings.CELERY_BROKER_URL}"],

@@ -2,12 +2,11 @@ import re
 from io import StringIO
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from participants.management.commands.bench_dashboard import _connect
-from tests.conftest import require_services
+from tests.conftest import database_url, require_services
 
 FIGURES = re.compile(
     r"dashboard (12|360)-month history: requests=(\d+) "
@@ -20,9 +19,7 @@ def bench_url():
     """One scratch database for the module: a test that needs a fresh seed asks
     for one with --reseed, the others reuse it as the bench does between runs."""
     require_services(postgres=True)
-    db = settings.DATABASES["default"]
-    host = f"{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-    url = f"postgres://{host}/{db['NAME']}_bench_dashboard"
+    url = database_url("_bench_dashboard")
     yield url
     from psycopg2 import sql
 
