@@ -228,27 +228,35 @@ def _retry(reason: str, message: str, **kwargs) -> LivenessResult:
     return LivenessResult(outcome="retry", reason=reason, message=message, **kwargs)
 
 
-def _turns(yaws: list[float], direction: int) -> list[tuple[int, int, int]]:
+def _turns(
+    yaws: list[float], direction: int, raw: list[float] | None = None
+) -> list[tuple[int, int, int]]:
     """(before, turned, back) index triples in time order, most turned first.
 
     `turned` is at least MIN_TURN further in the asked direction than a frame
-    before it and a frame after it.
+    before it and a frame after it, which face the camera. `yaws` are smoothed
+    (`_smooth`); with the frames' own yaws in `raw`, a frame counts as turned or
+    facing only when both say so: the depth is measured on the frame's own
+    landmarks, and a stalled camera alternating frontal and turned pictures makes
+    the median of a frontal frame "turned" (measuring it would read the turn
+    backwards).
     """
+    raw = yaws if raw is None else raw
+    pairs = [(direction * a, direction * b) for a, b in zip(yaws, raw, strict=True)]
+    turned = [min(p) for p in pairs]  # at least this far in the asked direction
+    reach = [max(p) for p in pairs]  # at most this far
+    facing = [max(abs(a), abs(b)) <= FACING for a, b in zip(yaws, raw, strict=True)]
     found = []
-    for j, yj in enumerate(yaws):
-        before = [
-            i
-            for i in range(j)
-            if direction * (yj - yaws[i]) >= MIN_TURN and abs(yaws[i]) <= FACING
-        ]
+    for j in range(len(yaws)):
+        before = [i for i in range(j) if turned[j] - reach[i] >= MIN_TURN and facing[i]]
         after = [
             k
             for k in range(j + 1, len(yaws))
-            if direction * (yj - yaws[k]) >= MIN_TURN and abs(yaws[k]) <= FACING
+            if turned[j] - reach[k] >= MIN_TURN and facing[k]
         ]
         if before and after:
             found.append((before[-1], j, after[0]))
-    return sorted(found, key=lambda t: -direction * yaws[t[1]])
+    return sorted(found, key=lambda t: -turned[t[1]])
 
 
 def depth_score(cues: dict) -> float:
@@ -299,14 +307,15 @@ def liveness_check(
     seen = [i for i, f in enumerate(found) if f is not None]
     if len(seen) < max(MIN_FRAMES, MIN_FACE_SHARE * len(frames)):
         return _retry("no_face", faces.finding("no_face").message, timings=timings)
-    yaws = _smooth([found[i].yaw for i in seen])
-    metrics: dict = {"yaw": [round(found[i].yaw, 3) for i in seen]}
+    raw = [found[i].yaw for i in seen]
+    yaws = _smooth(raw)
+    metrics: dict = {"yaw": [round(y, 3) for y in raw]}
     direction = 1 if STEP_TURN_LEFT in steps else -1
-    triples = [tuple(seen[n] for n in t) for t in _turns(yaws, direction)]
+    triples = [tuple(seen[n] for n in t) for t in _turns(yaws, direction, raw)]
     if not triples:
         message = (
             _("Turn your head to the side shown in the picture, then back.")
-            if _turns(yaws, -direction)
+            if _turns(yaws, -direction, raw)
             else _(
                 "Turn your head a little further, slowly, then look back at the camera."
             )

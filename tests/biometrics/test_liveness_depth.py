@@ -52,3 +52,20 @@ def test_a_one_frame_landmark_glitch_is_not_a_turn():
     assert liveness._turns(liveness._smooth(glitch), -1) == []
     held = [0.01, 0.02, -0.31, -0.28, 0.0, 0.02, 0.01, 0.0]
     assert liveness._turns(liveness._smooth(held), -1)[0][1] in (2, 3)
+
+
+def test_a_stalled_camera_alternating_pictures_is_measured_on_steady_frames():
+    # Frontal and turned pictures alternating (a stalled fake camera, seen in CI):
+    # the median calls frame 2 turned and frame 1 facing, but their own landmarks
+    # say the opposite. Only frames whose own yaw agrees make the triple.
+    raw = [0.015, -0.388, 0.015, -0.388, -0.388, 0.015, 0.015, 0.015]
+    smoothed = liveness._smooth(raw)
+    assert smoothed[1] == 0.015 and smoothed[2] == -0.388
+    triples = liveness._turns(smoothed, -1, raw)
+    assert triples and all(
+        abs(raw[i]) <= liveness.FACING
+        and raw[j] == -0.388
+        and abs(raw[k]) <= liveness.FACING
+        for i, j, k in triples
+    )
+    assert any(j == 2 for _i, j, _k in liveness._turns(smoothed, -1))  # before
