@@ -184,26 +184,55 @@ def choose_threshold(
     return best
 
 
-def first_try_rate(
-    dataset: Dataset, threshold: float, *, as_references: bool, ratio: float | None
-) -> float | None:
-    """Genuine pairs whose selfie passes the face-count check and matches, one try.
+def _passes(
+    ref: LargestFace,
+    probe: LargestFace,
+    threshold: float,
+    *,
+    as_references: bool = True,
+    ratio: float | None = faces.SECOND_FACE_RATIO,
+) -> bool:
+    """The selfie passes the face-count check and matches the reference.
 
     ratio None: any second face refuses the photo (the rule before issue 16).
     """
-    passed = total = 0
+    extra = (
+        len(probe.heights) - 1
+        if ratio is None
+        else faces.comparable_faces(probe.heights, ratio)
+    )
+    reference = ref.reference if as_references else ref.probe
+    return not extra and np.linalg.norm(reference - probe.probe) <= threshold
+
+
+def first_try_rate(
+    dataset: Dataset, threshold: float, *, as_references: bool, ratio: float | None
+) -> float | None:
+    """Genuine pairs whose selfie passes the face-count check and matches, one try."""
+    outcomes = [
+        _passes(ref, probe, threshold, as_references=as_references, ratio=ratio)
+        for found in dataset.faces.values()
+        for ref, probe in itertools.permutations(found, 2)
+    ]
+    return sum(outcomes) / len(outcomes) if outcomes else None
+
+
+def blocked_counts(
+    dataset: Dataset, threshold: float, attempts: int
+) -> tuple[int, int]:
+    """(blocked, members): each photo of a person is a member's one reference and
+    every set of `attempts` other photos of that person their tries; blocked when
+    every try fails. One person's photos fail together far more often than
+    independent tries would (FRR ** attempts), so this is the block rate to trust.
+    People with fewer than attempts + 1 photos do not count."""
+    blocked = members = 0
     for found in dataset.faces.values():
-        for ref, probe in itertools.permutations(found, 2):
-            total += 1
-            extra = (
-                len(probe.heights) - 1
-                if ratio is None
-                else faces.comparable_faces(probe.heights, ratio)
-            )
-            reference = ref.reference if as_references else ref.probe
-            if not extra and np.linalg.norm(reference - probe.probe) <= threshold:
-                passed += 1
-    return passed / total if total else None
+        for r, ref in enumerate(found):
+            others = [probe for p, probe in enumerate(found) if p != r]
+            for tries in itertools.combinations(others, attempts):
+                members += 1
+                blocked += not any(_passes(ref, t, threshold) for t in tries)
+    return blocked, members
 
 
 def several_references_rates(

@@ -1,3 +1,4 @@
+import re
 import shutil
 from io import StringIO
 from pathlib import Path
@@ -7,7 +8,12 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from biometrics import faces
-from biometrics.calibration import Dataset, read_groups, several_references_rates
+from biometrics.calibration import (
+    Dataset,
+    blocked_counts,
+    read_groups,
+    several_references_rates,
+)
 from biometrics.faces import LargestFace
 from biometrics.models import BiometricPolicy, CalibrationRun
 from biometrics.selectors import tradeoff
@@ -34,8 +40,22 @@ def people(tmp_path) -> Path:
 
 def test_it_prints_rates_per_threshold_and_stores_a_run(db, people):
     out = StringIO()
-    call_command("evaluate_faces", str(people), "--hard-groups", "Hard", stdout=out)
+    call_command(
+        "evaluate_faces",
+        str(people),
+        "--hard-groups",
+        "Hard",
+        "--attempts",
+        "1",
+        stdout=out,
+    )
     text = out.getvalue()
+    # With one try, members blocked are the genuine pairs that fail: both ways agree.
+    blocked = re.search(
+        r"blocked after 1 tries at [\d.]+: +([\d.]+) % \(\d+ of 6 sets.*; +([\d.]+) %",
+        text,
+    )
+    assert blocked and blocked[1] == blocked[2], text
     # Ordered pairs: the first photo is encoded as a reference (jittered).
     assert "3 people, 6 photos, 6 same-person pairs, 24 different-person pairs" in text
     assert "look-alike slice (Hard" in text and ": 8 pairs" in text
@@ -85,7 +105,12 @@ def test_the_shipped_dev_calibration_imports_without_photos(db):
     # The default keeps look-alikes within 5 tries at <= 1% (issue 16); the
     # library's 0.6 lets one in two through.
     assert chosen["lookalike_accepted"] <= 0.01 < 0.5 < library["lookalike_accepted"]
-    assert f"chosen threshold {default:.3f}" in out.getvalue()
+    text = out.getvalue()
+    assert f"chosen threshold {default:.3f}" in text
+    # The rates come with the pair counts they rest on.
+    through = sum(1 for d in run.lookalike_distances if d <= default)
+    assert f"({through} of 784 pairs through on one try)" in text
+    assert "of 230 pairs)" in text
 
 
 def test_export_then_import_keeps_the_distances(db, people, tmp_path):
@@ -122,6 +147,19 @@ def test_several_references_takes_every_set_of_references():
         pytest.approx(2 / 6),
         pytest.approx(2 / 6),  # and A's odd photo passes for B
     )
+
+
+def test_blocked_members_count_one_persons_tries_together():
+    # A's fourth photo is odd: as the reference, all three of A's other photos fail
+    # (blocked); as one of three tries, the other two pass. B has too few photos.
+    dataset = Dataset(faces={"a": _faces(0.0, 0.1, 0.2, 5.0), "b": _faces(0, 0, 0)})
+    assert blocked_counts(dataset, 0.35, 3) == (1, 4)
+    # Half of A's pairs fail, so independent tries would block 0.5 ** 3 = 12.5%;
+    # measured, one member in four is blocked.
+    # With two tries B counts too (never blocked); A's odd reference is blocked in
+    # each of its three sets of two tries.
+    assert blocked_counts(dataset, 0.35, 2) == (3, 4 * 3 + 3)
+    assert blocked_counts(dataset, 6.0, 3) == (0, 4)
 
 
 def test_the_soft_minimum_of_the_distances_to_the_references():
