@@ -8,6 +8,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from jmo_portal.api import ErrorSerializer
 from jmo_portal.exceptions import ApplicationError
 from participants.api import IsParticipant
 
@@ -72,6 +73,11 @@ class SelfieCreateApi(_ParticipantApi):
                 description="no reference photo; a file while liveness is on"
             ),
             423: OpenApiResponse(description="face verification is blocked"),
+            429: OpenApiResponse(
+                ErrorSerializer,
+                description="too many photos or camera checks: wait `retry_after` "
+                "seconds",
+            ),
         },
     )
     def post(self, request):
@@ -116,6 +122,10 @@ class LivenessChallengeCreateApi(_ParticipantApi):
             201: OutputSerializer,
             409: OpenApiResponse(description="liveness is off, or no reference photo"),
             423: OpenApiResponse(description="face verification is blocked"),
+            429: OpenApiResponse(
+                ErrorSerializer,
+                description="too many camera checks: wait `retry_after` seconds",
+            ),
         },
     )
     def post(self, request):

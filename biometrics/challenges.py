@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from jmo_portal.exceptions import ApplicationError
 from participants.models import BlockKind, Participant
 from participants.services.guards import block_active
+from participants.services.ratelimits import rate_hit
 
 from . import liveness
 from .imaging import DecodedImage, image_decode
@@ -49,6 +50,7 @@ def liveness_challenge_create(*, participant: Participant) -> LivenessChallenge:
         raise _liveness_off()
     if block_active(participant=participant, kind=BlockKind.BIOMETRIC):
         raise blocked_error(participant)
+    rate_hit(name="liveness_challenge", key=f"participant:{participant.pk}")
     reference_required(participant=participant)
     steps = [pick_turn()]
     if policy.liveness_blink:
@@ -135,6 +137,10 @@ def selfie_submit_live(
         raise _liveness_off()
     if block_active(participant=participant, kind=BlockKind.BIOMETRIC):
         raise blocked_error(participant)
+    # Counted with the photo uploads, refusals included: a `retry` uses no attempt,
+    # so without the limit a burst of checks would cost the member nothing and keep
+    # the workers busy.
+    rate_hit(name="selfie_upload", key=f"participant:{participant.pk}")
     found = LivenessChallenge.objects.filter(nonce=str(challenge or "")[:64]).first()
     found = _check_challenge(found, participant)
     times = _parse_times(frame_times_ms, len(frames))

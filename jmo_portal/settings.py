@@ -209,11 +209,16 @@ OTP_TOTP_ISSUER = "JMO Portal"
 OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
 # Rate limits {name: (requests, window seconds)} (participants.services.ratelimits):
-# selfie uploads per participant (quality rejects included), the public kiosk
-# per address, and every anonymous POST per address.
+# selfie uploads per participant (quality rejects and camera checks included),
+# camera-check challenges per participant, the public kiosk per address, and every
+# anonymous POST per address.
 RATE_LIMITS = {
     "selfie_upload": (
         env.int("RATE_SELFIE_UPLOADS", default=10),
+        env.int("RATE_SELFIE_WINDOW_SECONDS", default=15 * 60),
+    ),
+    "liveness_challenge": (
+        env.int("RATE_LIVENESS_CHALLENGES", default=20),
         env.int("RATE_SELFIE_WINDOW_SECONDS", default=15 * 60),
     ),
     "kiosk": (env.int("RATE_KIOSK_POSTS", default=30), 10 * 60),

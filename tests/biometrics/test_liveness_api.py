@@ -183,3 +183,34 @@ def test_frames_without_a_face_ask_to_retry_for_free(
     assert (attempt.status, attempt.counted) == (SelfieStatus.RETRY, False)
     assert attempt.liveness["reason"] == "no_face"
     assert api.get(f"{SELFIES}{attempt.pk}/").json()["guidance"] == attempt.guidance
+
+
+def test_camera_checks_count_against_the_selfie_upload_limit(
+    api, obama, settings, django_capture_on_commit_callbacks
+):
+    # A `retry` uses no attempt, and a refused burst stores nothing: both still
+    # count, or a burst of checks would cost nothing and keep the workers busy.
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "selfie_upload": (2, 900)}
+    first = api.post(CHALLENGES).json()
+    with django_capture_on_commit_callbacks(execute=True):
+        retry = send(api, first["nonce"], [images.no_face()] * 8)
+    assert SelfieAttempt.objects.get(pk=retry.json()["id"]).status == SelfieStatus.RETRY
+    second = api.post(CHALLENGES).json()
+    frames = liveness_frames.genuine(second["steps"])
+    assert send(api, second["nonce"], frames, "0,200,400,300").status_code == 400
+
+    response = send(api, second["nonce"], frames)
+
+    assert response.status_code == 429
+    body = response.json()
+    assert body["code"] == "throttled" and 0 < body["retry_after"] <= 900
+    assert SelfieAttempt.objects.count() == 1
+    assert LivenessChallenge.objects.get(nonce=second["nonce"]).used_at is None
+
+
+def test_challenges_are_limited_per_participant(api, obama, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "liveness_challenge": (2, 900)}
+    assert [api.post(CHALLENGES).status_code for _ in range(2)] == [201, 201]
+    response = api.post(CHALLENGES)
+    assert (response.status_code, response.json()["code"]) == (429, "throttled")
+    assert LivenessChallenge.objects.filter(participant=obama).count() == 2
