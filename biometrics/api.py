@@ -21,6 +21,12 @@ class _ParticipantApi(APIView):
     permission_classes = [IsParticipant]
 
 
+def _login_key(request) -> str:
+    """The login a request comes from: its API token, or its page session."""
+    token = getattr(request.auth, "key", None)
+    return f"token:{token}" if token else f"session:{request.session.session_key or ''}"
+
+
 class BiometricStatusApi(_ParticipantApi):
     @extend_schema_serializer(component_name="BiometricStatus")
     class OutputSerializer(serializers.Serializer):
@@ -85,6 +91,7 @@ class SelfieCreateApi(_ParticipantApi):
         if "challenge" in request.data:
             attempt = selfie_submit_live(
                 participant=participant,
+                session_key=_login_key(request),
                 challenge=request.data.get("challenge"),
                 frames=request.FILES.getlist("frames"),
                 frame_times_ms=request.data.get("frame_times_ms", ""),
@@ -129,7 +136,9 @@ class LivenessChallengeCreateApi(_ParticipantApi):
         },
     )
     def post(self, request):
-        challenge = liveness_challenge_create(participant=request.participant)
+        challenge = liveness_challenge_create(
+            participant=request.participant, session_key=_login_key(request)
+        )
         return Response(
             self.OutputSerializer(challenge).data, status=status.HTTP_201_CREATED
         )

@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from jmo_portal.exceptions import ApplicationError
@@ -43,8 +44,16 @@ def pick_turn() -> str:
     return secrets.choice([liveness.STEP_TURN_LEFT, liveness.STEP_TURN_RIGHT])
 
 
-def liveness_challenge_create(*, participant: Participant) -> LivenessChallenge:
-    """A random head turn (and a blink when the policy asks) with a one-time nonce."""
+def _session_digest(session_key: str) -> str:
+    return salted_hmac("biometrics.challenge-session", session_key).hexdigest()[:64]
+
+
+def liveness_challenge_create(
+    *, participant: Participant, session_key: str
+) -> LivenessChallenge:
+    """A random head turn (and a blink when the policy asks) with a one-time nonce,
+    to be answered from the login (`session_key`: page session or API token) that
+    asked for it."""
     policy = BiometricPolicy.current()
     if not policy.liveness_required:
         raise _liveness_off()
@@ -58,6 +67,7 @@ def liveness_challenge_create(*, participant: Participant) -> LivenessChallenge:
     challenge = LivenessChallenge(
         participant=participant,
         nonce=secrets.token_urlsafe(32),
+        session=_session_digest(session_key),
         steps=steps,
         expires_at=timezone.now() + CHALLENGE_LIFETIME,
     )
@@ -111,10 +121,15 @@ def _parse_times(raw: str, count: int) -> list[int]:
 
 
 def _check_challenge(
-    challenge: LivenessChallenge | None, participant: Participant
+    challenge: LivenessChallenge | None, participant: Participant, session: str
 ) -> LivenessChallenge:
-    # Another participant's nonce is answered like an unknown one: nothing leaks.
-    if challenge is None or challenge.participant_id != participant.pk:
+    # Another participant's nonce, or one asked for from another login, is
+    # answered like an unknown one: nothing leaks.
+    if (
+        challenge is None
+        or challenge.participant_id != participant.pk
+        or not constant_time_compare(challenge.session, session)
+    ):
         raise _challenge_error("challenge_unknown")
     if challenge.used_at is not None:
         raise _challenge_error("challenge_used")
@@ -124,7 +139,12 @@ def _check_challenge(
 
 
 def selfie_submit_live(
-    *, participant: Participant, challenge: str, frames: list, frame_times_ms: str
+    *,
+    participant: Participant,
+    session_key: str,
+    challenge: str,
+    frames: list,
+    frame_times_ms: str,
 ) -> SelfieAttempt:
     """Check the nonce and the frames, store them and queue the liveness check.
 
@@ -142,7 +162,8 @@ def selfie_submit_live(
     # the workers busy.
     rate_hit(name="selfie_upload", key=f"participant:{participant.pk}")
     found = LivenessChallenge.objects.filter(nonce=str(challenge or "")[:64]).first()
-    found = _check_challenge(found, participant)
+    session = _session_digest(session_key)
+    found = _check_challenge(found, participant, session)
     times = _parse_times(frame_times_ms, len(frames))
     elapsed_ms = (timezone.now() - found.created_at).total_seconds() * 1000
     if times[-1] > elapsed_ms + CLOCK_SLACK_MS:
@@ -176,7 +197,7 @@ def selfie_submit_live(
     try:
         with transaction.atomic():
             locked = LivenessChallenge.objects.select_for_update().get(pk=found.pk)
-            locked = _check_challenge(locked, participant)  # a parallel use lost
+            locked = _check_challenge(locked, participant, session)  # parallel use
             locked.used_at = timezone.now()
             locked.save(update_fields=["used_at"])
             attempt.challenge = locked

@@ -253,6 +253,9 @@ class LivenessChallenge(models.Model):
         Participant, on_delete=models.CASCADE, related_name="liveness_challenges"
     )
     nonce = models.CharField(max_length=64, unique=True)
+    # Which login asked (an HMAC of its page session or API token): the frames must
+    # come from the same one.
+    session = models.CharField(max_length=64, blank=True, default="")
     steps = models.JSONField(default=list)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()

@@ -14,6 +14,7 @@ from biometrics.models import (
     SelfieStatus,
 )
 from biometrics.services import face_reference_create
+from participants.services.sessions import token_issue
 from tests.biometrics import images, liveness_frames
 
 CHALLENGES = "/api/v1/biometrics/challenges/"
@@ -155,6 +156,30 @@ def test_another_participants_nonce_is_unknown(
     missing = send(api, "no-such-nonce", liveness_frames.genuine(["turn_left"]))
     assert missing.json()["code"] == "challenge_unknown"
     assert LivenessChallenge.objects.get(nonce=foreign["nonce"]).used_at is None
+
+
+def test_a_nonce_is_answered_only_from_the_login_that_asked(obama, participant_user):
+    # The member's phone asks; the same member's laptop session and API token are
+    # other logins: for them the nonce does not exist.
+    phone, laptop, app = APIClient(), APIClient(), APIClient()
+    phone.force_login(participant_user)
+    laptop.force_login(participant_user)
+    app.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=participant_user).key}")
+    challenge = phone.post(CHALLENGES).json()
+    frames = liveness_frames.genuine(challenge["steps"])
+    for other in (laptop, app):
+        response = send(other, challenge["nonce"], frames)
+        assert (response.status_code, response.json()["code"]) == (
+            400,
+            "challenge_unknown",
+        )
+    assert LivenessChallenge.objects.get(nonce=challenge["nonce"]).used_at is None
+    assert not SelfieAttempt.objects.exists()
+    assert send(phone, challenge["nonce"], frames).status_code == 202
+    # An API client answers its own challenges.
+    own = app.post(CHALLENGES).json()
+    own_frames = liveness_frames.genuine(own["steps"], 2)
+    assert send(app, own["nonce"], own_frames).status_code == 202
 
 
 @pytest.mark.parametrize(
