@@ -9,6 +9,7 @@ or moire on some frames.
 """
 
 import io
+import json
 import random
 import time
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ from PIL import Image, ImageFilter, ImageOps
 from . import liveness
 from .calibration import PHOTO_SUFFIXES
 from .imaging import image_decode
+from .models import LivenessRun
 
 FRAMES = 8
 CANVAS = (640, 480)
@@ -214,3 +216,32 @@ def decide(sequence: Sequence, quality: dict) -> tuple[liveness.LivenessResult, 
         if result.reason != "no_turn":
             break
     return result, (time.perf_counter() - started) * 1000
+
+
+# What a LivenessRun keeps and exports: counts only, no photo and no landmark.
+RUN_FIELDS = (
+    "dataset",
+    "seed",
+    "genuine",
+    "genuine_not_live",
+    "genuine_retry",
+    "attacks",
+    "attacks_live",
+)
+
+
+def liveness_run_create(*, store: bool = True, **counts) -> LivenessRun:
+    run = LivenessRun(**{name: counts[name] for name in RUN_FIELDS})
+    run.full_clean()
+    if store:
+        run.save()
+    return run
+
+
+def liveness_run_export(*, run: LivenessRun, path: Path) -> None:
+    data = {name: getattr(run, name) for name in RUN_FIELDS}
+    path.write_text(json.dumps(data, indent=0) + "\n", encoding="utf-8")
+
+
+def liveness_run_import(*, path: Path) -> LivenessRun:
+    return liveness_run_create(**json.loads(path.read_text(encoding="utf-8")))

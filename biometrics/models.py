@@ -295,6 +295,36 @@ class CalibrationRun(models.Model):
         return f"{self.dataset} ({self.created_at:%Y-%m-%d %H:%M})"
 
 
+class LivenessRun(models.Model):
+    """Outcomes counted by `evaluate_liveness` on a folder of people (no photos, no
+    landmarks): the policy page's preview shows what liveness costs genuine members."""
+
+    dataset = models.CharField(max_length=300)
+    seed = models.IntegerField(null=True, blank=True)
+    genuine = models.PositiveIntegerField(help_text="Genuine head-turn sequences.")
+    genuine_not_live = models.PositiveIntegerField(default=0)
+    genuine_retry = models.PositiveIntegerField(default=0)
+    attacks = models.PositiveIntegerField(help_text="Photo attack sequences.")
+    attacks_live = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    genuine_not_live__lte=models.F("genuine")
+                    - models.F("genuine_retry")
+                )
+                & Q(attacks_live__lte=models.F("attacks")),
+                name="liveness_run_counts_add_up",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dataset} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
 class GuidanceItem(models.Model):
     """One pre-selfie instruction with a pictogram; content an admin edits."""
 

@@ -11,6 +11,7 @@ from .models import (
     BiometricPolicy,
     CalibrationRun,
     GuidanceItem,
+    LivenessRun,
     SelfieAttempt,
     SelfieStatus,
 )
@@ -72,14 +73,39 @@ def _share(values: list[float], predicate) -> float | None:
     return sum(1 for v in values if predicate(v)) / len(values)
 
 
+def liveness_shares(run: LivenessRun | None = None) -> dict:
+    """What liveness costs genuine members and what it stops, from the latest
+    `evaluate_liveness` run. `genuine_not_live` is a share of the decided checks
+    (a `retry` is redone for free); the others of all sequences."""
+    run = run or LivenessRun.objects.first()
+    if run is None:
+        return {"liveness_run_id": None}
+    decided = run.genuine - run.genuine_retry
+    return {
+        "liveness_run_id": run.pk,
+        "liveness_dataset": run.dataset,
+        "liveness_sequences": run.genuine,
+        "liveness_attacks": run.attacks,
+        "genuine_not_live": run.genuine_not_live / decided if decided else None,
+        "genuine_retry": run.genuine_retry / run.genuine if run.genuine else None,
+        "attacks_live": run.attacks_live / run.attacks if run.attacks else None,
+    }
+
+
 def tradeoff(
-    *, threshold: float, max_attempts: int, run: CalibrationRun | None = None
+    *,
+    threshold: float,
+    max_attempts: int,
+    run: CalibrationRun | None = None,
+    not_live: float | None = None,
 ) -> dict:
     """Expected effect of a threshold and attempt limit, from a calibration run.
 
     Assumes independent tries: a genuine participant is blocked when all N tries
     fail, FRR(t)^N; an impostor gets in within N tries with 1-(1-FAR(t))^N.
     Real tries of one person are correlated, so the blocked share is a floor.
+    `not_live`: the share of a genuine member's camera checks refused as not live,
+    when that uses an attempt; a try then fails when the check or the match does.
     """
     run = run or CalibrationRun.objects.first()
     threshold = float(threshold)
@@ -110,7 +136,9 @@ def tradeoff(
         frr=frr,
         far=far,
         lookalike_far=hard,
-        genuine_blocked=None if frr is None else frr**max_attempts,
+        genuine_blocked=None
+        if frr is None
+        else (1 - (1 - (not_live or 0.0)) * (1 - frr)) ** max_attempts,
         impostor_accepted=None if far is None else 1 - (1 - far) ** max_attempts,
         lookalike_accepted=None if hard is None else 1 - (1 - hard) ** max_attempts,
         genuine_pairs=len(run.genuine_distances),

@@ -42,6 +42,7 @@ from participants.services.registry import (
 DEMO_PASSWORD = "Demo-12345"
 FACES = Path(settings.BASE_DIR) / "demo" / "faces"
 CALIBRATION = Path(settings.BASE_DIR) / "biometrics" / "data" / "calibration_dev.json"
+LIVENESS = Path(settings.BASE_DIR) / "biometrics" / "data" / "liveness_dev.json"
 GENERATED = 200
 SEED = 462015  # PP 46/2015: any fixed number keeps the world the same on every run
 MIN_WAGE, MAX_WAGE = 2_500_000, 15_000_000
@@ -351,15 +352,22 @@ def demo_logins() -> list[DemoLogin]:
     return people + [DemoLogin(name, role, text) for name, role, text in STAFF]
 
 
-def _calibration_ensure() -> bool:
+def _calibration_ensure() -> int:
+    """The dev-set face calibration and liveness counts the policy preview reads."""
     from biometrics.calibration import calibration_run_import
-    from biometrics.models import CalibrationRun
+    from biometrics.liveness_eval import liveness_run_import
+    from biometrics.models import CalibrationRun, LivenessRun
 
-    dataset = json.loads(CALIBRATION.read_text(encoding="utf-8"))["dataset"]
-    if CalibrationRun.objects.filter(dataset=dataset).exists():
-        return False
-    calibration_run_import(path=CALIBRATION)
-    return True
+    added = 0
+    for path, model, load in (
+        (CALIBRATION, CalibrationRun, calibration_run_import),
+        (LIVENESS, LivenessRun, liveness_run_import),
+    ):
+        dataset = json.loads(path.read_text(encoding="utf-8"))["dataset"]
+        if not model.objects.filter(dataset=dataset).exists():
+            load(path=path)
+            added += 1
+    return added
 
 
 def demo_world_ensure() -> Counter:

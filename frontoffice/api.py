@@ -139,10 +139,7 @@ def _policy_payload() -> dict:
         "yield_rates": list(YieldRate.objects.values("year", "rate_bp")),
         "tradeoff": {
             k: v
-            for k, v in preview(
-                threshold=values["match_threshold"],
-                max_attempts=values["max_attempts"],
-            ).items()
+            for k, v in preview(values).items()
             if k not in ("by_threshold", "by_attempts")
         },
         "history": [

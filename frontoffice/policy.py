@@ -299,16 +299,25 @@ def _collect(changes, owner, record, previous, editable: set[str]) -> None:
 THRESHOLD_STEPS = [Decimal("0.30") + Decimal("0.01") * i for i in range(31)]
 
 
-def tradeoff_preview(*, threshold: Decimal, max_attempts: int) -> dict:
-    """The chosen point and two curves (over thresholds, and over N = 1..10)."""
+def tradeoff_preview(values: dict[str, Any]) -> dict:
+    """For the policy's numbers (`policy_values()`, or as typed): the chosen point,
+    two curves (over thresholds, and over N = 1..10), and what liveness costs
+    genuine members on the latest liveness run. With liveness on and a `not_live`
+    result using an attempt, those results add to the genuine blocks."""
     from biometrics.models import CalibrationRun
-    from biometrics.selectors import tradeoff
+    from biometrics.selectors import liveness_shares, tradeoff
 
+    threshold, max_attempts = values["match_threshold"], values["max_attempts"]
     run = CalibrationRun.objects.first()
-    point = tradeoff(threshold=threshold, max_attempts=max_attempts, run=run)
+    shares = liveness_shares()
+    counted = values["liveness_required"] and values["not_live_counts"]
+    not_live = shares.get("genuine_not_live") if counted else None
+    point = tradeoff(
+        threshold=threshold, max_attempts=max_attempts, run=run, not_live=not_live
+    )
 
     def _pair(t: Decimal, n: int) -> dict:
-        r = tradeoff(threshold=t, max_attempts=n, run=run)
+        r = tradeoff(threshold=t, max_attempts=n, run=run, not_live=not_live)
         return {
             "threshold": float(t),
             "max_attempts": n,
@@ -319,6 +328,8 @@ def tradeoff_preview(*, threshold: Decimal, max_attempts: int) -> dict:
 
     return {
         **point,
+        **shares,
+        "not_live_counted": not_live is not None,
         "has_calibration": run is not None,
         "by_threshold": [_pair(t, max_attempts) for t in THRESHOLD_STEPS]
         if run

@@ -1,7 +1,5 @@
 """The admin policy page and its live trade-off preview (JSON)."""
 
-from decimal import Decimal
-
 from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -48,12 +46,7 @@ def policy(request):
         {
             "form": form,
             "history": policy_history(),
-            "preview": _percentages(
-                preview(
-                    threshold=values["match_threshold"],
-                    max_attempts=values["max_attempts"],
-                )
-            ),
+            "preview": _percentages(preview(values)),
             "documents": DocumentRequirement.objects.all(),
             "brackets": TaxBracket.objects.all(),
             "yield_rates": YieldRate.objects.order_by("-year")[:5],
@@ -95,11 +88,17 @@ def _rows_post(request):
 
 def _percentages(result: dict) -> dict:
     """The shares as '6.40%' for the first paint (tradeoff.js writes the same)."""
-    keys = ("genuine_blocked", "impostor_accepted", "lookalike_accepted")
+    keys = (
+        "genuine_blocked",
+        "impostor_accepted",
+        "lookalike_accepted",
+        "genuine_not_live",
+        "attacks_live",
+    )
     return {
         **result,
         **{
-            f"{k}_pct": "–" if result[k] is None else f"{result[k] * 100:.2f}%"
+            f"{k}_pct": "–" if result.get(k) is None else f"{result[k] * 100:.2f}%"
             for k in keys
         },
     }
@@ -108,10 +107,20 @@ def _percentages(result: dict) -> dict:
 @never_cache
 @role_required(ADMIN)
 def tradeoff(request):
-    """?threshold=0.47&max_attempts=3 → the expected shares, before saving."""
+    """?threshold=0.47&max_attempts=3 (and optionally liveness_required=1,
+    not_live_counts=1; else the saved values) → the expected shares, before saving."""
+    values = policy_values()
+    typed = {
+        "match_threshold": request.GET.get("threshold"),
+        "max_attempts": request.GET.get("max_attempts"),
+        **{
+            name: request.GET[name]
+            for name in ("liveness_required", "not_live_counts")
+            if name in request.GET
+        },
+    }
     try:
-        threshold = BY_NAME["match_threshold"].parse(request.GET.get("threshold"))
-        attempts = BY_NAME["max_attempts"].parse(request.GET.get("max_attempts"))
+        values.update({name: BY_NAME[name].parse(raw) for name, raw in typed.items()})
     except ApplicationError as exc:
         return JsonResponse({"detail": exc.message, "code": exc.code}, status=400)
-    return JsonResponse(preview(threshold=Decimal(threshold), max_attempts=attempts))
+    return JsonResponse(preview(values))

@@ -7,6 +7,10 @@
   if (!box || !form) return;
   var threshold = form.querySelector("[data-policy=match_threshold]");
   var attempts = form.querySelector("[data-policy=max_attempts]");
+  // Liveness on and 'not live' using an attempt add to the genuine blocks.
+  var switches = ["liveness_required", "not_live_counts"].map(function (name) {
+    return form.querySelector("[data-policy=" + name + "]");
+  }).filter(Boolean);
   var chart = document.getElementById("tradeoff-chart");
   var timer = null;
   var seq = 0;
@@ -54,6 +58,10 @@
     set("genuine-blocked", data.genuine_blocked);
     set("impostor-accepted", data.impostor_accepted);
     set("lookalike-accepted", data.lookalike_accepted);
+    set("genuine-not-live", data.genuine_not_live);
+    set("attacks-live", data.attacks_live);
+    var counted = document.getElementById("not-live-counted");
+    if (counted) counted.hidden = !data.not_live_counted;
     box.dataset.maxAttempts = data.max_attempts;
     box.dataset.threshold = data.threshold;
     draw(data);
@@ -63,6 +71,9 @@
     var mine = ++seq;
     var url = box.dataset.url + "?threshold=" + encodeURIComponent(threshold.value) +
       "&max_attempts=" + encodeURIComponent(attempts.value);
+    switches.forEach(function (input) {
+      url += "&" + input.dataset.policy + "=" + encodeURIComponent(input.value);
+    });
     fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
       .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); })
       .then(function (res) {
@@ -79,5 +90,6 @@
   }
   threshold.addEventListener("input", later);
   attempts.addEventListener("input", later);
+  switches.forEach(function (input) { input.addEventListener("input", later); });
   refresh();
 })();

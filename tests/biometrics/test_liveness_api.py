@@ -164,7 +164,9 @@ def test_a_nonce_is_answered_only_from_the_login_that_asked(obama, participant_u
     phone, laptop, app = APIClient(), APIClient(), APIClient()
     phone.force_login(participant_user)
     laptop.force_login(participant_user)
-    app.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=participant_user).key}")
+    app.credentials(
+        HTTP_AUTHORIZATION=f"Token {token_issue(user=participant_user).key}"
+    )
     challenge = phone.post(CHALLENGES).json()
     frames = liveness_frames.genuine(challenge["steps"])
     for other in (laptop, app):

@@ -4,8 +4,13 @@ import uuid
 import pytest
 from django.utils import timezone
 
-from biometrics.models import CalibrationRun, SelfieAttempt, SelfieStatus
-from biometrics.selectors import biometric_status, selfie_verified_since, tradeoff
+from biometrics.models import CalibrationRun, LivenessRun, SelfieAttempt, SelfieStatus
+from biometrics.selectors import (
+    biometric_status,
+    liveness_shares,
+    selfie_verified_since,
+    tradeoff,
+)
 from participants.models import BlockKind
 from participants.services.guards import attempt_register_failure
 
@@ -71,3 +76,34 @@ def test_tradeoff_compounds_error_rates_over_the_attempts(db):
 def test_tradeoff_without_a_calibration_run_has_no_figures(db):
     result = tradeoff(threshold=0.5, max_attempts=3)
     assert result["run_id"] is None and result["frr"] is None
+
+
+def test_not_live_results_that_use_an_attempt_add_to_the_genuine_blocks(db):
+    CalibrationRun.objects.create(
+        dataset="unit",
+        genuine_distances=[0.30, 0.40, 0.50, 0.55],
+        impostor_distances=[0.45, 0.70, 0.80, 0.90],
+    )
+    LivenessRun.objects.create(
+        dataset="unit",
+        genuine=10,
+        genuine_not_live=2,
+        genuine_retry=2,
+        attacks=50,
+        attacks_live=1,
+    )
+    shares = liveness_shares()
+    # A retry is redone for free: not live is a share of the 8 decided checks.
+    assert shares["genuine_not_live"] == pytest.approx(2 / 8)
+    assert shares["genuine_retry"] == pytest.approx(0.2)
+    assert shares["attacks_live"] == pytest.approx(0.02)
+    plain = tradeoff(threshold=0.48, max_attempts=3)
+    live = tradeoff(threshold=0.48, max_attempts=3, not_live=shares["genuine_not_live"])
+    assert plain["genuine_blocked"] == pytest.approx(0.5**3)
+    # A try fails when the check (1/4) or the match (1/2) does: 1 - 3/4 * 1/2.
+    assert live["genuine_blocked"] == pytest.approx(0.625**3)
+    assert live["impostor_accepted"] == plain["impostor_accepted"]
+
+
+def test_liveness_shares_without_a_run(db):
+    assert liveness_shares() == {"liveness_run_id": None}

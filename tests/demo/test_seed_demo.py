@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 
-from biometrics.models import CalibrationRun, FaceReference
+from biometrics.models import CalibrationRun, FaceReference, LivenessRun
 from claims import eligibility
 from claims.selectors import eligibility_facts, policy_rules
 from demo.world import DEMO_PASSWORD
@@ -149,6 +149,8 @@ def test_staff_logins_have_their_roles(demo_world):
 def test_it_loads_the_quiz_and_the_dev_set_calibration(demo_world):
     assert QuizSession.objects.filter(title_id__startswith="Kuis JMO").count() == 1
     assert CalibrationRun.objects.filter(dataset__endswith="faces/dev").count() == 1
+    # The liveness counts of the same set: the policy preview's liveness lines.
+    assert LivenessRun.objects.filter(dataset__endswith="faces/dev").count() == 1
 
 
 @pytest.mark.django_db
@@ -158,7 +160,7 @@ def test_a_second_run_changes_no_counts(demo_world):
     out = StringIO()
     call_command("seed_demo", stdout=out)
     assert (
-        "added 0 participants, 0 logins, 0 staff, 0 calibration run" in out.getvalue()
+        "added 0 participants, 0 logins, 0 staff, 0 calibration runs" in out.getvalue()
     )
     assert _counts() == before
     assert dict(Participant.objects.values_list("kpj", "balance")) == balances

@@ -9,13 +9,15 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from biometrics.models import BiometricPolicy, CalibrationRun
+from biometrics.models import BiometricPolicy, CalibrationRun, LivenessRun
 from tests.conftest import totp_code
 from tests.e2e.conftest import screenshot
 
 pytestmark = pytest.mark.e2e
 
-FACES = Path(__file__).resolve().parents[2] / "demo" / "faces"
+ROOT = Path(__file__).resolve().parents[2]
+FACES = ROOT / "demo" / "faces"
+LIVENESS = ROOT / "biometrics" / "data" / "liveness_dev.json"
 
 
 def _percent(share: float) -> str:
@@ -38,6 +40,10 @@ def test_the_admin_sees_the_tradeoff_change_before_saving_and_the_history_after(
         run.impostor_distances
     )
     lines = 3 if run.lookalike_distances else 2  # genuine, impostor, look-alike
+    # The liveness counts of the dev set, stored by the product's own import.
+    call_command("evaluate_liveness", "--import", str(LIVENESS), stdout=StringIO())
+    live = LivenessRun.objects.get()
+    not_live = live.genuine_not_live / (live.genuine - live.genuine_retry)
     page.goto("/desk/policy/")
     page.fill("input[name=username]", admin_user.username)
     page.fill("input[name=password]", "Rahasia-123")
@@ -54,6 +60,16 @@ def test_the_admin_sees_the_tradeoff_change_before_saving_and_the_history_after(
     assert page.inner_text("#impostor-accepted") == _percent(1 - (1 - far) ** 5)
     expect(page.locator("#tradeoff")).to_have_attribute("data-max-attempts", "5")
     expect(page.locator("#tradeoff-chart polyline")).to_have_count(lines)
+    assert page.inner_text("#genuine-not-live") == _percent(not_live)
+    expect(page.locator("#not-live-counted")).to_be_hidden()
+    # Liveness on, and a 'not live' result uses an attempt (the default): a try
+    # fails when the camera check or the match does.
+    page.fill("input[name=liveness_required]", "1")
+    fails = 1 - (1 - not_live) * (1 - frr)
+    page.wait_for_selector(f"#genuine-blocked:text-is('{_percent(fails**5)}')")
+    expect(page.locator("#not-live-counted")).to_be_visible()
+    page.fill("input[name=liveness_required]", "0")
+    page.wait_for_selector(f"#genuine-blocked:text-is('{_percent(frr**5)}')")
     assert BiometricPolicy.current().max_attempts == 3  # nothing saved yet
     screenshot(page, "desk-policy-preview")
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from biometrics.models import BiometricPolicy, CalibrationRun
+from biometrics.models import BiometricPolicy, CalibrationRun, LivenessRun
 from biometrics.selectors import biometric_status
 from biometrics.services import selfie_submit
 from claims.models import ClaimPolicy
@@ -110,13 +110,38 @@ def test_the_tradeoff_preview_follows_the_threshold(admin, calibration):
     assert bad.status_code == 400
 
 
+def test_the_preview_shows_what_liveness_costs_genuine_members(admin, calibration):
+    LivenessRun.objects.create(
+        dataset="dev", genuine=20, genuine_not_live=4, attacks=100, attacks_live=1
+    )
+    url = reverse("frontoffice:tradeoff")
+    typed = {"threshold": "0.47", "max_attempts": "3"}
+    # Saved policy: liveness off, so not-live results block nobody.
+    off = admin.get(url, typed).json()
+    on = admin.get(url, {**typed, "liveness_required": "1"}).json()
+    free = admin.get(
+        url, {**typed, "liveness_required": "1", "not_live_counts": "0"}
+    ).json()
+    assert off["genuine_not_live"] == pytest.approx(0.2) == on["genuine_not_live"]
+    assert off["attacks_live"] == pytest.approx(0.01)
+    assert (off["not_live_counted"], on["not_live_counted"]) == (False, True)
+    frr = 2 / 5  # of the calibration fixture's genuine distances, above 0.47
+    assert off["genuine_blocked"] == pytest.approx(frr**3) == free["genuine_blocked"]
+    assert on["genuine_blocked"] == pytest.approx((1 - 0.8 * (1 - frr)) ** 3)
+    bad = admin.get(url, {**typed, "liveness_required": "2"})
+    assert bad.status_code == 400
+    page = admin.get(reverse("frontoffice:policy")).content.decode()
+    assert 'id="genuine-not-live">20.00%' in page
+    assert 'id="attacks-live">1.00%' in page
+
+
 def test_the_tradeoff_preview_without_a_calibration_run(admin):
     body = admin.get(
         reverse("frontoffice:tradeoff"), {"threshold": "0.47", "max_attempts": "3"}
     ).json()
     assert body["has_calibration"] is False and body["genuine_blocked"] is None
     page = admin.get(reverse("frontoffice:policy")).content.decode()
-    assert 'id="tradeoff-none"' in page
+    assert 'id="tradeoff-none"' in page and 'id="liveness-none"' in page
 
 
 def test_api_get_lists_every_policy(admin_api):

@@ -5,10 +5,18 @@ import statistics
 from collections import Counter
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from biometrics import faces, liveness
-from biometrics.liveness_eval import attack_sequences, decide, genuine_sequences
+from biometrics.liveness_eval import (
+    attack_sequences,
+    decide,
+    genuine_sequences,
+    liveness_run_create,
+    liveness_run_export,
+    liveness_run_import,
+)
 from biometrics.models import BiometricPolicy
 
 
@@ -35,14 +43,41 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("directory")
+        parser.add_argument("directory", nargs="?")
         parser.add_argument("--attacks-per-photo", type=int, default=3)
         parser.add_argument("--seed", type=int, default=16)
         parser.add_argument(
             "--show", action="store_true", help="print the measures of each mistake"
         )
+        parser.add_argument(
+            "--no-store",
+            action="store_true",
+            help="do not store the counts (the policy page's preview reads the latest)",
+        )
+        parser.add_argument("--export", help="also write the counts to this JSON file")
+        parser.add_argument(
+            "--import",
+            dest="import_path",
+            help="store the counts of a JSON export instead of measuring (the demo "
+            "world's dev-set figures)",
+        )
 
     def handle(self, *args, **options):
+        if options["import_path"]:
+            try:
+                run = liveness_run_import(path=Path(options["import_path"]))
+            except (OSError, ValueError, KeyError, TypeError, ValidationError) as exc:
+                raise CommandError(
+                    f"cannot import {options['import_path']}: {exc}"
+                ) from exc
+            self.stdout.write(
+                f"stored LivenessRun {run.pk}: {run.dataset}, genuine refused "
+                f"{run.genuine_not_live + run.genuine_retry} of {run.genuine}, "
+                f"attacks accepted {run.attacks_live} of {run.attacks}"
+            )
+            return
+        if not options["directory"]:
+            raise CommandError("give DIR (one folder per person) or --import FILE")
         root = Path(options["directory"])
         if not root.is_dir():
             raise CommandError(f"{root} is not a folder")
@@ -70,6 +105,21 @@ class Command(BaseCommand):
                         out(f"{kind} {label}: {r.outcome} {r.reason} {r.metrics}")
         g_refused = sum(1 for r in genuine["results"] if r.outcome != "live")
         a_accepted = sum(1 for r in attacks["results"] if r.outcome == "live")
+        outcomes = Counter(r.outcome for r in genuine["results"])
+        run = liveness_run_create(
+            store=not options["no_store"],
+            dataset=str(root),
+            seed=options["seed"],
+            genuine=len(genuine["results"]),
+            genuine_not_live=outcomes["not_live"],
+            genuine_retry=outcomes["retry"],
+            attacks=len(attacks["results"]),
+            attacks_live=a_accepted,
+        )
+        if options["export"]:
+            liveness_run_export(run=run, path=Path(options["export"]))
+        if run.pk:
+            out(f"stored LivenessRun {run.pk}")
         out(
             f"genuine sequences: {len(genuine['results'])}, refused "
             f"{g_refused} ({_pct(g_refused, len(genuine['results']))}; target <= 5%) "

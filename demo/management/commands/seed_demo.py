@@ -13,7 +13,7 @@ class Command(BaseCommand):
     help = (
         "Create the demo world: 200+ members with contribution history, the five "
         "demo people with photos and logins, staff logins, the quiz and the "
-        "face-matching calibration. A second run adds nothing."
+        "face-matching and liveness calibration. A second run adds nothing."
     )
 
     @no_translations
@@ -25,6 +25,6 @@ class Command(BaseCommand):
             f"demo world ready in {time.perf_counter() - started:.1f} s: "
             f"{Participant.objects.count()} participants "
             f"(added {added['participants']} participants, {added['logins']} "
-            f"logins, {added['staff']} staff, {added['calibration']} calibration run, "
+            f"logins, {added['staff']} staff, {added['calibration']} calibration runs, "
             f"{added['history']} members of history)"
         )
