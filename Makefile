@@ -9,7 +9,7 @@ PORT ?= 8000
 BANK_PORT ?= 8765
 SMS_PORT ?= 8766
 
-.PHONY: stack makemessages makemessages-project install system-deps messages run test lint check ci worker beat up bench bench-dashboard bench-selfie bench-selfie-load bench-load bench-payout bench-insights bench-api evaluate-faces
+.PHONY: stack makemessages makemessages-project install system-deps messages run test lint check ci worker beat up bench bench-dashboard bench-selfie bench-selfie-load bench-load bench-payout bench-insights bench-api evaluate-faces evaluate-liveness
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -131,6 +131,11 @@ bench-api: install
 evaluate-faces: install
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py evaluate_faces ../shared/faces/dev
+
+# Stores the counts as the liveness figures the same preview reads.
+evaluate-liveness: install
+	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py evaluate_liveness ../shared/faces/dev
 
 # Refresh one app's catalogue (its Python files and templates/<app>/):
 #   make makemessages APP=claims   then translate <app>/locale/id/LC_MESSAGES/django.po

@@ -6,6 +6,7 @@ from .models import (
     CalibrationRun,
     FaceReference,
     GuidanceItem,
+    LivenessRun,
     SelfieAttempt,
 )
 
@@ -61,4 +62,17 @@ class CalibrationRunAdmin(admin.ModelAdmin):
     exclude = ["genuine_distances", "impostor_distances", "lookalike_distances"]
 
     def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(LivenessRun)
+class LivenessRunAdmin(admin.ModelAdmin):
+    """Counts from `evaluate_liveness` (or its `--import`), not typed in by hand."""
+
+    list_display = ["dataset", "seed", "genuine", "genuine_not_live", "created_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
         return False

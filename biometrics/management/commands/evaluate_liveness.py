@@ -103,9 +103,9 @@ class Command(BaseCommand):
                 for label, r in zip(found["labels"], found["results"], strict=True):
                     if (r.outcome != "live") if wrong else (r.outcome == "live"):
                         out(f"{kind} {label}: {r.outcome} {r.reason} {r.metrics}")
-        g_refused = sum(1 for r in genuine["results"] if r.outcome != "live")
-        a_accepted = sum(1 for r in attacks["results"] if r.outcome == "live")
         outcomes = Counter(r.outcome for r in genuine["results"])
+        g_refused = len(genuine["results"]) - outcomes["live"]
+        a_accepted = sum(1 for r in attacks["results"] if r.outcome == "live")
         run = liveness_run_create(
             store=not options["no_store"],
             dataset=str(root),
