@@ -340,7 +340,7 @@ def liveness_check(
         return LivenessResult(
             outcome="not_live", reason="flat", metrics=metrics, timings=timings
         )
-    frontal, turned = triples[0][0], triples[0][1]
+    frontal = triples[0][0]
     if STEP_BLINK in steps:
         ears = [found[i].ear for i in seen]
         open_eyes = float(np.median(ears))
@@ -366,9 +366,13 @@ def liveness_check(
             metrics=metrics,
             timings=timings,
         )
+    # Every other frame with a face, not only the most turned one: the depth comes
+    # from every turned frame and the frames around it, so a frame spliced in from
+    # another face could lend its depth to a tilted print of the member.
     spread = max(
         float(np.linalg.norm(_encode(frames[i], found[i]) - analysis.encoding))
-        for i in (turned, seen[-1])
+        for i in seen
+        if i != frontal
     )
     timings["encode"] = round((time.perf_counter() - started) * 1000, 1)
     metrics["same_person"] = round(spread, 4)

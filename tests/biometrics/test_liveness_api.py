@@ -241,3 +241,18 @@ def test_challenges_are_limited_per_participant(api, obama, settings):
     response = api.post(CHALLENGES)
     assert (response.status_code, response.json()["code"]) == (429, "throttled")
     assert LivenessChallenge.objects.filter(participant=obama).count() == 2
+
+
+def test_a_frame_of_another_face_anywhere_in_the_burst_is_not_live(
+    api, obama, django_capture_on_commit_callbacks
+):
+    # The member turns, but one frame facing the camera after the turn (neither
+    # the one matched nor the turned one nor the last) shows someone else.
+    challenge = api.post(CHALLENGES).json()
+    frames = liveness_frames.genuine(challenge["steps"])
+    frames[6] = images.raw("biden", 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = send(api, challenge["nonce"], frames)
+    attempt = SelfieAttempt.objects.get(pk=response.json()["id"])
+    assert attempt.status == SelfieStatus.NOT_LIVE, attempt.liveness
+    assert attempt.liveness["reason"] == "different_faces"
