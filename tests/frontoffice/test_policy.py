@@ -152,6 +152,8 @@ def test_api_get_lists_every_policy(admin_api):
     assert {"kpj_max_attempts", "four_eyes_above", "tax_brackets", "tradeoff"} <= set(
         body
     )
+    # No liveness run stored yet: the preview says so rather than a share.
+    assert body["tradeoff"]["liveness_run_id"] is None
 
 
 def test_api_patch_validates_saves_and_records_the_user(admin_api, admin_user):
