@@ -28,6 +28,9 @@ CLAIM_STEPS = ("claim_started", "submitted", "paid")
 CAUSES = (
     "matched",
     "not_matched",
+    # The camera check (liveness): refused as not live, or asked to try again.
+    "not_live",
+    "retry",
     "no_face",
     "several_faces",
     "too_dark",
@@ -40,7 +43,8 @@ CAUSES = (
     "other",
 )
 FAILURE_CAUSES = CAUSES[1:]
-_QUALITY_CODES = set(CAUSES) - {"matched", "not_matched", "error", "other"}
+_OUTCOMES = ("matched", "not_matched", "not_live", "retry", "error")
+_QUALITY_CODES = set(CAUSES) - {*_OUTCOMES, "other"}
 
 
 def age_group(birth_date: dt.date | None, on: dt.date) -> str:
@@ -63,7 +67,7 @@ def age_group(birth_date: dt.date | None, on: dt.date) -> str:
 
 def selfie_cause(status: str, findings: list | None) -> str:
     """One cause per final selfie attempt: its outcome, or its first quality finding."""
-    if status in ("matched", "not_matched", "error"):
+    if status in _OUTCOMES:
         return status
     for finding in findings or []:
         code = str(finding.get("code", "")) if isinstance(finding, dict) else ""

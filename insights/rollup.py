@@ -36,7 +36,6 @@ FIGURE_DIMS = ("path", "claim_type", "cause", "age_group", "gender", "cohort", "
 DURATION_DIMS = ("path", "claim_type", "cause")
 # Running totals as of a day: read for one day, never summed over days or months.
 SNAPSHOTS = ("members_total", "blocked_total")
-FINAL = ("matched", "not_matched", "rejected_quality", "error")
 # First day the nightly task builds when nothing is built yet.
 DEFAULT_HISTORY_DAYS = 400
 # Rows per INSERT: SQLite allows 32,766 parameters, 10 columns x 2,000 fit.
@@ -135,7 +134,7 @@ def _funnel(sums: _Sums, lo, hi, members: dict[int, Member]) -> None:
 def _selfies(sums: _Sums, lo, hi, members: dict[int, Member]) -> None:
     """Outcomes by cause, age group and gender; sessions (member-days) by cohort."""
     attempts = SelfieAttempt.objects.filter(
-        created_at__gte=lo, created_at__lt=hi, status__in=FINAL
+        created_at__gte=lo, created_at__lt=hi, status__in=SelfieAttempt.FINAL
     ).values_list("participant_id", "created_at", "status", "quality_findings")
     sessions: dict[tuple, dt.datetime] = {}
     rows = list(attempts.iterator(chunk_size=5000))

@@ -25,6 +25,8 @@ STEP_LABELS = {
 CAUSE_LABELS = {
     "matched": gettext_lazy("Matched"),
     "not_matched": gettext_lazy("Not matched"),
+    "not_live": gettext_lazy("Camera check: not live"),
+    "retry": gettext_lazy("Camera check: asked to try again"),
     "no_face": gettext_lazy("No face"),
     "several_faces": gettext_lazy("Several faces"),
     "too_dark": gettext_lazy("Too dark"),
