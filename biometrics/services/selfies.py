@@ -324,24 +324,40 @@ def _not_matched_guidance(attempts_left: int) -> str:
 
 
 def _notify_failure(*, attempt: SelfieAttempt, attempts_left: int) -> None:
+    """Tell the member an attempt was used: someone else may be using their face."""
     participant = attempt.participant
     with override(participant.language or "id"):
+        values = {
+            "when": timezone.localtime(attempt.created_at).strftime("%d-%m-%Y %H:%M"),
+            "n": attempts_left,
+        }
+        if attempt.status == SelfieStatus.NOT_LIVE:
+            kind, title, body = (
+                "biometric_not_live",
+                _("Camera check not confirmed"),
+                _(
+                    "A camera check on %(when)s could not confirm that a person was "
+                    "in front of the camera. Attempts left: %(n)d. If this was not "
+                    "you, someone may be using a photo of you: contact BPJS "
+                    "Ketenagakerjaan."
+                ),
+            )
+        else:
+            kind, title, body = (
+                "biometric_not_matched",
+                _("Face verification did not match"),
+                _(
+                    "A selfie sent on %(when)s did not match your reference photo. "
+                    "Attempts left: %(n)d. If this was not you, contact BPJS "
+                    "Ketenagakerjaan."
+                ),
+            )
         notification_send(
             participant=participant,
             key=f"selfie-not-matched-{attempt.pk}",
-            kind="biometric_not_matched",
-            title=_("Face verification did not match"),
-            body=_(
-                "A selfie sent on %(when)s did not match your reference photo. "
-                "Attempts left: %(n)d. If this was not you, contact BPJS "
-                "Ketenagakerjaan."
-            )
-            % {
-                "when": timezone.localtime(attempt.created_at).strftime(
-                    "%d-%m-%Y %H:%M"
-                ),
-                "n": attempts_left,
-            },
+            kind=kind,
+            title=title,
+            body=body % values,
             link=reverse("biometrics:guidance"),
         )
 

@@ -14,6 +14,7 @@ from biometrics.models import (
     SelfieStatus,
 )
 from biometrics.services import face_reference_create
+from notifications.models import Notification
 from participants.services.sessions import token_issue
 from tests.biometrics import images, liveness_frames
 
@@ -126,6 +127,10 @@ def test_a_hand_held_print_is_not_live_and_uses_an_attempt(
     assert attempt.status == SelfieStatus.NOT_LIVE, attempt.liveness
     assert attempt.counted and attempt.liveness["reason"] == "flat"
     assert "kamera" in attempt.guidance.lower()
+    # The member hears of it in their language: someone may be using their photo.
+    note = Notification.objects.get(participant=obama)
+    assert note.kind == "biometric_not_live"
+    assert "foto Anda" in note.body and "Sisa percobaan: 2" in note.body
 
 
 def test_an_expired_nonce_is_refused(api, obama):
