@@ -245,6 +245,21 @@ class SelfieAttempt(models.Model):
     def is_pending(self) -> bool:
         return self.status in self.PENDING
 
+    @property
+    def liveness_reason(self) -> str:
+        """Why the camera check refused this attempt, for staff ("" if it did not)."""
+        if self.status not in (SelfieStatus.NOT_LIVE, SelfieStatus.RETRY):
+            return ""
+        reason = (self.liveness or {}).get("reason", "")
+        labels = {
+            "flat": _("the face showed no depth: a photo or a screen?"),
+            "different_faces": _("another face in some frames"),
+            "no_turn": _("no head turn"),
+            "unsteady": _("unsteady frames"),
+            "no_blink": _("no blink"),
+        }
+        return str(labels.get(reason, reason))
+
 
 class LivenessChallenge(models.Model):
     """A one-time nonce with the steps asked; expires after 2 minutes, used once."""

@@ -298,12 +298,21 @@ def _count_failure(*, attempt: SelfieAttempt, policy: BiometricPolicy):
     """Use up an attempt (not matched, or not live when the policy says so)."""
     participant = attempt.participant
     attempt.counted = True
+    # The desk reads the reason: a block after a photo held up to the camera is
+    # one to check with particular care.
+    reason = (
+        _(
+            "Face verification failed %(n)d times in a row; the last camera check "
+            "could not confirm a person in front of the camera."
+        )
+        if attempt.status == SelfieStatus.NOT_LIVE
+        else _("Face did not match %(n)d times in a row.")
+    )
     state = attempt_register_failure(
         participant=participant,
         kind=BlockKind.BIOMETRIC,
         max_attempts=policy.max_attempts,
-        reason=str(_("Face did not match %(n)d times in a row."))
-        % {"n": policy.max_attempts},
+        reason=str(reason) % {"n": policy.max_attempts},
     )
     _notify_failure(attempt=attempt, attempts_left=state.attempts_left)
     if state.block is not None:

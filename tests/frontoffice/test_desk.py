@@ -1,15 +1,18 @@
 """The desk pages: search, a participant's blocks and history, unblock."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
+from rest_framework.test import APIClient
 
 from biometrics.models import FaceReference, SelfieAttempt
+from biometrics.services import biometric_policy_update
 from jmo_portal.exceptions import ApplicationError
 from notifications.models import Notification
 from participants.models import AuditRecord, Block, BlockKind
 from participants.services.guards import attempt_state
-from tests.biometrics import images
+from tests.biometrics import images, liveness_frames
 from tests.conftest import totp_code
 from tests.frontoffice.conftest import make_block
 
@@ -60,6 +63,42 @@ def test_participant_page_shows_blocks_and_the_failed_selfies(
     )  # the officer may see it
     assert thumb.status_code == 200
     assert thumb["Content-Type"] == "image/jpeg"
+
+
+def test_a_photo_held_up_to_the_camera_blocks_and_the_desk_sees_why(
+    officer, obama, admin_user, django_capture_on_commit_callbacks
+):
+    biometric_policy_update(
+        values={"liveness_required": True, "max_attempts": 1},
+        actor=admin_user,
+        reason="Liveness pilot",
+    )
+    api = APIClient()
+    api.force_authenticate(obama.user)
+    challenge = api.post("/api/v1/biometrics/challenges/").json()
+    frames = liveness_frames.print_attack(challenge["steps"])
+    with django_capture_on_commit_callbacks(execute=True):
+        api.post(
+            "/api/v1/biometrics/selfies/",
+            {
+                "challenge": challenge["nonce"],
+                "frames": [
+                    SimpleUploadedFile(f"f{n}.jpg", f, content_type="image/jpeg")
+                    for n, f in enumerate(frames)
+                ],
+                "frame_times_ms": liveness_frames.TIMES,
+            },
+            format="multipart",
+        )
+    block = Block.objects.active().get(participant=obama, kind="biometric")
+    assert "pemeriksaan kamera" in block.reason.lower()
+    with translation.override("en"):
+        html = officer.get(
+            reverse("frontoffice:participant", args=[obama.pk]),
+            HTTP_ACCEPT_LANGUAGE="en",
+        ).content.decode()
+    assert "the face showed no depth: a photo or a screen?" in html
+    assert block.reason in html
 
 
 def test_unblock_needs_every_checklist_box_and_a_reason(officer, kpj_block):
