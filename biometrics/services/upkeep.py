@@ -1,5 +1,6 @@
 """Upkeep of the selfie queue and store: lost dispatches are sent again, old images
-are deleted (the policy's retention days; outcomes stay)."""
+are deleted (the policy's retention days; outcomes stay), and so are camera-check
+challenges that were never answered."""
 
 from datetime import timedelta
 
@@ -9,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from jmo_portal import metrics
 
-from ..models import BiometricPolicy, SelfieAttempt, SelfieStatus
+from ..models import BiometricPolicy, LivenessChallenge, SelfieAttempt, SelfieStatus
 from .common import selfie_dispatch_on_commit
 
 STUCK_QUEUED = timedelta(minutes=1)
@@ -61,4 +62,9 @@ def selfie_retention_purge(*, now=None) -> int:
             image=None, image_purged_at=now, frames=[]
         )
         purged += 1
+    # A challenge nobody answered holds nothing worth keeping past the same period;
+    # an answered one stays with its attempt.
+    LivenessChallenge.objects.filter(
+        expires_at__lt=cutoff, used_at__isnull=True
+    ).delete()
     return purged

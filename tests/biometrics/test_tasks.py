@@ -8,7 +8,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from biometrics import tasks
-from biometrics.models import SelfieAttempt, SelfieStatus
+from biometrics.models import LivenessChallenge, SelfieAttempt, SelfieStatus
 from biometrics.services import selfie_submit
 from tests.biometrics import images
 
@@ -91,3 +91,24 @@ def test_retention_purge_deletes_old_images_and_keeps_the_outcome(
     assert not default_storage.exists(name)
     assert not attempt.image and attempt.image_purged_at is not None
     assert attempt.distance is not None and attempt.status == SelfieStatus.NOT_MATCHED
+
+
+def test_retention_purge_deletes_challenges_never_answered(participant):
+    now = timezone.now()
+
+    def challenge(nonce: str, used: bool) -> LivenessChallenge:
+        return LivenessChallenge.objects.create(
+            participant=participant,
+            nonce=nonce,
+            steps=["turn_left"],
+            expires_at=now + dt.timedelta(minutes=2),
+            used_at=now if used else None,
+        )
+
+    challenge("a" * 43, used=False)
+    answered = challenge("b" * 43, used=True)
+    tasks.selfie_retention_purge()
+    assert LivenessChallenge.objects.count() == 2
+    with time_machine.travel(now + dt.timedelta(days=31)):
+        tasks.selfie_retention_purge()
+    assert list(LivenessChallenge.objects.all()) == [answered]
