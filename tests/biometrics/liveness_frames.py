@@ -2,6 +2,8 @@
 
 import random
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from biometrics import liveness
 from biometrics.liveness_eval import _camera, attack_frames
 from tests.biometrics import images
@@ -9,6 +11,21 @@ from tests.biometrics import images
 # ag_obama 5 and 6 look at the camera; 4 is turned to his left, 2 to his right.
 TURNED = {liveness.STEP_TURN_LEFT: 4, liveness.STEP_TURN_RIGHT: 2}
 TIMES = ",".join(str(200 * n) for n in range(8))
+CHALLENGES = "/api/v1/biometrics/challenges/"
+SELFIES = "/api/v1/biometrics/selfies/"
+
+
+def send(client, nonce: str, frames: list[bytes], times: str = TIMES):
+    """Answer a challenge with a burst of frames, as the camera page does."""
+    files = [
+        SimpleUploadedFile(f"f{n}.jpg", data, content_type="image/jpeg")
+        for n, data in enumerate(frames)
+    ]
+    return client.post(
+        SELFIES,
+        {"challenge": nonce, "frames": files, "frame_times_ms": times},
+        format="multipart",
+    )
 
 
 def genuine(steps: list[str], seed: int = 1) -> list[bytes]:

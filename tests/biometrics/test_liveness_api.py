@@ -17,9 +17,7 @@ from biometrics.services import face_reference_create
 from notifications.models import Notification
 from participants.services.sessions import token_issue
 from tests.biometrics import images, liveness_frames
-
-CHALLENGES = "/api/v1/biometrics/challenges/"
-SELFIES = "/api/v1/biometrics/selfies/"
+from tests.biometrics.liveness_frames import CHALLENGES, SELFIES, send
 
 
 @pytest.fixture
@@ -44,21 +42,6 @@ def api(participant_user):
     client = APIClient()
     client.force_authenticate(participant_user)
     return client
-
-
-def _frames(frames: list[bytes]) -> list[SimpleUploadedFile]:
-    return [
-        SimpleUploadedFile(f"f{n}.jpg", data, content_type="image/jpeg")
-        for n, data in enumerate(frames)
-    ]
-
-
-def send(client, nonce: str, frames: list[bytes], times: str = liveness_frames.TIMES):
-    return client.post(
-        SELFIES,
-        {"challenge": nonce, "frames": _frames(frames), "frame_times_ms": times},
-        format="multipart",
-    )
 
 
 def test_a_challenge_has_a_nonce_a_turn_and_two_minutes(api, obama):

@@ -1,7 +1,6 @@
 """The desk pages: search, a participant's blocks and history, unblock."""
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 from rest_framework.test import APIClient
@@ -75,21 +74,10 @@ def test_a_photo_held_up_to_the_camera_blocks_and_the_desk_sees_why(
     )
     api = APIClient()
     api.force_authenticate(obama.user)
-    challenge = api.post("/api/v1/biometrics/challenges/").json()
+    challenge = api.post(liveness_frames.CHALLENGES).json()
     frames = liveness_frames.print_attack(challenge["steps"])
     with django_capture_on_commit_callbacks(execute=True):
-        api.post(
-            "/api/v1/biometrics/selfies/",
-            {
-                "challenge": challenge["nonce"],
-                "frames": [
-                    SimpleUploadedFile(f"f{n}.jpg", f, content_type="image/jpeg")
-                    for n, f in enumerate(frames)
-                ],
-                "frame_times_ms": liveness_frames.TIMES,
-            },
-            format="multipart",
-        )
+        liveness_frames.send(api, challenge["nonce"], frames)
     block = Block.objects.active().get(participant=obama, kind="biometric")
     assert "pemeriksaan kamera" in block.reason.lower()
     with translation.override("en"):

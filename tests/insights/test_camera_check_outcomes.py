@@ -1,7 +1,6 @@
 """Camera-check outcomes reach the effectiveness figures: a member refused as not live
 or asked to try again shows up there, not only members whose face was compared."""
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Sum
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -14,21 +13,9 @@ from tests.biometrics import images, liveness_frames
 
 
 def _camera_check(api, frames_for) -> int:
-    challenge = api.post("/api/v1/biometrics/challenges/").json()
-    frames = [
-        SimpleUploadedFile(f"f{n}.jpg", data, content_type="image/jpeg")
-        for n, data in enumerate(frames_for(challenge["steps"]))
-    ]
-    response = api.post(
-        "/api/v1/biometrics/selfies/",
-        {
-            "challenge": challenge["nonce"],
-            "frames": frames,
-            "frame_times_ms": liveness_frames.TIMES,
-        },
-        format="multipart",
-    )
-    return response.json()["id"]
+    challenge = api.post(liveness_frames.CHALLENGES).json()
+    frames = frames_for(challenge["steps"])
+    return liveness_frames.send(api, challenge["nonce"], frames).json()["id"]
 
 
 def test_not_live_and_retry_are_counted_by_cause(
