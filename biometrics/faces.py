@@ -35,6 +35,10 @@ DETECT_UPSAMPLE = 1
 # evaluate_faces; the 68-point alignment was measured too and did not separate
 # look-alikes better than the 5-point one, so encodings keep the 5-point model.)
 REFERENCE_JITTERS = 10
+# dlib's encoder reads the face aligned to 150 px with a quarter of padding (its
+# own defaults, which face_recognition.face_encodings uses).
+CHIP_SIZE = 150
+CHIP_PADDING = 0.25
 
 
 def _detect(fr: Any, rgb: np.ndarray) -> list:
@@ -44,9 +48,27 @@ def _detect(fr: Any, rgb: np.ndarray) -> list:
         return rects or list(fr.api.face_detector(rgb, DETECT_UPSAMPLE))
 
 
-def _encode(fr: Any, rgb: np.ndarray, box: tuple, jitters: int = 1) -> np.ndarray:
+def face_chip(rgb: np.ndarray, box: tuple) -> np.ndarray:
+    """The aligned 150 px face the encoder reads (5-point alignment, as
+    face_recognition's own face_encodings aligns it). box: top, right, bottom, left."""
+    import dlib
+
+    fr = _fr()
+    top, right, bottom, left = box
     with _dlib_lock:
-        return fr.face_encodings(rgb, [box], num_jitters=jitters, model="small")[0]
+        shape = fr.api.pose_predictor_5_point(
+            rgb, dlib.rectangle(left, top, right, bottom)
+        )
+        return dlib.get_face_chip(rgb, shape, CHIP_SIZE, CHIP_PADDING)
+
+
+def chip_encoding(chip: np.ndarray, jitters: int = 1) -> np.ndarray:
+    with _dlib_lock:
+        return np.array(_fr().api.face_encoder.compute_face_descriptor(chip, jitters))
+
+
+def encode(rgb: np.ndarray, box: tuple, jitters: int = 1) -> np.ndarray:
+    return chip_encoding(face_chip(rgb, box), jitters)
 
 
 def comparable_faces(heights: list[int], ratio: float = SECOND_FACE_RATIO) -> int:
@@ -218,7 +240,7 @@ def face_analyse(
     if result.findings:
         return result
     started = time.perf_counter()
-    result.encoding = _encode(fr, rgb, result.box, jitters)
+    result.encoding = encode(rgb, result.box, jitters)
     result.timings["encode"] = round((time.perf_counter() - started) * 1000, 1)
     return result
 
@@ -273,6 +295,6 @@ def largest_face(
         min(face.bottom(), height - 1),
         max(face.left(), 0),
     )
-    probe = _encode(fr, rgb, box)
-    reference = _encode(fr, rgb, box, jitters) if jitters > 1 else probe
+    probe = encode(rgb, box)
+    reference = encode(rgb, box, jitters) if jitters > 1 else probe
     return LargestFace(probe, reference, [r.height() for r in rects])

@@ -107,6 +107,16 @@ class BiometricPolicy(PolicySingleton):
     def __str__(self) -> str:
         return str(_("Biometric policy"))
 
+    @property
+    def quality_limits(self) -> dict:
+        """The photo-quality limits, as faces.face_analyse takes them."""
+        return {
+            "min_face_ratio": float(self.min_face_ratio),
+            "min_brightness": self.min_brightness,
+            "max_brightness": self.max_brightness,
+            "min_sharpness": float(self.min_sharpness),
+        }
+
 
 class FaceReferenceSource(models.TextChoices):
     REGISTRY = "registry", _("Registry photo")
@@ -247,7 +257,10 @@ class SelfieAttempt(models.Model):
 
     @property
     def liveness_reason(self) -> str:
-        """Why the camera check refused this attempt, for staff ("" if it did not)."""
+        """Why the camera check refused this attempt, for staff ("" if it did not).
+
+        A `retry` for the picture itself (no face, too dark...) shows the
+        instruction the member was given."""
         if self.status not in (SelfieStatus.NOT_LIVE, SelfieStatus.RETRY):
             return ""
         reason = (self.liveness or {}).get("reason", "")
@@ -258,7 +271,7 @@ class SelfieAttempt(models.Model):
             "unsteady": _("unsteady frames"),
             "no_blink": _("no blink"),
         }
-        return str(labels.get(reason, reason))
+        return str(labels[reason]) if reason in labels else self.guidance
 
 
 class LivenessChallenge(models.Model):

@@ -36,10 +36,7 @@ def analyse(
 ) -> faces.FaceAnalysis:
     return faces.face_analyse(
         decoded_rgb,
-        min_face_ratio=float(policy.min_face_ratio),
-        min_brightness=policy.min_brightness,
-        max_brightness=policy.max_brightness,
-        min_sharpness=float(policy.min_sharpness),
+        **policy.quality_limits,
         check_quality=check_quality,
         jitters=jitters,
     )

@@ -211,12 +211,7 @@ def _check_liveness(
     return liveness.liveness_check(
         frames,
         steps=attempt.challenge.steps,
-        quality={
-            "min_face_ratio": float(policy.min_face_ratio),
-            "min_brightness": policy.min_brightness,
-            "max_brightness": policy.max_brightness,
-            "min_sharpness": float(policy.min_sharpness),
-        },
+        quality=policy.quality_limits,
     )
 
 

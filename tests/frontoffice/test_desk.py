@@ -89,6 +89,26 @@ def test_a_photo_held_up_to_the_camera_blocks_and_the_desk_sees_why(
     assert block.reason in html
 
 
+def test_a_camera_check_without_a_face_shows_the_desk_what_the_member_was_told(
+    officer, obama, admin_user, django_capture_on_commit_callbacks
+):
+    biometric_policy_update(
+        values={"liveness_required": True}, actor=admin_user, reason="Pilot"
+    )
+    api = APIClient()
+    api.force_authenticate(obama.user)
+    challenge = api.post(liveness_frames.CHALLENGES).json()
+    with django_capture_on_commit_callbacks(execute=True):
+        liveness_frames.send(api, challenge["nonce"], [images.no_face()] * 8)
+    attempt = SelfieAttempt.objects.get(participant=obama)
+    assert (attempt.status, attempt.liveness["reason"]) == ("retry", "no_face")
+    html = officer.get(
+        reverse("frontoffice:participant", args=[obama.pk])
+    ).content.decode()
+    assert f"({attempt.guidance})" in html
+    assert "(no_face)" not in html
+
+
 def test_unblock_needs_every_checklist_box_and_a_reason(officer, kpj_block):
     url = reverse("frontoffice:unblock", args=[kpj_block.pk])
     response = officer.post(
