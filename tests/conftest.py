@@ -256,6 +256,27 @@ def wait_for(predicate, timeout: float = 30.0, interval: float = 0.2):
     pytest.fail(f"condition not met within {timeout}s")
 
 
+def selfie_decided(attempt_id: int, timeout: float = 60.0):
+    """Wait until a worker has decided a selfie attempt; return the row."""
+    from biometrics.models import SelfieAttempt
+
+    def decided():
+        attempt = SelfieAttempt.objects.get(pk=attempt_id)
+        return None if attempt.is_pending else attempt
+
+    return wait_for(decided, timeout=timeout, interval=0.3)
+
+
+def selfie_decided_api(api, attempt_id: int, timeout: float = 90.0) -> dict:
+    """The same through API v1, polled as a mobile client polls; return the body."""
+
+    def decided():
+        body = api.get(f"/api/v1/biometrics/selfies/{attempt_id}/").json()
+        return None if body["status"] in ("queued", "processing") else body
+
+    return wait_for(decided, timeout=timeout, interval=0.3)
+
+
 @pytest.fixture
 def deployed_policy_rows(transactional_db):
     """The rows `migrate` seeds (claim document lists, tax brackets), as on a fresh

@@ -12,7 +12,7 @@ from biometrics.models import SelfieAttempt, SelfieStatus
 from biometrics.services import selfie_sweep
 from jmo_portal.processes import Worker
 from tests.biometrics import images
-from tests.conftest import wait_for, worker_env
+from tests.conftest import selfie_decided, worker_env
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -40,12 +40,7 @@ def test_a_selfie_uploaded_while_redis_is_down_is_accepted_and_decided_later(
         # What beat runs every minute, a minute later.
         with time_machine.travel(timezone.now() + dt.timedelta(minutes=2)):
             assert selfie_sweep() == 1
-
-        def decided():
-            attempt.refresh_from_db()
-            return not attempt.is_pending
-
-        wait_for(decided, timeout=60, interval=0.3)
+        decided = selfie_decided(attempt.pk)
     finally:
         worker.stop()
-    assert attempt.status == SelfieStatus.MATCHED
+    assert decided.status == SelfieStatus.MATCHED

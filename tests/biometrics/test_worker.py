@@ -2,19 +2,14 @@
 
 import pytest
 
-from biometrics.models import BiometricPolicy, SelfieAttempt, SelfieStatus
+from biometrics.models import BiometricPolicy, SelfieStatus
 from biometrics.services import face_reference_create, selfie_submit
 from jmo_portal.exceptions import ApplicationError
 from participants.models import Block
 from tests.biometrics import images
-from tests.conftest import wait_for
+from tests.conftest import selfie_decided
 
 pytestmark = pytest.mark.services
-
-
-def _decided(attempt_id: int) -> SelfieAttempt | None:
-    attempt = SelfieAttempt.objects.get(pk=attempt_id)
-    return None if attempt.is_pending else attempt
 
 
 @pytest.fixture
@@ -30,8 +25,7 @@ def test_the_worker_matches_the_same_person_and_not_another(obama):
     threshold = BiometricPolicy.current().match_threshold
     same = selfie_submit(participant=obama, image=images.raw("obama", 3))
     other = selfie_submit(participant=obama, image=images.raw("biden", 2))
-    same = wait_for(lambda: _decided(same.pk), timeout=60)
-    other = wait_for(lambda: _decided(other.pk), timeout=60)
+    same, other = selfie_decided(same.pk), selfie_decided(other.pk)
     assert (same.status, same.counted) == (SelfieStatus.MATCHED, False)
     assert same.distance <= float(threshold) == float(same.threshold_used)
     assert (other.status, other.counted) == (SelfieStatus.NOT_MATCHED, True)
@@ -41,7 +35,7 @@ def test_the_worker_matches_the_same_person_and_not_another(obama):
 def test_the_worker_blocks_after_max_attempts(obama):
     for person, n in [("biden", 1), ("kit_harington", 3), ("alex_lacamoire", 2)]:
         attempt = selfie_submit(participant=obama, image=images.raw(person, n))
-        assert wait_for(lambda a=attempt: _decided(a.pk), timeout=60).counted
+        assert selfie_decided(attempt.pk).counted
     block = Block.objects.active().get(participant=obama)
     assert block.kind == "biometric"
     with pytest.raises(ApplicationError) as exc:

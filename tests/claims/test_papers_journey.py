@@ -18,7 +18,7 @@ from participants.models import Participant, YearlyBalance
 from participants.money import rupiah
 from tests.biometrics import images
 from tests.claims.test_papers import code_in, pdf_text
-from tests.conftest import staff_api, wait_for
+from tests.conftest import selfie_decided_api, staff_api, wait_for
 from tests.data_update import confirm_data_at_desk
 from tests.journey import PASSWORD, activate, registry_member
 
@@ -35,14 +35,7 @@ def _matched_selfie(api: APIClient) -> None:
         format="multipart",
     )
     assert sent.status_code == 202, sent.json()
-    url = f"/api/v1/biometrics/selfies/{sent.json()['id']}/"
-
-    def decided():
-        status = api.get(url).json()["status"]
-        return None if status in ("queued", "processing") else status
-
-    status = wait_for(decided, timeout=90, interval=0.3)
-    assert status == "matched"
+    assert selfie_decided_api(api, sent.json()["id"])["status"] == "matched"
 
 
 def test_a_paid_member_downloads_receipt_payment_proof_and_tax_slip(

@@ -7,19 +7,14 @@ from biometrics.selectors import biometric_status
 from biometrics.services import face_reference_create, selfie_submit
 from participants.models import Block
 from tests.biometrics import images
-from tests.conftest import staff_api, wait_for
+from tests.conftest import selfie_decided, staff_api
 
 pytestmark = pytest.mark.services
 
 
 def _fail(participant, person: str, n: int) -> SelfieAttempt:
     attempt = selfie_submit(participant=participant, image=images.raw(person, n))
-
-    def decided():
-        row = SelfieAttempt.objects.get(pk=attempt.pk)
-        return None if row.is_pending else row
-
-    return wait_for(decided, timeout=60)
+    return selfie_decided(attempt.pk)
 
 
 def test_raising_max_attempts_applies_in_the_running_worker(

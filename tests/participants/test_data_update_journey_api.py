@@ -14,11 +14,10 @@ from rest_framework.test import APIClient
 
 from jmo_portal.sms import ConsoleSmsBackend
 from tests.biometrics import images
-from tests.conftest import wait_for
+from tests.conftest import selfie_decided_api, wait_for
 from tests.journey import CONTACT, EMERGENCY, PASSWORD, POPULATION, registry_member
 
 pytestmark = pytest.mark.django_db(transaction=True)
-FINAL = {"matched", "not_matched", "rejected_quality", "error"}
 
 
 def _selfie(api: APIClient, person: str, n: int) -> dict:
@@ -28,12 +27,7 @@ def _selfie(api: APIClient, person: str, n: int) -> dict:
         format="multipart",
     )
     assert sent.status_code == 202, sent.json()
-
-    def decided():
-        body = api.get(f"/api/v1/biometrics/selfies/{sent.json()['id']}/").json()
-        return body if body["status"] in FINAL else None
-
-    return wait_for(decided, timeout=90, interval=0.3)
+    return selfie_decided_api(api, sent.json()["id"])
 
 
 def _last_sms_code(phone: str) -> str:
