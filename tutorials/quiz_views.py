@@ -50,7 +50,12 @@ def quiz_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "tutorials/quiz_list.html",
-        {"sessions": sessions, "entries": mine, "join_form": JoinCodeForm()},
+        {
+            "sessions": sessions,
+            "entries": mine,
+            "join_form": JoinCodeForm(),
+            "can_manage": is_quiz_staff(request.user),
+        },
     )
 
 

@@ -101,6 +101,16 @@ def test_staff_pages_need_a_staff_role(client, participant_user, claims_officer_
     assert QuizSession.objects.get().status == QuizStatus.OPEN
 
 
+def test_the_quiz_page_offers_session_management_only_to_who_may_manage(
+    client, claims_officer_user, front_office_user
+):
+    staff_list = reverse("tutorials:quiz_staff_list")
+    staff_login(claims_officer_user, client)
+    assert staff_list not in client.get(reverse("tutorials:quiz_list")).content.decode()
+    staff_login(front_office_user, client)
+    assert staff_list in client.get(reverse("tutorials:quiz_list")).content.decode()
+
+
 def test_front_office_creates_a_session_awards_and_hands_over(
     client, front_office_user, participant_user
 ):
