@@ -46,7 +46,6 @@ def _context(request, **extra) -> dict:
     return {
         "status": biometric_status(participant=request.participant),
         "next": safe_next(request.GET.get("next") or request.POST.get("next")),
-        "selfie_tutorial_url": tutorial_url("good-selfie"),
         "blocked_tutorial_url": tutorial_url("when-blocked"),
         **extra,
     }

@@ -58,6 +58,7 @@
       shoot.disabled = false;
     };
     bar.value = 0;
+    bar.hidden = false;
     say(root.dataset.msgUploading);
     xhr.send(data);
   }
@@ -69,7 +70,12 @@
     upload(input.files[0], input.files[0].name);
   });
 
-  if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) return;
+  function noCamera() {
+    bar.hidden = true; // nothing is being sent
+    say(root.dataset.msgNoCamera, false);
+  }
+
+  if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) return noCamera();
   navigator.mediaDevices
     .getUserMedia({ video: { facingMode: "user", width: { ideal: 1280 }, height: { ideal: 960 } }, audio: false })
     .then(function (stream) {
@@ -77,9 +83,7 @@
       camera.hidden = false;
       root.classList.add("has-camera");
     })
-    .catch(function () {
-      say(root.dataset.msgNoCamera, false);
-    });
+    .catch(noCamera);
 
   function still(longSide, quality, done) {
     var scale = Math.min(1, longSide / Math.max(video.videoWidth, video.videoHeight));

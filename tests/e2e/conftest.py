@@ -17,6 +17,19 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 
 
+def log_in(context, user, base_url: str) -> None:
+    """Give the browser the session of a real login (staff: password and TOTP code)."""
+    from tests.conftest import staff_login
+
+    client = Client()
+    if user.is_staff:
+        staff_login(user, client)
+    else:
+        client.force_login(user)
+    cookie = client.cookies["sessionid"].value
+    context.add_cookies([{"name": "sessionid", "value": cookie, "url": base_url}])
+
+
 def fake_camera_flags(y4m: Path) -> list[str]:
     return [
         "--use-fake-ui-for-media-stream",
@@ -118,17 +131,7 @@ def selfie_page(playwright_instance, live_server, participant_user, tmp_path):
             viewport={"width": 412, "height": 915},
             locale="id-ID",
         )
-        client = Client()
-        client.force_login(participant_user)
-        context.add_cookies(
-            [
-                {
-                    "name": "sessionid",
-                    "value": client.cookies["sessionid"].value,
-                    "url": live_server.url,
-                }
-            ]
-        )
+        log_in(context, participant_user, live_server.url)
         opened.append(browser)
         page = context.new_page()
         page.set_default_timeout(20000)

@@ -13,7 +13,7 @@ from biometrics.liveness_eval import attack_frames
 from biometrics.models import SelfieAttempt
 from biometrics.services import biometric_policy_update, face_reference_create
 from tests.biometrics import images
-from tests.e2e.conftest import screenshot, wait_for_js
+from tests.e2e.conftest import log_in, screenshot, wait_for_js
 from tests.e2e.test_selfie import NEXT
 from tests.e2e.y4m import images_to_y4m
 
@@ -98,3 +98,18 @@ def test_the_member_turning_the_head_passes_then_matches(
     attempt = attempts[-1]
     assert attempt.liveness["outcome"] == "live" and len(attempt.frames) == 8
     assert page.locator("#continue").get_attribute("href") == NEXT
+
+
+def test_without_a_camera_the_member_is_told_to_allow_it_or_visit_a_desk(
+    page, live_server, obama
+):
+    # No camera in this browser. The file form is hidden while liveness is on, so
+    # the message must not point at it: it names the two ways forward.
+    log_in(page.context, obama.user, live_server.url)
+    page.goto(f"/selfie/capture/?next={NEXT}")
+    page.wait_for_selector("#progress-text:not(:empty)")
+    text = page.inner_text("#progress-text")
+    assert "izinkan halaman ini memakai kamera" in text.lower()
+    assert "loket" in text
+    assert page.locator("#fallback").is_hidden()
+    assert page.locator("#progress").is_hidden()

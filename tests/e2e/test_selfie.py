@@ -11,7 +11,7 @@ from biometrics.services import face_reference_create
 from participants.models import Block, BlockKind
 from participants.services.guards import attempt_register_failure
 from tests.biometrics import images
-from tests.e2e.conftest import screenshot, wait_for_js
+from tests.e2e.conftest import log_in, screenshot, wait_for_js
 
 pytestmark = pytest.mark.e2e
 NEXT = "/claims/"
@@ -110,3 +110,19 @@ def test_the_page_shows_checking_until_the_real_worker_decides(
         locker.close()
     page.wait_for_selector("#result[data-status=matched]", timeout=60000)
     assert page.get_by_text("Wajah terverifikasi").is_visible()
+
+
+def test_without_a_camera_the_photo_file_form_is_offered(
+    page, live_server, participant_user
+):
+    face_reference_create(
+        participant=participant_user.participant,
+        image=images.raw("obama", 1),
+        source="registry",
+    )
+    log_in(page.context, participant_user, live_server.url)
+    page.goto(f"/selfie/capture/?next={NEXT}")
+    page.wait_for_selector("#progress-text:not(:empty)")
+    assert "tombol di atas" in page.inner_text("#progress-text")
+    assert page.locator("#fallback").is_visible()
+    assert page.locator("#camera").is_hidden()

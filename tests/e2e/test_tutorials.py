@@ -1,25 +1,12 @@
 """A participant plays a tutorial from the home page, switches captions, wins a quiz."""
 
 import pytest
-from django.test import Client
 
-from tests.conftest import staff_login
-from tests.e2e.conftest import screenshot, wait_for_js
+from tests.e2e.conftest import log_in, screenshot, wait_for_js
 from tests.tutorials.conftest import answers_for, make_session, seed_content
 from tests.tutorials.recording import record, require_recording_tools
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def _log_in(context, user, base_url: str) -> None:
-    """The session of a real login (staff: password and TOTP code)."""
-    client = Client()
-    if user.is_staff:
-        staff_login(user, client)
-    else:
-        client.force_login(user)
-    cookie = client.cookies["sessionid"].value
-    context.add_cookies([{"name": "sessionid", "value": cookie, "url": base_url}])
 
 
 def test_play_a_tutorial_switch_captions_and_win_a_quiz(
@@ -65,7 +52,7 @@ def test_play_a_tutorial_switch_captions_and_win_a_quiz(
 
     # A quiz session; the participant answers every question correctly.
     session = make_session(staff=front_office_user, prizes=1)
-    _log_in(page.context, participant_user, live_server.url)
+    log_in(page.context, participant_user, live_server.url)
     page.goto("/quiz/")
     page.click(f"[data-testid=quiz-open-{session.pk}]")
     for choice in answers_for(session).values():
@@ -79,7 +66,7 @@ def test_play_a_tutorial_switch_captions_and_win_a_quiz(
 
     # Front office closes the session, the winners are chosen, the prize handed over.
     staff = browser.new_context(base_url=live_server.url, locale="id-ID")
-    _log_in(staff, front_office_user, live_server.url)
+    log_in(staff, front_office_user, live_server.url)
     desk = staff.new_page()
     desk.goto(f"/quiz/staff/{session.pk}/")
     desk.click("[data-testid=choose-winners]")
