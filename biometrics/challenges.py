@@ -16,12 +16,15 @@ from django.utils.translation import gettext as _
 from jmo_portal.exceptions import ApplicationError
 from participants.models import BlockKind, Participant
 from participants.services.guards import block_active
-from participants.services.ratelimits import rate_hit
 
 from . import liveness
 from .imaging import DecodedImage, image_decode
 from .models import BiometricPolicy, LivenessChallenge, SelfieAttempt
-from .services.common import blocked_error, selfie_dispatch_on_commit
+from .services.common import (
+    blocked_error,
+    participant_rate_hit,
+    selfie_dispatch_on_commit,
+)
 from .services.enrolment import reference_required
 from .services.selfies import duplicate_error, same_photo
 
@@ -59,7 +62,7 @@ def liveness_challenge_create(
         raise _liveness_off()
     if block_active(participant=participant, kind=BlockKind.BIOMETRIC):
         raise blocked_error(participant)
-    rate_hit(name="liveness_challenge", key=f"participant:{participant.pk}")
+    participant_rate_hit(name="liveness_challenge", participant=participant)
     reference_required(participant=participant)
     steps = [pick_turn()]
     if policy.liveness_blink:
@@ -160,7 +163,7 @@ def selfie_submit_live(
     # Counted with the photo uploads, refusals included: a `retry` uses no attempt,
     # so without the limit a burst of checks would cost the member nothing and keep
     # the workers busy.
-    rate_hit(name="selfie_upload", key=f"participant:{participant.pk}")
+    participant_rate_hit(name="selfie_upload", participant=participant)
     found = LivenessChallenge.objects.filter(nonce=str(challenge or "")[:64]).first()
     session = _session_digest(session_key)
     found = _check_challenge(found, participant, session)

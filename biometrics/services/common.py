@@ -1,6 +1,6 @@
 """Pieces the selfie and reference services share: decoding an upload within the
-policy's limits, the face analysis, the "blocked" refusal and the queueing of a
-selfie for matching."""
+policy's limits, the face analysis, the "blocked" refusal, the per-participant rate
+limits and the queueing of a selfie for matching."""
 
 from pathlib import Path
 from typing import IO
@@ -11,10 +11,16 @@ from django.utils.translation import gettext as _
 from jmo_portal.dispatch import dispatch_on_commit
 from jmo_portal.exceptions import ApplicationError
 from participants.models import Participant
+from participants.services.ratelimits import rate_hit
 
 from .. import faces
 from ..imaging import DecodedImage, image_decode
 from ..models import BiometricPolicy
+
+
+def participant_rate_hit(*, name: str, participant: Participant) -> None:
+    """Count one request of `name` against the participant's limit (429 past it)."""
+    rate_hit(name=name, key=f"participant:{participant.pk}")
 
 
 def decode_upload(

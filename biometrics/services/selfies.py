@@ -30,13 +30,18 @@ from participants.services.guards import (
     attempt_reset,
     block_active,
 )
-from participants.services.ratelimits import rate_hit
 
 from .. import faces, liveness
 from ..imaging import image_decode
 from ..models import BiometricPolicy, SelfieAttempt, SelfieStatus
 from ..references import matching_references, selfie_reference_add
-from .common import analyse, blocked_error, decode_upload, selfie_dispatch_on_commit
+from .common import (
+    analyse,
+    blocked_error,
+    decode_upload,
+    participant_rate_hit,
+    selfie_dispatch_on_commit,
+)
 from .enrolment import reference_required
 
 logger = logging.getLogger(__name__)
@@ -63,7 +68,7 @@ def selfie_submit(
         raise blocked_error(participant)
     # Every upload counts, quality rejects and repeats included: each one runs
     # the decoder and the face detector.
-    rate_hit(name="selfie_upload", key=f"participant:{participant.pk}")
+    participant_rate_hit(name="selfie_upload", participant=participant)
     reference_required(participant=participant)
     if policy.liveness_required:
         # A file can be any photo, which is what liveness is there to stop.

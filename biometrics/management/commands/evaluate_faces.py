@@ -104,8 +104,8 @@ class Command(BaseCommand):
         if options["export"]:
             calibration_run_export(run=run, path=Path(options["export"]))
         self._report(run, groups_path, attempts)
-        chosen = self._before_after(dataset, groups, hard, run)
-        self._blocked(dataset, chosen, attempts)
+        chosen, first = self._before_after(dataset, groups, hard, run)
+        self._blocked(dataset, chosen, first, attempts)
 
     def _chosen(self, lookalike: list[float], genuine: list[float]) -> float:
         chosen = choose_threshold(lookalike)
@@ -123,9 +123,9 @@ class Command(BaseCommand):
         )
         return chosen
 
-    def _before_after(self, dataset: Dataset, groups, hard, run) -> float:
+    def _before_after(self, dataset: Dataset, groups, hard, run) -> tuple:
         """Genuine first-try pass rate and look-alike risk, before and after issue 16;
-        returns the chosen threshold."""
+        returns the chosen threshold and its one-reference first-try rate."""
         out = self.stdout.write
         chosen = self._chosen(run.lookalike_distances, run.genuine_distances)
         _g, _i, old_lookalike = pair_distances(
@@ -138,6 +138,9 @@ class Command(BaseCommand):
             )
             return 1 - (1 - far) ** TARGET_TRIES
 
+        after = first_try_rate(
+            dataset, chosen, as_references=True, ratio=faces.SECOND_FACE_RATIO
+        )
         rows = [
             ("before: any second face refuses, 1 sample, "
              f"threshold {BEFORE_THRESHOLD:.3f}",
@@ -149,9 +152,7 @@ class Command(BaseCommand):
                             ratio=faces.SECOND_FACE_RATIO),
              lookalike_in(old_lookalike, BEFORE_THRESHOLD)),
             (f"after: + jittered references, threshold {chosen:.3f}",
-             first_try_rate(dataset, chosen, as_references=True,
-                            ratio=faces.SECOND_FACE_RATIO),
-             lookalike_in(run.lookalike_distances, chosen)),
+             after, lookalike_in(run.lookalike_distances, chosen)),
         ]  # fmt: skip
         for count in (2, 3):
             for how, combine in (
@@ -171,17 +172,17 @@ class Command(BaseCommand):
         out("|---|---|---|")
         for label, first, lookalike in rows:
             out(f"| {label} | {_pct(first)} | {_pct(lookalike)} |")
-        return chosen
+        return chosen, after
 
-    def _blocked(self, dataset: Dataset, chosen: float, attempts: int) -> None:
+    def _blocked(
+        self, dataset: Dataset, chosen: float, first: float | None, attempts: int
+    ) -> None:
         """Members blocked after `attempts` tries, measured, next to the table's
-        figure, which takes one person's tries as independent."""
+        figure, which takes one person's tries as independent (`first`: the
+        one-reference first-try rate at `chosen`)."""
         blocked, members = blocked_counts(dataset, chosen, attempts)
-        if not members:
+        if not members or first is None:
             return
-        first = first_try_rate(
-            dataset, chosen, as_references=True, ratio=faces.SECOND_FACE_RATIO
-        )
         self.stdout.write(
             f"\nmembers with one reference blocked after {attempts} tries at "
             f"{chosen:.3f}: {_pct(blocked / members)} % ({blocked} of {members} sets "
