@@ -64,7 +64,7 @@ def test_it_seeds_once_then_reuses_and_prints_both_cases(bench_url):
 
 
 def test_it_reseeds_on_request(bench_url):
-    _run(bench_url)
+    # The module's database is seeded already by the test above.
     reseeded = _run(bench_url, "--reseed")
     assert "seeding 50 participants" in reseeded and "reused" not in reseeded
 
