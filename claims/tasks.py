@@ -1,6 +1,7 @@
 """Thin Celery wrappers around claims.services.payout (ids in, services do the work)."""
 
 from celery import shared_task
+from django.conf import settings
 
 from claims.bank.client import BankTransientError
 
@@ -34,10 +35,10 @@ def payout_poll(payout_id: int) -> str:
 
 @shared_task
 def payout_sweep() -> dict:
-    """Beat, every minute: re-dispatch lost payouts and poll stale PENDING ones."""
+    """Beat, every sweep: re-dispatch lost payouts and poll stale PENDING ones."""
     from claims.services.payout import payout_sweep
 
-    return payout_sweep()
+    return payout_sweep(stale_seconds=settings.SWEEP_SECONDS)
 
 
 @shared_task

@@ -3,6 +3,7 @@ import os
 from celery import Celery
 from celery.schedules import crontab
 from celery.signals import after_setup_logger, after_setup_task_logger
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jmo_portal.settings")
 # The worker's processes are the parallelism (one per core): dlib and NumPy's BLAS
@@ -15,9 +16,9 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 # The database is the source of truth; these sweeps find work whose message was
-# lost (broker down, worker killed) and dispatch it again. SWEEP_SECONDS (default a
-# minute) is how long such work may wait after the broker is back.
-SWEEP_SECONDS = float(os.environ.get("SWEEP_SECONDS") or 60)
+# lost (broker down, worker killed) and dispatch it again, every SWEEP_SECONDS
+# (settings; default a minute).
+SWEEP_SECONDS = settings.SWEEP_SECONDS
 app.conf.beat_schedule = {
     # Every sweep: selfies stuck in queued/processing are matched again.
     "biometrics-sweep": {

@@ -257,7 +257,16 @@ CELERY_TASK_TIME_LIMIT = 90
 # (acks_late) tasks back to be redelivered.
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# Sending a task while Redis is away fails within a fraction of a second (kombu's
+# connect retries: one, at once) instead of kombu's default of ~6 s of retries per
+# message: a request that queues work answers at once, and the row waits for its
+# sweep (jmo_portal.dispatch). The worker's own reconnection loop is separate
+# (CELERY_BROKER_CONNECTION_MAX_RETRIES).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
     "visibility_timeout": 300,
     "health_check_interval": 10,
     "socket_connect_timeout": 3,
@@ -266,6 +275,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "retry_on_timeout": True,
 }
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# The beat sweeps (jmo_portal/celery.py) run every SWEEP_SECONDS and send again the
+# payouts and SMS whose message has been waiting that long: work whose message was
+# lost goes out within two sweeps of the broker's return.
+SWEEP_SECONDS = env.float("SWEEP_SECONDS", default=60)
 CELERY_TIMEZONE = TIME_ZONE
 
 BANK_API_URL = env.str("BANK_API_URL", default="http://127.0.0.1:8765")

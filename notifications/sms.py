@@ -113,7 +113,7 @@ def sms_poll(*, sms_id: int) -> SmsMessage:
     ) or message  # fmt: skip
 
 
-def sms_sweep(*, stale_seconds: int = 60, limit: int = 500) -> dict:
+def sms_sweep(*, stale_seconds: float = 60, limit: int = 500) -> dict:
     """Send again what is still queued; poll what was accepted but never reported."""
     from .tasks import sms_deliver as sms_deliver_task
     from .tasks import sms_poll as sms_poll_task

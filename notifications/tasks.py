@@ -1,4 +1,5 @@
 from celery import shared_task
+from django.conf import settings
 
 from jmo_portal.sms import SmsTransientError
 
@@ -49,4 +50,4 @@ def sms_sweep() -> dict:
     """Re-send queued SMS whose message was lost; poll the ones never reported."""
     from .sms import sms_sweep
 
-    return sms_sweep()
+    return sms_sweep(stale_seconds=settings.SWEEP_SECONDS)

@@ -1,6 +1,9 @@
 """Operations: /health/, /metrics/, JSON logs whose request id follows the work."""
 
 import json
+import socket
+import threading
+import time
 import uuid
 
 import pytest
@@ -12,7 +15,8 @@ from biometrics.models import SelfieAttempt
 from biometrics.services import face_reference_create
 from claims import services as claims_services
 from claims.bank.harness import BankSimulator
-from jmo_portal.processes import Worker
+from jmo_portal.dispatch import dispatch
+from jmo_portal.processes import Worker, broker_at
 from participants.models import BlockKind
 from participants.services.guards import attempt_register_failure
 from tests.biometrics import images
@@ -34,6 +38,44 @@ def test_health_is_200_with_database_cache_storage_and_broker_up(broker, live_se
     status, body = _health(live_server)
     assert status == 200, body
     assert {"Database", "Cache", "Storage", "Broker"} <= {k.split("(")[0] for k in body}
+
+
+@pytest.mark.services
+def test_queueing_work_without_a_broker_gives_up_at_once(broker):
+    """A broker that takes connections and drops them at once: the message is left
+    for the sweep after kombu's two connection tries, without kombu's default
+    pauses between nine (6 s per message: a claim submitted during a Redis outage
+    answered after ~20 s). Each kombu try is a few redis-py connections."""
+    from claims.tasks import payout_send
+
+    tries = []
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(16)
+        server.settimeout(0.2)
+
+        def drop(stop: threading.Event) -> None:
+            while not stop.is_set():
+                try:
+                    conn, _ = server.accept()
+                except TimeoutError:
+                    continue
+                tries.append(1)
+                conn.close()
+
+        stop = threading.Event()
+        dropper = threading.Thread(target=drop, args=(stop,))
+        dropper.start()
+        try:
+            with broker_at(broker, f"redis://127.0.0.1:{server.getsockname()[1]}/0"):
+                started = time.monotonic()
+                assert dispatch(payout_send, 1) is False
+                gave_up = time.monotonic() - started
+        finally:
+            stop.set()
+            dropper.join()
+    assert tries, "the broker was never asked"
+    assert gave_up < 3, f"{len(tries)} connections in {gave_up:.1f}s"
 
 
 @pytest.mark.services

@@ -2,7 +2,7 @@
 
 gunicorn, the Celery worker, beat and the bank simulator run under supervisord
 (deploy/supervisord.conf) on the test database and a Redis of the test's own. Redis
-is stopped for 20 s and comes back empty while the worker runs: a claim submitted
+is stopped for 10 s and comes back empty while the worker runs: a claim submitted
 during the outage is paid and a selfie sent afterwards is decided within 2 minutes,
 whether the worker survived or supervisord restarted it.
 """
@@ -25,7 +25,7 @@ from tests.claims.helpers import make_participant, ready_claim
 from tests.conftest import ROOT, require_services, wait_for, worker_env
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-OUTAGE_SECONDS = 20
+OUTAGE_SECONDS = 10
 
 
 def _stack(tmp_path: Path, broker_url: str, media_root: str) -> Stack:

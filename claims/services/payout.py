@@ -221,7 +221,7 @@ def payout_callback(*, external_id: str, bank_status: str, bank_id: str,
     )  # fmt: skip
 
 
-def payout_sweep(*, stale_seconds: int = 60, limit: int = 500) -> dict:
+def payout_sweep(*, stale_seconds: float = 60, limit: int = 500) -> dict:
     """Re-dispatch payouts whose message was lost; poll transfers still pending."""
     now = timezone.now()
     cutoff = now - dt.timedelta(seconds=stale_seconds)
