@@ -116,6 +116,9 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
+# A kept connection is checked before a request reuses it: after PostgreSQL restarts
+# (or drops idle connections) the next request reconnects instead of answering 500.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Wait for the write lock instead of failing when the in-process tasks and the
     # web request write at the same moment.

@@ -1,0 +1,73 @@
+"""The deployed settings after PostgreSQL drops every connection (a restart, a
+failover, an idle-connection reaper): gunicorn keeps its connection for
+DB_CONN_MAX_AGE, so the next request must find it dead and open a new one instead
+of answering 500 (Celery closes its connection after each task)."""
+
+import pytest
+import requests
+from django.db import connection
+from rest_framework.authtoken.models import Token
+
+from biometrics.services import face_reference_create
+from jmo_portal.processes import WebServer, Worker
+from tests.biometrics import images
+from tests.claims.helpers import make_participant
+from tests.conftest import require_services, wait_for, worker_env
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+
+
+def _drop_every_other_connection() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return cursor.fetchone()[0]
+
+
+def test_the_web_and_the_worker_reconnect_after_the_database_drops_them(
+    broker, tmp_path, settings
+):
+    require_services(postgres=True, redis=True)
+    env = worker_env(
+        DJANGO_SETTINGS_MODULE="jmo_portal.settings",  # persistent connections
+        CELERY_BROKER_URL=settings.CELERY_BROKER_URL,
+        CACHE_URL="locmemcache://",
+        MEDIA_ROOT=str(settings.MEDIA_ROOT),
+        EMAIL_URL="dummymail://",
+    )
+    web = WebServer(env, tmp_path / "web.log")
+    worker = Worker(env, tmp_path / "worker.log")
+    member = make_participant(face=False)
+    face_reference_create(
+        participant=member, image=images.raw("obama", 1), source="registry"
+    )
+    headers = {"Authorization": f"Token {Token.objects.create(user=member.user).key}"}
+
+    me = f"{web.url}/api/v1/me/"
+
+    def selfie_matched() -> None:
+        response = requests.post(
+            f"{web.url}/api/v1/biometrics/selfies/", headers=headers, timeout=30,
+            files={"image": ("s.jpg", images.raw("obama", 2), "image/jpeg")},
+        )  # fmt: skip
+        assert response.status_code == 202, web.log.read_text()[-3000:]
+        status = f"{web.url}/api/v1/biometrics/selfies/{response.json()['id']}/"
+
+        def decided():
+            body = requests.get(status, headers=headers, timeout=30).json()
+            return body["status"] not in ("queued", "processing") and body
+
+        assert wait_for(decided, timeout=60, interval=0.5)["status"] == "matched"
+
+    try:
+        web.start()
+        worker.start()
+        assert requests.get(me, headers=headers, timeout=30).status_code == 200
+        assert _drop_every_other_connection() >= 1  # gunicorn's, kept for reuse
+        selfie_matched()
+        assert requests.get(me, headers=headers, timeout=30).status_code == 200
+    finally:
+        worker.stop()
+        web.stop()
