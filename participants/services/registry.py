@@ -8,6 +8,7 @@ Messages never carry a NIK: it is the row's line number that points at the row.
 import csv
 import datetime as dt
 import hashlib
+import io
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, fields
 from enum import StrEnum
@@ -77,21 +78,43 @@ class MemberRow(MemberIdentity):
     photo: Path | None
 
 
-def csv_rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict]]:
-    """(line number, values) per data row; the header must name every column."""
+def csv_text(path: Path) -> str:
+    """The file's text; a file that is not UTF-8 (Excel's plain "CSV" on Windows
+    writes the local code page) is refused before any row loads, naming the line."""
     if not path.is_file():
         raise ApplicationError(f"{path}: no such file", code="no_file")
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        header = [name.strip().lower() for name in reader.fieldnames or []]
-        missing = [name for name in columns if name not in header]
-        if missing:
-            raise ApplicationError(
-                f"{path}: missing columns: {', '.join(missing)}", code="columns"
-            )
-        reader.fieldnames = header
-        for values in reader:
-            yield reader.line_num, values
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ApplicationError(
+            f"{path}: line {line} is not UTF-8 text; save the file as "
+            '"CSV UTF-8" and import it again (nothing was imported)',
+            code="encoding",
+        ) from exc
+
+
+def csv_rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict]]:
+    """(line number, values) per data row; the header must name every column.
+
+    Comma, semicolon (Excel's CSV where the decimal mark is a comma, as in
+    Indonesia) and tab separators are recognised from the header line."""
+    text = csv_text(path)
+    try:
+        dialect = csv.Sniffer().sniff(text.partition("\n")[0], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=dialect.delimiter)
+    header = [name.strip().lower() for name in reader.fieldnames or []]
+    missing = [name for name in columns if name not in header]
+    if missing:
+        raise ApplicationError(
+            f"{path}: missing columns: {', '.join(missing)}", code="columns"
+        )
+    reader.fieldnames = header
+    for values in reader:
+        yield reader.line_num, values
 
 
 def _messages(exc: ValidationError) -> str:

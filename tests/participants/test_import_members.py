@@ -39,10 +39,19 @@ def _row(serial: int, **changes) -> dict:
     return row
 
 
-def _csv(tmp_path: Path, rows: list[dict], columns=MEMBER_COLUMNS) -> Path:
+def _csv(
+    tmp_path: Path,
+    rows: list[dict],
+    columns=MEMBER_COLUMNS,
+    *,
+    encoding: str = "utf-8",
+    delimiter: str = ",",
+) -> Path:
     path = tmp_path / "members.csv"
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
+    with path.open("w", newline="", encoding=encoding) as handle:
+        writer = csv.DictWriter(
+            handle, fieldnames=columns, extrasaction="ignore", delimiter=delimiter
+        )
         writer.writeheader()
         writer.writerows(rows)
     return path
@@ -217,6 +226,26 @@ def test_a_missing_file_or_missing_columns_is_a_command_error(tmp_path):
     short = _csv(tmp_path, [_row(1)], columns=MEMBER_COLUMNS[:-2])
     with pytest.raises(CommandError, match="missing columns: monthly_wage, photo"):
         _import(short)
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t"])
+def test_excels_semicolon_and_tab_separated_files_load(tmp_path, delimiter):
+    """Excel in an Indonesian locale saves "CSV" with semicolons (the decimal mark
+    is a comma); its "Text" export uses tabs. Excel's UTF-8 CSV starts with a BOM."""
+    rows = [_row(1, full_name="Agus Setiawan, S.E."), _row(2)]
+    path = _csv(tmp_path, rows, encoding="utf-8-sig", delimiter=delimiter)
+    out, err = _import(path)
+    assert "2 created" in out and not err
+    assert Participant.objects.get(kpj=rows[0]["kpj"]).full_name == rows[0]["full_name"]
+
+
+def test_a_file_not_in_utf8_is_refused_naming_the_line_and_loads_nothing(tmp_path):
+    """Excel's plain "CSV" on Windows writes the local code page (cp1252 here)."""
+    rows = [_row(1), _row(2, full_name="Agus Setiawan André"), _row(3)]
+    path = _csv(tmp_path, rows, encoding="cp1252")
+    with pytest.raises(CommandError, match=r'line 3 is not UTF-8 .*"CSV UTF-8"'):
+        _import(path)
+    assert _counts() == dict.fromkeys(_counts(), 0)
 
 
 def test_the_output_never_shows_a_nik_in_full(tmp_path):
