@@ -1,7 +1,8 @@
 """`make stack`'s shape under faults: real processes under supervisord, Redis restarted.
 
 gunicorn, the Celery worker, beat and the bank simulator run under supervisord
-(deploy/supervisord.conf) on the test database and a Redis of the test's own. Redis
+(deploy/supervisord.conf) on the test database and a Redis of the test's own, which
+holds the cache too (another database of it, as in .env.compose). Redis
 is stopped for 10 s and comes back empty while the worker runs: a claim submitted
 during the outage is paid and a selfie sent afterwards is decided within 2 minutes,
 whether the worker survived or supervisord restarted it.
@@ -35,7 +36,7 @@ def _stack(tmp_path: Path, broker_url: str, media_root: str) -> Stack:
         worker_env(
             DJANGO_SETTINGS_MODULE="jmo_portal.settings",
             CELERY_BROKER_URL=broker_url,
-            CACHE_URL="locmemcache://",
+            CACHE_URL=broker_url.removesuffix("/0") + "/1",  # the broker's Redis
             MEDIA_ROOT=str(media_root),
             EMAIL_URL="dummymail://",
             LOG_JSON="1",
