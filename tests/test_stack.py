@@ -73,6 +73,8 @@ def test_the_stack_pays_and_decides_after_redis_restarts_empty(tmp_path, setting
             headers=api(payer), timeout=30,
         )  # fmt: skip
         assert response.status_code == 200, response.text[:500]
+        home = requests.get(stack.url, headers={"Accept-Language": "id"}, timeout=30)
+        assert home.status_code == 200 and "JMO" in home.text, home.text[:500]
         time.sleep(max(0.0, OUTAGE_SECONDS - (time.monotonic() - outage_started)))
         redis.start()  # empty: every queued message is gone
         restarted = time.monotonic()
