@@ -14,6 +14,9 @@ APPS = [app for app in settings.PROJECT_APPS if app != "demo"]  # demo: no pages
 
 SWAGGER_CDN = "https://cdn.jsdelivr.net"
 
+# Unhandled errors: JSON under /api/, 503 while the database does not answer.
+handler500 = "jmo_portal.errors.server_error"
+
 # /admin/login/ counts wrong passwords like every other door.
 admin.site.login_form = AdminLoginForm
 
