@@ -1,3 +1,5 @@
+import json
+
 import pytest
 from django.template.loader import render_to_string
 from rest_framework.test import APIClient
@@ -26,3 +28,28 @@ def test_api_field_errors_speak_the_requests_language():
     assert indonesian.json()["detail"] == "Beberapa isian tidak valid."
     assert english.json()["detail"] == "Some fields are not valid."
     assert "password" in indonesian.json()["errors"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/me/", "/klaim/"])
+def test_an_unhandled_error_is_a_500_in_the_requests_language(rf, path):
+    """What Django's handler500 answers for a bug (not the database): JSON {detail,
+    code} under /api/, the error page elsewhere, and no Retry-After."""
+    from django.utils import translation
+
+    from jmo_portal.errors import server_error
+
+    with translation.override("id"):
+        try:
+            raise RuntimeError("a bug")
+        except RuntimeError:
+            response = server_error(rf.get(path))
+    assert response.status_code == 500
+    assert "Retry-After" not in response.headers
+    if path.startswith("/api/"):
+        assert json.loads(response.content) == {
+            "code": "server_error",
+            "detail": "Terjadi kesalahan di pihak kami. Tidak ada yang hilang: "
+            "silakan coba lagi dalam beberapa menit.",
+        }
+    else:
+        assert "Terjadi kesalahan" in response.content.decode()
