@@ -391,4 +391,8 @@ DJANGO_GUID = {
 # counters under PROMETHEUS_MULTIPROC_DIR and the scrape adds them up.
 if env.str("PROMETHEUS_MULTIPROC_DIR", default=""):
     Path(env.str("PROMETHEUS_MULTIPROC_DIR")).mkdir(parents=True, exist_ok=True)
+else:
+    # prometheus_client goes multiprocess when the variable merely exists: empty
+    # (as .env.example has it) it would write its files into the working folder.
+    os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
 METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1/32", "::1"])

@@ -71,3 +71,16 @@ def test_production_refuses_the_development_bank_secrets(name, value):
 
     assert result.returncode != 0
     assert f"{name} must be set to a real secret" in result.stderr
+
+
+def test_an_empty_metrics_folder_setting_writes_no_files(tmp_path):
+    """.env.example has PROMETHEUS_MULTIPROC_DIR= (empty): prometheus_client goes
+    multiprocess when the variable merely exists, and wrote into the working folder."""
+    count = (
+        "import django; django.setup(); from jmo_portal import metrics; "
+        "metrics.DISPATCH_FAILURES.labels(task='t').inc()"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "jmo_portal.settings",
+           "PYTHONPATH": str(ROOT), "PROMETHEUS_MULTIPROC_DIR": ""}  # fmt: skip
+    subprocess.run([sys.executable, "-c", count], cwd=tmp_path, env=env, check=True)
+    assert list(tmp_path.iterdir()) == []
