@@ -2,18 +2,22 @@
 
 A `Worker` is a real `celery worker` process that can be SIGKILLed and started
 again; `WebServer` is gunicorn serving the portal on a free port; `PrivateRedis` is
-a redis-server of one's own to stop and start empty (never the shared one); `Stack`
+a redis-server of one's own to stop and start empty (never the shared one);
+`PrivatePostgres` a PostgreSQL cluster of one's own to stop and start; `Stack`
 is the deployed shape (supervisord with gunicorn, worker, beat and the bank
 simulator); `scratch_database_run` runs a management command inside a fresh,
 migrated PostgreSQL database and drops it afterwards (`scratch_database_bench`:
 the same for a benchmark command's --postgres and --broker options).
 """
 
+import glob
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -159,6 +163,53 @@ class PrivateRedis:
             self.proc.terminate()
             self.proc.wait(timeout=10)
             self.proc = None
+
+
+class PrivatePostgres:
+    """A PostgreSQL cluster of our own (Debian's server binaries) on a free port, to
+    stop and start again; never the shared server. As root, the server runs as the
+    `postgres` user (initdb refuses root)."""
+
+    def __init__(self) -> None:
+        found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+        if not found:
+            raise RuntimeError("no PostgreSQL server binaries (Debian's postgresql)")
+        self.bin = Path(found[-1]).parent
+        self.port = free_port()
+        self.dir = Path(tempfile.mkdtemp(prefix="jmo-pg-"))
+        self.data = self.dir / "data"
+        self.url = f"postgres://postgres@127.0.0.1:{self.port}"
+        self.as_postgres = os.geteuid() == 0
+        if self.as_postgres:
+            shutil.chown(self.dir, user="postgres", group="postgres")
+        self._pg("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres",
+                 "-E", "UTF8", "--no-sync")  # fmt: skip
+
+    def _pg(self, program: str, *args: str) -> None:
+        command = [str(self.bin / program), *args]
+        if self.as_postgres:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        if done.returncode:
+            raise RuntimeError(f"{program} failed:\n{done.stdout}{done.stderr}")
+
+    def start(self) -> None:
+        options = (f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1"
+                   " -c fsync=off -c full_page_writes=off")  # fmt: skip
+        self._pg("pg_ctl", "-D", str(self.data), "-l", str(self.dir / "server.log"),
+                 "-o", options, "-w", "start")  # fmt: skip
+
+    def stop(self) -> None:
+        """Fast shutdown, as a restart does: open connections are cut."""
+        self._pg("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def answers(self) -> bool:
+        return port_answers(self.port)
+
+    def remove(self) -> None:
+        if self.answers():
+            self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 class WebServer:

@@ -24,16 +24,17 @@ POPULATION = {"kk_number": "3302011501150003", "mother_maiden_name": "Sri Rahayu
 EMERGENCY = {"name": "Wulan Sari", "relation": "spouse", "phone": "081344445555"}
 
 
-def registry_member(
+def registry_files(
     tmp_path: Path,
     *,
     photo: tuple[str, int] | None = ("ag_obama", 1),
     born: dt.date = dt.date(1988, 3, 14),
     gender: str = "M",
     **fields: str,
-) -> Participant:
-    """Write a one-member registry CSV and import it. By default the member left
-    work 3 months ago after two years; `fields` override the CSV columns."""
+) -> tuple[Path, Path, dict]:
+    """A one-member registry CSV and its photo folder: (csv, photos, row). By
+    default the member left work 3 months ago after two years; `fields` override
+    the CSV columns."""
     today = timezone.localdate()
     end = (today.replace(day=1) - dt.timedelta(days=80)).replace(day=1)
     row = {
@@ -61,6 +62,12 @@ def registry_member(
         writer = csv.DictWriter(handle, fieldnames=MEMBER_COLUMNS)
         writer.writeheader()
         writer.writerow(row)
+    return path, photos, row
+
+
+def registry_member(tmp_path: Path, **options) -> Participant:
+    """Import `registry_files(tmp_path, **options)` with `import_members`."""
+    path, photos, row = registry_files(tmp_path, **options)
     call_command(
         "import_members", str(path), "--photos", str(photos), stdout=StringIO()
     )

@@ -1,0 +1,178 @@
+"""PostgreSQL under the running portal, with the deployed settings: every connection
+dropped (a failover, an idle-connection reaper), and the server stopped and started
+again (a restart).
+
+gunicorn keeps its connection for DB_CONN_MAX_AGE, so the next request must find it
+dead and open a new one instead of answering 500 (Celery closes its connection
+after each task). While PostgreSQL is down, members get a 503 that says to try
+again, in their language: JSON under /api/, the error page elsewhere."""
+
+import os
+import subprocess
+import sys
+
+import psycopg2
+import pytest
+import requests
+from django.db import connection
+from rest_framework.authtoken.models import Token
+
+from biometrics.services import face_reference_create
+from jmo_portal.processes import PrivatePostgres, PrivateRedis, WebServer, Worker
+from tests.biometrics import images
+from tests.claims.helpers import make_participant
+from tests.conftest import (
+    ROOT,
+    require_services,
+    selfie_decided,
+    wait_for,
+    worker_env,
+)
+from tests.journey import PASSWORD, registry_files
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+
+
+def _drop_every_other_connection() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return cursor.fetchone()[0]
+
+
+def test_the_web_and_the_worker_reconnect_after_the_database_drops_them(
+    broker, tmp_path, settings
+):
+    require_services(postgres=True, redis=True)
+    env = worker_env(
+        DJANGO_SETTINGS_MODULE="jmo_portal.settings",  # persistent connections
+        CELERY_BROKER_URL=settings.CELERY_BROKER_URL,
+        CACHE_URL="locmemcache://",
+        MEDIA_ROOT=str(settings.MEDIA_ROOT),
+        EMAIL_URL="dummymail://",
+    )
+    web = WebServer(env, tmp_path / "web.log")
+    worker = Worker(env, tmp_path / "worker.log")
+    member = make_participant(face=False)
+    face_reference_create(
+        participant=member, image=images.raw("obama", 1), source="registry"
+    )
+    headers = {"Authorization": f"Token {Token.objects.create(user=member.user).key}"}
+
+    me = f"{web.url}/api/v1/me/"
+    try:
+        web.start()
+        worker.start()
+        assert requests.get(me, headers=headers, timeout=30).status_code == 200
+        assert _drop_every_other_connection() >= 1  # gunicorn's, kept for reuse
+
+        response = requests.post(
+            f"{web.url}/api/v1/biometrics/selfies/", headers=headers, timeout=30,
+            files={"image": ("s.jpg", images.raw("obama", 2), "image/jpeg")},
+        )  # fmt: skip
+        assert response.status_code == 202, web.log.read_text()[-3000:]
+        assert selfie_decided(response.json()["id"]).status == "matched"
+        assert requests.get(me, headers=headers, timeout=30).status_code == 200
+    finally:
+        worker.stop()
+        web.stop()
+
+
+def _compose_env() -> dict:
+    """.env.compose: the settings docker-compose deploys with (DJANGO_DEBUG=False)."""
+    lines = (ROOT / ".env.compose").read_text().splitlines()
+    return dict(
+        line.split("=", 1) for line in lines if "=" in line and not line.startswith("#")
+    )
+
+
+def test_postgresql_stopped_then_started_again_under_the_running_portal(tmp_path):
+    """A PostgreSQL cluster and a Redis of the test's own, loaded through the
+    product's doors (migrate, import_members, activate_member), under gunicorn and a
+    worker with .env.compose's production settings. Stopped: every request is a 503
+    telling the member, in their language, to try again. Started again: the same
+    processes carry on, without a restart."""
+    require_services(postgres=True, redis=True)  # Debian's PostgreSQL, redis-server
+    pg, redis = PrivatePostgres(), PrivateRedis(tmp_path)
+    web = worker = None
+    try:
+        pg.start()
+        redis.start()
+        admin = psycopg2.connect(f"{pg.url}/postgres")
+        admin.autocommit = True
+        admin.cursor().execute("CREATE DATABASE jmo")
+        admin.close()
+        env = {
+            **os.environ,
+            **_compose_env(),
+            "DJANGO_SETTINGS_MODULE": "jmo_portal.settings",
+            "DATABASE_URL": f"{pg.url}/jmo",
+            "CELERY_BROKER_URL": redis.url,
+            "CACHE_URL": redis.url.removesuffix("/0") + "/1",
+            "MEDIA_ROOT": str(tmp_path / "media"),
+            "STATIC_ROOT": str(tmp_path / "static"),
+            "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "prometheus"),
+            "EMAIL_URL": "dummymail://",
+            "LOG_JSON": "0",
+        }
+        csv, photos, row = registry_files(tmp_path)
+        for command in (
+            ["migrate", "-v", "0"],
+            ["collectstatic", "--noinput", "-v", "0"],  # as the Dockerfile does
+            ["import_members", str(csv), "--photos", str(photos)],
+            ["activate_member", row["kpj"], "--email", row["email"],
+             "--password", PASSWORD],
+        ):  # fmt: skip
+            manage = [sys.executable, "manage.py", *command]
+            subprocess.run(manage, cwd=ROOT, env=env, check=True, capture_output=True)
+        web = WebServer(env, tmp_path / "web.log")
+        worker = Worker(env, tmp_path / "worker.log")
+        web.start()
+        worker.start()
+        token = requests.post(
+            f"{web.url}/api/v1/auth/token/", timeout=30,
+            json={"username": row["email"], "password": PASSWORD},
+        ).json()["token"]  # fmt: skip
+        headers = {"Authorization": f"Token {token}", "Accept-Language": "id"}
+
+        def selfie_matched(photo: int) -> bool:
+            sent = requests.post(
+                f"{web.url}/api/v1/biometrics/selfies/", headers=headers, timeout=30,
+                files={"image": ("s.jpg", images.raw("obama", photo), "image/jpeg")},
+            )  # fmt: skip
+            assert sent.status_code == 202, sent.text[:500]
+            status = f"{web.url}/api/v1/biometrics/selfies/{sent.json()['id']}/"
+
+            def decided():
+                body = requests.get(status, headers=headers, timeout=30).json()
+                return body["status"] not in ("queued", "processing") and body
+
+            return wait_for(decided, timeout=60, interval=0.5)["status"] == "matched"
+
+        assert selfie_matched(2)
+        pg.stop()
+        api = requests.get(f"{web.url}/api/v1/me/", headers=headers, timeout=30)
+        assert api.status_code == 503, api.text[:2000]
+        assert api.headers["Retry-After"] == "60"
+        assert api.json() == {
+            "code": "unavailable",
+            "detail": "Layanan sedang tidak tersedia sebentar. Tidak ada yang hilang: "
+            "silakan coba lagi dalam satu menit.",
+        }
+        page = requests.get(web.url, headers={"Accept-Language": "id"}, timeout=30)
+        assert page.status_code == 503, page.text[:2000]
+        assert "Terjadi kesalahan" in page.text and "Tidak ada yang hilang" in page.text
+
+        pg.start()
+        me = requests.get(f"{web.url}/api/v1/me/", headers=headers, timeout=30)
+        assert me.status_code == 200, me.text[:2000]
+        assert me.json()["kpj"] == row["kpj"]
+        assert selfie_matched(3)
+    finally:
+        for process in (worker, web):
+            if process is not None:
+                process.stop()
+        redis.stop()
+        pg.remove()
