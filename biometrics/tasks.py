@@ -2,6 +2,7 @@
 
 from celery import shared_task
 from celery.signals import worker_process_init, worker_ready
+from django.db import InterfaceError, OperationalError
 
 
 @worker_process_init.connect
@@ -13,7 +14,16 @@ def _warm_face_models(**_kwargs) -> None:
     warm()
 
 
-@shared_task(acks_late=True)
+# A member is waiting on the result page: when the database does not answer (a
+# restart), the task tries again after 2, 4, 8 ... (at most 30) seconds instead of
+# leaving the selfie to the next sweep.
+@shared_task(
+    acks_late=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=2,
+    retry_backoff_max=30,
+    max_retries=10,
+)
 def selfie_process(attempt_id: int) -> str:
     from .services import selfie_process
 
