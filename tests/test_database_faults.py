@@ -127,7 +127,10 @@ def test_postgresql_stopped_then_started_again_under_the_running_portal(tmp_path
              "--password", PASSWORD],
         ):  # fmt: skip
             manage = [sys.executable, "manage.py", *command]
-            subprocess.run(manage, cwd=ROOT, env=env, check=True, capture_output=True)
+            done = subprocess.run(
+                manage, cwd=ROOT, env=env, capture_output=True, text=True
+            )
+            assert done.returncode == 0, done.stderr[-3000:]
         web = WebServer(env, tmp_path / "web.log")
         worker = Worker(env, tmp_path / "worker.log")
         web.start()
@@ -153,10 +156,7 @@ def test_postgresql_stopped_then_started_again_under_the_running_portal(tmp_path
 
             return wait_for(answer, timeout=90, interval=0.5)["status"]
 
-        def selfie_matched(photo: int) -> bool:
-            return decided(send_selfie(photo)) == "matched"
-
-        assert selfie_matched(2)
+        assert decided(send_selfie(2)) == "matched"
         worker.stop()
         waiting = send_selfie(3)  # queued; no worker takes it yet
         pg.stop()
