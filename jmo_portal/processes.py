@@ -140,6 +140,8 @@ class PrivateRedis:
     def __init__(self, tmp_path: Path):
         self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
+        # The cache on the same server, another database (as .env.compose has it).
+        self.cache_url = f"redis://127.0.0.1:{self.port}/1"
         self.dir = tmp_path
         self.proc = None
 

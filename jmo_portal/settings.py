@@ -268,8 +268,6 @@ CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 1,
     "interval_start": 0,
-    "interval_step": 0.2,
-    "interval_max": 0.2,
     "visibility_timeout": 300,
     "health_check_interval": 10,
     "socket_connect_timeout": 3,

@@ -171,6 +171,19 @@ def worker_env(**extra: str) -> dict:
     }
 
 
+def deployed_env(*, broker_url: str, cache_url: str, **extra: str) -> dict:
+    """A process on the deployed settings (jmo_portal.settings: persistent database
+    connections, no test overrides) with the test's database, media and broker."""
+    return worker_env(
+        DJANGO_SETTINGS_MODULE="jmo_portal.settings",
+        CELERY_BROKER_URL=broker_url,
+        CACHE_URL=cache_url,
+        MEDIA_ROOT=str(settings.MEDIA_ROOT),
+        EMAIL_URL="dummymail://",
+        **extra,
+    )
+
+
 @pytest.fixture(scope="session")
 def bank_simulator(tmp_path_factory):
     from claims.bank.harness import BankSimulator

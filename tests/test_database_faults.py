@@ -23,10 +23,10 @@ from tests.biometrics import images
 from tests.claims.helpers import make_participant
 from tests.conftest import (
     ROOT,
+    deployed_env,
     require_services,
     selfie_decided,
     wait_for,
-    worker_env,
 )
 from tests.journey import PASSWORD, registry_files
 
@@ -46,12 +46,8 @@ def test_the_web_and_the_worker_reconnect_after_the_database_drops_them(
     broker, tmp_path, settings
 ):
     require_services(postgres=True, redis=True)
-    env = worker_env(
-        DJANGO_SETTINGS_MODULE="jmo_portal.settings",  # persistent connections
-        CELERY_BROKER_URL=settings.CELERY_BROKER_URL,
-        CACHE_URL="locmemcache://",
-        MEDIA_ROOT=str(settings.MEDIA_ROOT),
-        EMAIL_URL="dummymail://",
+    env = deployed_env(  # persistent connections
+        broker_url=settings.CELERY_BROKER_URL, cache_url="locmemcache://"
     )
     web = WebServer(env, tmp_path / "web.log")
     worker = Worker(env, tmp_path / "worker.log")
@@ -95,7 +91,7 @@ def test_postgresql_stopped_then_started_again_under_the_running_portal(tmp_path
     telling the member, in their language, to try again, and a selfie the worker
     takes meanwhile is tried again by the task itself. Started again: the same web
     process carries on, and the selfie is decided."""
-    require_services(postgres=True, redis=True)  # Debian's PostgreSQL, redis-server
+    require_services(postgres=True, redis=True)
     pg, redis = PrivatePostgres(), PrivateRedis(tmp_path)
     web = worker = None
     try:
@@ -111,7 +107,7 @@ def test_postgresql_stopped_then_started_again_under_the_running_portal(tmp_path
             "DJANGO_SETTINGS_MODULE": "jmo_portal.settings",
             "DATABASE_URL": f"{pg.url}/jmo",
             "CELERY_BROKER_URL": redis.url,
-            "CACHE_URL": redis.url.removesuffix("/0") + "/1",
+            "CACHE_URL": redis.cache_url,
             "MEDIA_ROOT": str(tmp_path / "media"),
             "STATIC_ROOT": str(tmp_path / "static"),
             "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "prometheus"),

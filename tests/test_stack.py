@@ -23,22 +23,19 @@ from claims.models import Claim, ClaimStatus
 from jmo_portal.processes import PrivateRedis, Stack
 from tests.biometrics import images
 from tests.claims.helpers import make_participant, ready_claim
-from tests.conftest import ROOT, require_services, wait_for, worker_env
+from tests.conftest import ROOT, deployed_env, require_services, wait_for
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 OUTAGE_SECONDS = 10
 
 
-def _stack(tmp_path: Path, broker_url: str, media_root: str) -> Stack:
+def _stack(tmp_path: Path, redis: PrivateRedis) -> Stack:
     """The deployed shape, pointed at the test's database, broker and media."""
     return Stack(
         tmp_path / "stack",
-        worker_env(
-            DJANGO_SETTINGS_MODULE="jmo_portal.settings",
-            CELERY_BROKER_URL=broker_url,
-            CACHE_URL=broker_url.removesuffix("/0") + "/1",  # the broker's Redis
-            MEDIA_ROOT=str(media_root),
-            EMAIL_URL="dummymail://",
+        deployed_env(
+            broker_url=redis.url,
+            cache_url=redis.cache_url,
             LOG_JSON="1",
             SWEEP_SECONDS="10",  # what lost its message is sent again sooner
         ),
@@ -49,7 +46,7 @@ def test_the_stack_pays_and_decides_after_redis_restarts_empty(tmp_path, setting
     require_services(postgres=True, redis=True)
     redis = PrivateRedis(tmp_path)
     redis.start()
-    stack = _stack(tmp_path, redis.url, settings.MEDIA_ROOT)
+    stack = _stack(tmp_path, redis)
     settings.BANK_API_URL = stack.bank_url  # the account check in ready_claim
     try:
         wait_for(stack.healthy, timeout=120, interval=1)
