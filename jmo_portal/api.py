@@ -9,6 +9,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from jmo_portal.errors import UNREADABLE
 from jmo_portal.exceptions import ApplicationError
 
 
@@ -87,6 +88,9 @@ def exception_handler(exc, context):
             "code": "invalid",
             "errors": exc.detail,
         }
+    elif isinstance(exc, exceptions.ParseError):
+        # DRF's says "JSON parse error - <Python's parser message>", in English.
+        response.data = {"detail": str(UNREADABLE), "code": "parse_error"}
     elif isinstance(exc, exceptions.APIException):
         codes = exc.get_codes()
         response.data = {

@@ -1,5 +1,8 @@
-"""The answer to an unhandled error: JSON under /api/ (API.md: every error is
-`{"detail", "code"}` in the request's language), the 500 page elsewhere.
+"""Django's own error answers (handler400/403/404/500, the CSRF failure view):
+JSON under /api/ (API.md: every error is `{"detail", "code"}` in the request's
+language), the portal's pages elsewhere. DRF answers the errors raised inside an
+API view (jmo_portal.api.exception_handler); these are the ones raised before or
+outside one: an unknown /api/ address, a request Django refuses as suspicious.
 
 When the database does not answer (PostgreSQL restarting or down, a dropped
 connection, a deadlock) the error is temporary: 503 with Retry-After, so that
@@ -11,17 +14,67 @@ import sys
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import defaults
 
 RETRY_AFTER_SECONDS = 60
+# A body that cannot be parsed (malformed JSON or multipart), here and in DRF.
+UNREADABLE = gettext_lazy("The request could not be read. Check it and send it again.")
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def _json(detail: str, code: str, status: int, **headers) -> JsonResponse:
+    return JsonResponse(
+        {"detail": detail, "code": code}, status=status, headers=headers
+    )
+
+
+def bad_request(request, exception) -> HttpResponse:
+    if _is_api(request):
+        return _json(str(UNREADABLE), "bad_request", 400)
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request, exception) -> HttpResponse:
+    if _is_api(request):
+        return _json(
+            _("You do not have permission to do this."), "permission_denied", 403
+        )
+    return defaults.permission_denied(request, exception)
+
+
+def page_not_found(request, exception) -> HttpResponse:
+    if _is_api(request):
+        return _json(_("There is nothing at this address."), "not_found", 404)
+    return defaults.page_not_found(request, exception)
+
+
+def csrf_failure(request, reason: str = "") -> HttpResponse:
+    """A form sent without a valid CSRF token: most often a page left open across
+    a log-in or log-out in another tab. Nothing was saved; the member is told how
+    to go on instead of meeting a bare "Forbidden". (API views: DRF's session
+    authentication checks the token; participants.authentication.)"""
+    return render(request, "403_csrf.html", {"message": csrf_message()}, status=403)
+
+
+def csrf_message() -> str:
+    return _(
+        "This page was open too long, or you logged in or out in another tab. "
+        "Nothing was saved: open the page again and repeat the last step."
+    )
 
 
 def server_error(request) -> HttpResponse:
     unavailable = isinstance(sys.exc_info()[1], OperationalError | InterfaceError)
     status = 503 if unavailable else 500
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if unavailable else {}
-    if request.path.startswith("/api/"):
+    if _is_api(request):
         if unavailable:
             detail = _(
                 "The service is briefly unavailable. Nothing was lost: please try "
@@ -33,7 +86,5 @@ def server_error(request) -> HttpResponse:
                 "again in a few minutes."
             )
         code = "unavailable" if unavailable else "server_error"
-        return JsonResponse(
-            {"detail": detail, "code": code}, status=status, headers=headers
-        )
+        return _json(detail, code, status, **headers)
     return HttpResponse(render_to_string("500.html"), status=status, headers=headers)

@@ -170,7 +170,10 @@ LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+CSRF_FAILURE_VIEW = "jmo_portal.errors.csrf_failure"
+# The project's own catalogue, then Indonesian for DRF's messages that DRF's own
+# catalogue leaves out (locale/drf: API errors are in the request's language).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "drf"]
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True
@@ -195,7 +198,7 @@ SMS_BACKEND = env.str("SMS_BACKEND", default="jmo_portal.sms.ConsoleSmsBackend")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "participants.authentication.ExpiringTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "participants.authentication.CsrfSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -14,7 +14,11 @@ APPS = [app for app in settings.PROJECT_APPS if app != "demo"]  # demo: no pages
 
 SWAGGER_CDN = "https://cdn.jsdelivr.net"
 
-# Unhandled errors: JSON under /api/, 503 while the database does not answer.
+# Django's error answers: JSON under /api/ (unhandled errors: 503 while the
+# database does not answer).
+handler400 = "jmo_portal.errors.bad_request"
+handler403 = "jmo_portal.errors.permission_denied"
+handler404 = "jmo_portal.errors.page_not_found"
 handler500 = "jmo_portal.errors.server_error"
 
 # /admin/login/ counts wrong passwords like every other door.

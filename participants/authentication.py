@@ -8,11 +8,13 @@ request of a participant needs all three), compiled once per process
 
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.authentication import SessionScheme
 from rest_framework import exceptions
-from rest_framework.authentication import TokenAuthentication
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.authtoken.models import Token
 
 from jmo_portal.compiled import CompiledQuery, row_instances
+from jmo_portal.errors import csrf_message
 from participants.models import Participant
 from participants.services.sessions import token_expired
 
@@ -44,3 +46,22 @@ class ExpiringTokenAuthentication(TokenAuthentication):
                 _("Your session has expired. Log in again."), code="token_expired"
             )
         return user, token
+
+
+class CsrfSessionAuthentication(SessionAuthentication):
+    """DRF's session authentication, with the portal's CSRF message: DRF's own is
+    "CSRF Failed: <Django's reason>", in English whatever the request's language."""
+
+    def enforce_csrf(self, request):
+        try:
+            super().enforce_csrf(request)
+        except exceptions.PermissionDenied:
+            raise exceptions.PermissionDenied(
+                csrf_message(), code="csrf_failed"
+            ) from None
+
+
+class CsrfSessionScheme(SessionScheme):
+    """The OpenAPI schema describes it as DRF's session login (cookieAuth)."""
+
+    target_class = "participants.authentication.CsrfSessionAuthentication"

@@ -2,6 +2,7 @@ import json
 
 import pytest
 from django.template.loader import render_to_string
+from django.test import Client
 from rest_framework.test import APIClient
 
 pytestmark = pytest.mark.django_db
@@ -53,3 +54,78 @@ def test_an_unhandled_error_is_a_500_in_the_requests_language(rf, path):
         }
     else:
         assert "Terjadi kesalahan" in response.content.decode()
+
+
+def test_api_errors_outside_a_view_are_json_in_the_requests_language():
+    """Errors Django or DRF raise before a view of ours runs keep API.md's shape
+    {detail, code} and the member's language: an unknown address, a body that is
+    not JSON, a method the address does not take, a token that does not exist."""
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="id")
+    answers = {
+        "unknown address": client.get("/api/v1/tidak-ada/"),
+        "not JSON": client.post(
+            "/api/v1/auth/token/", "{bad", content_type="application/json"
+        ),
+        "method": client.delete("/api/v1/tutorials/"),
+        "token": client.get("/api/v1/me/", HTTP_AUTHORIZATION="Token tidak-ada"),
+    }
+    assert {name: (r.status_code, r.json()) for name, r in answers.items()} == {
+        "unknown address": (
+            404,
+            {"detail": "Tidak ada apa pun di alamat ini.", "code": "not_found"},
+        ),
+        "not JSON": (
+            400,
+            {
+                "detail": "Permintaan tidak dapat dibaca. Periksa lalu kirim lagi.",
+                "code": "parse_error",
+            },
+        ),
+        "method": (
+            405,
+            {
+                "detail": 'Metode "DELETE" tidak diizinkan.',
+                "code": "method_not_allowed",
+            },
+        ),
+        "token": (
+            401,
+            {
+                "detail": "Token tidak valid. Masuk lagi.",
+                "code": "authentication_failed",
+            },
+        ),
+    }
+    # The unknown address answers in English for an English client.
+    english = APIClient(HTTP_ACCEPT_LANGUAGE="en").get("/api/v1/tidak-ada/")
+    assert english.json()["detail"] == "There is nothing at this address."
+
+
+CSRF_MESSAGE = (
+    "Halaman ini terbuka terlalu lama, atau Anda masuk atau keluar di tab lain. "
+    "Tidak ada yang tersimpan: buka halaman ini lagi dan ulangi langkah terakhir."
+)
+
+
+def test_a_form_sent_from_a_stale_page_says_how_to_go_on(participant_user):
+    """A page left open across a log-in in another tab sends an old CSRF token:
+    the member gets the reason and a way back, not a bare "Forbidden"."""
+    browser = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="id")
+    browser.get("/login/")
+    browser.cookies["csrftoken"] = "x" * 32  # the token another tab replaced
+    response = browser.post(
+        "/login/", {"username": participant_user.username, "password": "Rahasia-123"}
+    )
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert CSRF_MESSAGE in html
+    assert 'href="/login/"' in html  # open the page again
+    assert "_auth_user_id" not in browser.session  # nothing happened
+
+
+def test_an_api_call_from_a_stale_page_gets_the_same_message(participant_user):
+    browser = APIClient(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="id")
+    browser.force_login(participant_user)
+    response = browser.post("/api/v1/auth/logout-everywhere/")
+    assert response.status_code == 403
+    assert response.json() == {"detail": CSRF_MESSAGE, "code": "csrf_failed"}
