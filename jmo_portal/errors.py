@@ -1,4 +1,4 @@
-"""Django's own error answers (handler400/403/404/500, the CSRF failure view):
+"""Django's own error answers (handler400/404/500, the CSRF failure view):
 JSON under /api/ (API.md: every error is `{"detail", "code"}` in the request's
 language), the portal's pages elsewhere. DRF answers the errors raised inside an
 API view (jmo_portal.api.exception_handler); these are the ones raised before or
@@ -39,14 +39,6 @@ def bad_request(request, exception) -> HttpResponse:
     if _is_api(request):
         return _json(str(UNREADABLE), "bad_request", 400)
     return defaults.bad_request(request, exception)
-
-
-def permission_denied(request, exception) -> HttpResponse:
-    if _is_api(request):
-        return _json(
-            _("You do not have permission to do this."), "permission_denied", 403
-        )
-    return defaults.permission_denied(request, exception)
 
 
 def page_not_found(request, exception) -> HttpResponse:

@@ -17,7 +17,6 @@ SWAGGER_CDN = "https://cdn.jsdelivr.net"
 # Django's error answers: JSON under /api/ (unhandled errors: 503 while the
 # database does not answer).
 handler400 = "jmo_portal.errors.bad_request"
-handler403 = "jmo_portal.errors.permission_denied"
 handler404 = "jmo_portal.errors.page_not_found"
 handler500 = "jmo_portal.errors.server_error"
 

@@ -129,3 +129,21 @@ def test_an_api_call_from_a_stale_page_gets_the_same_message(participant_user):
     response = browser.post("/api/v1/auth/logout-everywhere/")
     assert response.status_code == 403
     assert response.json() == {"detail": CSRF_MESSAGE, "code": "csrf_failed"}
+
+
+def test_a_body_over_the_size_limit_is_refused_as_json(settings):
+    """Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE before DRF parses it
+    (a SuspiciousOperation: handler400)."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    response = APIClient(HTTP_ACCEPT_LANGUAGE="id").post(
+        "/api/v1/auth/token/",
+        json.dumps({"username": "a" * 2048, "password": "x"}),
+        content_type="application/json",
+    )
+    assert (response.status_code, response.json()) == (
+        400,
+        {
+            "detail": "Permintaan tidak dapat dibaca. Periksa lalu kirim lagi.",
+            "code": "bad_request",
+        },
+    )
