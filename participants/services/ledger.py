@@ -46,43 +46,43 @@ def _apply_yearly(
     participant: Participant, field: str, per_year: dict[int, int], sign: int = 1
 ) -> None:
     """Add amounts to a yearly column; move the closing balance of that year and
-    every later year by `sign` times the amount (credits +1, payouts -1)."""
-    years = sorted(per_year)
-    existing = set(
-        YearlyBalance.objects.filter(
-            participant=participant, year__in=years
-        ).values_list("year", flat=True)
+    every later year by `sign` times the amount (credits +1, payouts -1).
+
+    The caller holds the participant's row lock (every ledger writer takes it
+    first), so the rows are read, summed here and written back in three queries
+    whatever the number of years: an import of 16 years of contributions made
+    ~50 queries per member with one UPDATE per year."""
+    first = min(per_year)
+    rows = {
+        row.year: row
+        for row in YearlyBalance.objects.filter(
+            participant=participant, year__gte=first
+        )
+    }
+    # A new year starts from the closing balance of the latest earlier year.
+    before = (
+        YearlyBalance.objects.filter(participant=participant, year__lt=first)
+        .order_by("-year")
+        .values_list("closing_balance", flat=True)
+        .first()
+        or 0
     )
-    missing = [y for y in years if y not in existing]
-    if missing:
-        # A new year starts from the closing balance of the latest earlier year.
-        previous = {
-            y: YearlyBalance.objects.filter(participant=participant, year__lt=y)
-            .order_by("-year")
-            .values_list("closing_balance", flat=True)
-            .first()
-            or 0
-            for y in missing
-        }
-        YearlyBalance.objects.bulk_create(
-            [
-                YearlyBalance(
-                    participant=participant, year=y, closing_balance=previous[y]
-                )
-                for y in missing
-            ]
-        )
-    running = 0
-    for i, year in enumerate(years):
-        YearlyBalance.objects.filter(participant=participant, year=year).update(
-            **{field: F(field) + per_year[year]}
-        )
-        running += per_year[year]
-        upper = years[i + 1] if i + 1 < len(years) else None
-        rows = YearlyBalance.objects.filter(participant=participant, year__gte=year)
-        if upper is not None:
-            rows = rows.filter(year__lt=upper)
-        rows.update(closing_balance=F("closing_balance") + sign * running)
+    new, changed, running = [], [], 0
+    for year in sorted(rows.keys() | per_year.keys()):
+        row = rows.get(year)
+        if row is None:
+            row = YearlyBalance(participant=participant, year=year)
+            row.closing_balance = before
+            new.append(row)
+        else:
+            before = row.closing_balance
+            changed.append(row)
+        amount = per_year.get(year, 0)
+        setattr(row, field, getattr(row, field) + amount)
+        running += amount
+        row.closing_balance += sign * running
+    YearlyBalance.objects.bulk_create(new)
+    YearlyBalance.objects.bulk_update(changed, [field, "closing_balance"])
 
 
 @transaction.atomic

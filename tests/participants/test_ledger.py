@@ -60,3 +60,43 @@ def test_a_payout_larger_than_the_balance_is_refused_and_changes_nothing():
     with pytest.raises(ApplicationError):
         ledger_debit(participant=participant, amount=1, on=dt.date(2024, 1, 1))
     assert Participant.objects.get(pk=participant.pk).balance == 0
+
+
+@pytest.mark.django_db
+def test_yearly_rows_stay_the_running_ledger_when_entries_arrive_out_of_order():
+    """A registry loaded late (earlier years after later ones), with gap years and a
+    payout in a year of its own: every year's closing balance is still the sum of
+    the ledger up to that year, read back from the ledger's own rows."""
+    participant = ParticipantFactory()
+    employer = EmployerFactory()
+
+    def record(*years):
+        contributions_record(
+            participant=participant,
+            lines=[
+                ContributionLine(employer, dt.date(y, 3, 1), 4_000_000) for y in years
+            ],
+        )
+
+    record(2024)
+    record(2020, 2022)
+    ledger_debit(participant=participant, amount=50_000, on=dt.date(2023, 5, 1))
+    record(2019, 2021)
+    ledger_debit(participant=participant, amount=20_000, on=dt.date(2025, 1, 1))
+
+    paid = {2023: 50_000, 2025: 20_000}
+    credited = {
+        c.period.year: c.worker_share + c.employer_share
+        for c in Contribution.objects.filter(participant=participant)
+    }
+    rows = YearlyBalance.objects.filter(participant=participant)
+    assert sorted(r.year for r in rows) == [2019, 2020, 2021, 2022, 2023, 2024, 2025]
+    for row in rows:
+        expected = sum(a for y, a in credited.items() if y <= row.year) - sum(
+            a for y, a in paid.items() if y <= row.year
+        )
+        assert (row.year, row.closing_balance) == (row.year, expected)
+        assert row.contributions == credited.get(row.year, 0)
+        assert row.paid_out == paid.get(row.year, 0)
+    participant.refresh_from_db()
+    assert participant.balance == rows.get(year=2025).closing_balance
