@@ -6,6 +6,10 @@ same rules here, next to the claim data.
 - No officer decides a claim on their own membership.
 - Claim types that need proof (leaving Indonesia, disability) are approved only
   with the proof documents on file.
+- The claim must still be payable when it is decided: an appeal is decided days or
+  weeks after the submission, and meanwhile another claim of the member may have
+  been paid (the whole balance, or the one partial claim of a membership). The
+  amounts are quoted again on today's balance.
 """
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -13,10 +17,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from claims import eligibility
 from claims.models import Claim, ClaimApproval, ClaimPolicy, ClaimStatus
 from claims.proof import proof_missing
-from claims.selectors import claim_quote
+from claims.selectors import claim_quote, eligibility_facts, policy_rules
 from jmo_portal.exceptions import ApplicationError
+from participants.models import Participant
 from participants.services.audit import audit_record
 from participants.services.conflicts import staff_conflict_refuse
 
@@ -43,6 +49,39 @@ def _proof_refuse(claim: Claim) -> None:
             code="proof_missing",
             status=409,
         )
+
+
+# The eligibility checks that another claim of the member can change after this
+# one was submitted (the others were met at submission and are the member's).
+PAYABLE_CHECKS = ("one_active_claim", "once_only", "balance")
+
+
+def _payable_requote(claim: Claim) -> None:
+    """Refuse a claim that is no longer payable; else quote it on today's balance.
+
+    The member's row is locked first, as every ledger writer locks it, so a payout
+    of another claim cannot settle between this check and the approval."""
+    participant = Participant.objects.select_for_update().get(pk=claim.participant_id)
+    claim.participant = participant
+    verdict = eligibility.evaluate(
+        claim.claim_type,
+        eligibility_facts(participant, exclude=claim),
+        policy_rules(),
+    )
+    failed = [c for c in verdict.failures if c.code in PAYABLE_CHECKS]
+    if failed:
+        raise ApplicationError(
+            _(
+                "This claim can no longer be paid: %(reason)s Reject it with this reason."
+            )
+            % {"reason": failed[0].reason},
+            code="not_payable",
+            status=409,
+        )
+    quote = claim_quote(claim=claim)
+    claim.gross, claim.tax, claim.net = quote.gross, quote.tax, quote.net
+    claim.tax_regime = quote.regime
+    claim.save(update_fields=["gross", "tax", "net", "tax_regime", "updated_at"])
 
 
 def claim_approve(*, claim: Claim, actor: AbstractBaseUser, note: str = "") -> Claim:
@@ -88,6 +127,7 @@ def claim_approve(*, claim: Claim, actor: AbstractBaseUser, note: str = "") -> C
                 )
                 claim.refresh_from_db()
                 return claim
+        _payable_requote(locked)
         if locked.status == S.APPEALED:
             appeal_decide(claim=locked, actor=actor, outcome=S.APPROVED)
         locked.decided_at = timezone.now()

@@ -280,3 +280,45 @@ def test_a_claim_whose_transfer_failed_can_be_cancelled(
     assert list(
         Payout.objects.filter(claim=claim).values_list("status", flat=True)
     ) == ["failed"]
+
+
+def _submit_reviewed(participant, claim_type: str):
+    claim = ready_claim(participant, claim_type=claim_type, npwp="123456789012345")
+    for requirement in claim.requirements:
+        services.claim_document_add(
+            claim=claim, kind=requirement["kind"], upload=png_upload()
+        )
+    return services.claim_submit(claim=claim)
+
+
+@pytest.mark.parametrize(
+    ("claim_type", "balance"), [("resign", 20_000_000), ("partial_10", 60_000_000)]
+)
+def test_an_appeal_is_not_paid_when_another_claim_was_paid_meanwhile(
+    bank, django_capture_on_commit_callbacks, claim_type, balance
+):
+    """Rejected, then a second claim of the same kind submitted, approved and paid,
+    then the first appealed: approving the appeal would send the money a second time
+    (the whole balance, or a second partial claim in one membership)."""
+    participant = make_participant(balance=balance)
+    first = _submit_reviewed(participant, claim_type)
+    services.claim_reject(claim=first, actor=officer("o1"), reason="Unreadable")
+    with django_capture_on_commit_callbacks(execute=True):
+        second = _submit_reviewed(participant, claim_type)
+        services.claim_approve(claim=second, actor=officer("o2"))
+    second.refresh_from_db()
+    assert second.status == S.PAID
+    services.claim_appeal(claim=first, actor=None, reason="I sent it again")
+
+    with pytest.raises(ApplicationError) as error:
+        services.claim_approve(claim=first, actor=officer("o3"))
+    assert (error.value.code, error.value.status) == ("not_payable", 409)
+    first.refresh_from_db()
+    assert first.status == S.APPEALED
+    assert not Payout.objects.filter(claim=first).exists()
+    participant.refresh_from_db()
+    assert participant.paid_out_total == second.gross
+    # The officer answers the appeal the only way left, with the reason.
+    services.claim_reject(claim=first, actor=officer("o3"), reason=str(error.value))
+    first.refresh_from_db()
+    assert first.status == S.REJECTED

@@ -36,6 +36,8 @@ def _jpeg() -> bytes:
 def world(participant_user, other_participant_user, db):
     """Participant A's block, failed selfie, claim and document."""
     owner = participant_user.participant
+    # The claim below is payable: approving it quotes it on this balance.
+    type(owner).objects.filter(pk=owner.pk).update(balance=20_000_000)
     block = make_block(owner, BlockKind.KPJ)
     selfie = SelfieAttempt(
         participant=owner, status="not_matched", counted=True, image_sha256="a" * 64
