@@ -151,7 +151,11 @@ def section(request, step: str):
         try:
             service(participant=request.participant, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            # The services name profile fields (`emergency_phone`), the emergency
+            # form the person's (`phone`): each error goes under its own input.
+            for name, errors in exc.message_dict.items():
+                name = name.removeprefix(f"{step}_")
+                form.add_error(name if name in form.fields else None, errors)
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:

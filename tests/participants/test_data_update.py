@@ -180,3 +180,23 @@ def test_the_confirmation_expires_after_the_revalidation_period(member):
     assert eligibility_facts(member).profile_confirmed is True
     with time_machine.travel(timezone.now() + dt.timedelta(days=366)):
         assert eligibility_facts(member).profile_confirmed is False
+
+
+@pytest.mark.parametrize(
+    ("phone", "words"),
+    [("0812", "nomor HP"), (None, "bukan nomor Anda")],  # None: the member's own
+)
+def test_the_emergency_page_shows_a_wrong_phone_under_its_field(
+    client, participant_user, member, phone, words
+):
+    """The page's form names the field `phone`, the service `emergency_phone`: the
+    error goes under the phone input (it was a server error)."""
+    client.force_login(participant_user)
+    client.post("/profile/update/", HTTP_ACCEPT_LANGUAGE="id")
+    body = {**EMERGENCY, "phone": phone or member.phone}
+    page = client.post("/profile/update/emergency/", body, HTTP_ACCEPT_LANGUAGE="id")
+    assert page.status_code == 200
+    assert words.lower() in " ".join(page.context["form"].errors["phone"]).lower()
+    assert not ParticipantProfile.objects.filter(
+        participant=member, emergency_name__gt=""
+    ).exists()
