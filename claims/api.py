@@ -4,12 +4,13 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jmo_portal.api import ErrorSerializer
 from jmo_portal.exceptions import ApplicationError
+from jmo_portal.parsers import JSONParser
 from participants.api import IsParticipant
 
 from . import selectors, services

@@ -99,7 +99,7 @@ def paper_verify(*, code: str) -> tuple[Claim, str] | None:
     )
     if claim is None or not paper_ready(claim=claim, kind=kind):
         return None
-    if not secrets.compare_digest(tail[1:], _mac(claim, kind)):
+    if not secrets.compare_digest(tail[1:].encode(), _mac(claim, kind).encode()):
         return None
     return claim, kind
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from claims.models import DocumentRequirement, TaxBracket
 from jmo_portal.exceptions import ApplicationError
 from participants.models import YieldRate
+from participants.validators import ascii_digits
 
 from .forms import PolicyForm
 from .policy import BY_NAME, policy_history, policy_update, policy_values
@@ -59,12 +60,14 @@ def _rows_post(request):
     """The second form: document lists, tax bracket rates, one year's yield."""
     post = request.POST
     documents = {
-        int(pk): f"doc_{pk}" in post for pk in post.getlist("doc_ids") if pk.isdigit()
+        int(pk): f"doc_{pk}" in post
+        for pk in post.getlist("doc_ids")
+        if ascii_digits(pk)
     }
     brackets = {
         int(key[8:]): value
         for key, value in post.items()
-        if key.startswith("bracket_") and key[8:].isdigit()
+        if key.startswith("bracket_") and ascii_digits(key[8:])
     }
     yields = {}
     if post.get("yield_rate", "").strip():

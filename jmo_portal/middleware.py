@@ -1,6 +1,23 @@
 """Project-wide request rules."""
 
 from django.conf import settings
+from django.http import Http404
+
+
+class NulPathMiddleware:
+    """An address with a NUL character (%00) names nothing: 404 (JSON under /api/,
+    jmo_portal.errors). Without it a claim reference or paper code with a NUL
+    reached a database lookup, which PostgreSQL refuses: a server error on every
+    claim, desk and document address. (Query strings: each search field refuses it
+    in its own words, tests/test_nul_input.py.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path:
+            raise Http404
+        return self.get_response(request)
 
 
 class StaffSecondFactorMiddleware:

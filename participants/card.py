@@ -20,7 +20,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from . import selectors
 from .models import Participant
-from .validators import mask_digits, mask_name
+from .validators import ascii_digits, mask_digits, mask_name
 
 SALT = "participants.card"
 # ID-1 card proportions (85.6 x 54 mm) at about 300 dpi.
@@ -53,7 +53,9 @@ def card_check(*, token: str) -> CardCheck | None:
         pk = signing.Signer(salt=SALT).unsign(token)
     except signing.BadSignature:
         return None
-    participant = Participant.objects.filter(pk=pk).first() if pk.isdigit() else None
+    participant = (
+        Participant.objects.filter(pk=pk).first() if ascii_digits(pk) else None
+    )
     if participant is None:
         return None
     membership = selectors.membership_get(participant=participant)

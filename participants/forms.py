@@ -14,7 +14,13 @@ from jmo_portal.exceptions import ApplicationError
 from .models import EmergencyRelation, MaritalStatus
 from .services.credentials import CredentialThrottled, client_address
 from .services.two_factor import needs_second_factor, staff_second_factor_check
-from .validators import digits_only, normalize_phone, validate_kpj, validate_nik
+from .validators import (
+    ascii_digits,
+    digits_only,
+    normalize_phone,
+    validate_kpj,
+    validate_nik,
+)
 
 
 class ActivationMatchForm(forms.Form):
@@ -83,7 +89,7 @@ class ActivationCodeForm(forms.Form):
 
     def clean_code(self) -> str:
         code = digits_only(self.cleaned_data["code"])
-        if not (code.isdigit() and len(code) == 6):
+        if not (ascii_digits(code) and len(code) == 6):
             raise ValidationError(_("The code has 6 digits."), code="code_format")
         return code
 

@@ -13,7 +13,7 @@ def nik_birth_info(nik: str) -> tuple[dt.date, str] | None:
     The century is the one that puts the date in the past (a participant is at
     most 100 years old). Returns None when the digits are not a real date.
     """
-    if len(nik) != 16 or not nik.isdigit():
+    if len(nik) != 16 or not ascii_digits(nik):
         return None
     day, month, year2 = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
     gender = "M"
@@ -32,7 +32,7 @@ def nik_birth_info(nik: str) -> tuple[dt.date, str] | None:
 
 
 def validate_nik(value: str) -> None:
-    if len(value) != 16 or not value.isdigit():
+    if len(value) != 16 or not ascii_digits(value):
         raise ValidationError(_("NIK must be exactly 16 digits."), code="nik_format")
     if nik_birth_info(value) is None:
         raise ValidationError(
@@ -41,7 +41,7 @@ def validate_nik(value: str) -> None:
 
 
 def validate_kpj(value: str) -> None:
-    if len(value) != 11 or not value.isdigit():
+    if len(value) != 11 or not ascii_digits(value):
         raise ValidationError(
             _("KPJ number must be exactly 11 digits."), code="kpj_format"
         )
@@ -86,7 +86,14 @@ PROVINCE_CODES = frozenset(
     "71 72 73 74 75 76 81 82 91 92 93 94 95 96 97".split()
 )
 # 08 + operator prefix + subscriber number: 10 to 13 digits in all.
-_PHONE_RE = re.compile(r"^08[1-9]\d{7,10}$")
+_PHONE_RE = re.compile(r"^08[1-9][0-9]{7,10}$")
+
+
+def ascii_digits(value: str) -> bool:
+    """Only the digits 0-9. `str.isdigit()` also takes "²", "１２" and "٢", which no
+    bank, tax office, phone network or registry knows: such a value would be stored
+    and sent on as it is (an account number the bank cannot pay into)."""
+    return value.isascii() and value.isdigit()
 
 
 def digits_only(value: str) -> str:
@@ -119,7 +126,7 @@ def validate_phone(value: str) -> None:
 
 def validate_kk(value: str) -> None:
     """A family card (KK) number: 16 digits, a province code, an issue date DDMMYY."""
-    if len(value) != 16 or not value.isdigit():
+    if len(value) != 16 or not ascii_digits(value):
         raise ValidationError(
             _("The KK number must be exactly 16 digits."), code="kk_format"
         )
@@ -143,12 +150,12 @@ def validate_kk(value: str) -> None:
 
 
 def validate_postal_code(value: str) -> None:
-    if len(value) != 5 or not value.isdigit() or value[0] == "0":
+    if len(value) != 5 or not ascii_digits(value) or value[0] == "0":
         raise ValidationError(
             _("The postal code has 5 digits, for example 53116."), code="postal_code"
         )
 
 
 def validate_npwp(value: str) -> None:
-    if not value.isdigit() or len(value) not in (15, 16):
+    if not ascii_digits(value) or len(value) not in (15, 16):
         raise ValidationError(_("The NPWP has 15 or 16 digits."), code="npwp_format")

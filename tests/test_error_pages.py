@@ -147,3 +147,13 @@ def test_a_body_over_the_size_limit_is_refused_as_json(settings):
             "code": "bad_request",
         },
     )
+
+
+def test_json_nested_past_the_recursion_limit_is_unreadable_not_a_server_error():
+    """Python's JSON decoder raises RecursionError, which DRF does not catch."""
+    response = APIClient(HTTP_ACCEPT_LANGUAGE="id").post(
+        "/api/v1/auth/token/",
+        "[" * 100_000 + "]" * 100_000,
+        content_type="application/json",
+    )
+    assert (response.status_code, response.json()["code"]) == (400, "parse_error")

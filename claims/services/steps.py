@@ -24,6 +24,7 @@ from participants.services.guards import (
     attempt_reset,
     attempt_state,
 )
+from participants.validators import ascii_digits, digits_only
 
 from .bank_change import claim_bank_change_record
 from .lifecycle import S, _not_allowed, _require_draft, claim_transition
@@ -60,8 +61,8 @@ def claim_kpj_check(*, claim: Claim, kpj_number: str) -> Claim:
     state = kpj_state(participant=participant)
     if state.blocked:
         raise _kpj_locked()
-    entered = "".join(ch for ch in (kpj_number or "") if not ch.isspace())
-    if not (entered.isdigit() and len(entered) == 11):
+    entered = digits_only(kpj_number)  # typed as on the card: "2401-0000-001"
+    if not (ascii_digits(entered) and len(entered) == 11):
         # Not counted, but the answer still says how many tries are left (API.md).
         raise ApplicationError(
             _("A KPJ number has 11 digits."),
@@ -113,10 +114,10 @@ def claim_bank_account_set(
         correction_fix_allowed(claim=claim, field=ClaimCorrection.BANK_ACCOUNT)
     if claim.status == S.DRAFT and claim.kpj_verified_at is None:
         raise ApplicationError(_("Enter your KPJ number first."), code="step_order")
-    account_number = "".join((account_number or "").split())
+    account_number = digits_only(account_number)
     if bank_code not in BANK_CODES:
         raise ApplicationError(_("Choose a bank from the list."), code="bank_code")
-    if not (account_number.isdigit() and 6 <= len(account_number) <= 20):
+    if not (ascii_digits(account_number) and 6 <= len(account_number) <= 20):
         raise ApplicationError(
             _("An account number has 6 to 20 digits."), code="account_number"
         )
@@ -128,8 +129,8 @@ def claim_bank_account_set(
             % {"name": participant.full_name},
             code="holder_name",
         )
-    npwp = "".join(ch for ch in (npwp or "") if ch.isdigit())
-    if npwp and len(npwp) not in (15, 16):
+    npwp = digits_only(npwp)  # "12.345.678.9-012.345"
+    if npwp and not (ascii_digits(npwp) and len(npwp) in (15, 16)):
         raise ApplicationError(_("An NPWP has 15 or 16 digits."), code="npwp")
     if not npwp and not participant.npwp and npwp_required(claim=claim):
         raise ApplicationError(

@@ -91,7 +91,7 @@ def activation_start(
     if block_active(participant=participant, kind=BlockKind.ACTIVATION):
         raise locked_error()
     matches = (
-        secrets.compare_digest(kpj, participant.kpj)
+        secrets.compare_digest(kpj.encode(), participant.kpj.encode())
         and normalize_name(full_name) == normalize_name(participant.full_name)
         and birth_date == participant.birth_date
     )

@@ -29,7 +29,12 @@ from participants.models import (
     Participant,
     YieldRate,
 )
-from participants.validators import validate_kpj, validate_nik, validate_nik_matches
+from participants.validators import (
+    ascii_digits,
+    validate_kpj,
+    validate_nik,
+    validate_nik_matches,
+)
 
 from .ledger import ContributionLine, contributions_record, yield_post
 
@@ -143,7 +148,7 @@ def _date(
 
 def _amount(values: Mapping, field: str, errors: list[str]) -> int | None:
     raw = values[field]
-    if not raw.isdigit() or int(raw) <= 0:
+    if not ascii_digits(raw) or int(raw) <= 0:
         errors.append(
             f"{field}: must be a positive whole number of rupiah, without separators"
         )
