@@ -2,11 +2,14 @@
 
 A code is 6 digits from `secrets`; only a keyed hash is stored. Each code may be
 tried MAX_CODE_TRIES times within the policy's validity, and a holder may ask for
-MAX_CODES_PER_REQUEST codes. The caller holds the row lock; a wrong try is saved
-on the row so the ApplicationError raised after the commit cannot undo it.
+MAX_CODES_PER_REQUEST codes, then for as many again CODES_WINDOW after the last
+one (each code is an SMS or an email we pay for and someone receives). The caller
+holds the row lock; a wrong try is saved on the row so the ApplicationError raised
+after the commit cannot undo it.
 """
 
 import datetime as dt
+import math
 import secrets
 
 from django.utils import timezone
@@ -15,10 +18,12 @@ from django.utils.translation import gettext as _
 
 from jmo_portal.exceptions import ApplicationError
 from participants.models import AccountPolicy, OneTimeCode
+from participants.validators import ascii_digits, digits_only
 
 CODE_DIGITS = 6
 MAX_CODE_TRIES = 5
 MAX_CODES_PER_REQUEST = 5
+CODES_WINDOW = dt.timedelta(hours=1)
 
 
 def _code_hash(holder: OneTimeCode, code: str) -> str:
@@ -28,13 +33,24 @@ def _code_hash(holder: OneTimeCode, code: str) -> str:
 
 def code_issue(*, holder: OneTimeCode) -> str:
     """Give `holder` a new code (not saved: the caller saves); returns the clear code."""
-    if holder.codes_sent >= MAX_CODES_PER_REQUEST:
-        raise ApplicationError(
-            _("Too many codes were requested. Please start again."),
-            code="too_many_codes",
-        )
-    code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
     now = timezone.now()
+    if holder.codes_sent >= MAX_CODES_PER_REQUEST:
+        # Before, the holder stayed refused for good: an open data update could
+        # never verify its phone online again.
+        wait = (holder.code_sent_at + CODES_WINDOW - now).total_seconds()
+        if wait > 0:
+            raise ApplicationError(
+                _(
+                    "Too many codes were requested. Ask for a new code in "
+                    "%(minutes)s minutes."
+                )
+                % {"minutes": math.ceil(wait / 60)},
+                code="throttled",
+                status=429,
+                extra={"retry_after": math.ceil(wait)},
+            )
+        holder.codes_sent = 0
+    code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
     holder.code_hash = _code_hash(holder, code)
     holder.code_sent_at = now
     holder.code_expires_at = now + dt.timedelta(
@@ -42,6 +58,15 @@ def code_issue(*, holder: OneTimeCode) -> str:
     )
     holder.code_attempts = 0
     holder.codes_sent += 1
+    return code
+
+
+def code_clean(code: str) -> str:
+    """The code as typed ("123 456"), or a format error that costs no try: only a
+    6-digit code can be right, so a letter or a short code is a typing slip."""
+    code = digits_only(code)
+    if not (ascii_digits(code) and len(code) == CODE_DIGITS):
+        raise ApplicationError(_("The code has 6 digits."), code="code_format")
     return code
 
 

@@ -35,7 +35,7 @@ from participants.validators import (
     validate_npwp,
 )
 
-from .codes import code_issue, code_problem
+from .codes import code_clean, code_issue, code_problem
 from .credentials import credential_check
 
 SECTIONS = ("membership", "biometric", "contact", "phone", "population", "emergency")
@@ -324,7 +324,9 @@ def data_update_phone_verify(
     *, participant: Participant, code: str, address: str | None = None
 ) -> DataUpdate:
     """Check the SMS code: 5 tries a code, and every try counted by the credential
-    guard per member and per client `address` (429 `throttled` past the limit)."""
+    guard per member and per client `address` (429 `throttled` past the limit).
+    A code that is not 6 digits is a typing slip and costs no try."""
+    code = code_clean(code)
     return credential_check(
         kind="phone_otp",
         account=str(participant.pk),

@@ -113,6 +113,39 @@ def test_wrong_sms_codes_are_counted_and_the_code_is_used_once(api, member):
     assert "phone" in api.get("/api/v1/profile/").json()["missing"]
 
 
+@pytest.mark.parametrize("typed", ["12", "abcdef", "12345６"])
+def test_a_code_that_is_not_six_digits_costs_no_try(api, member, typed):
+    api.put("/api/v1/profile/contact/", CONTACT)
+    api.post("/api/v1/profile/phone/code/")
+    answer = api.post("/api/v1/profile/phone/verify/", {"code": typed})
+    assert (answer.status_code, answer.json()["code"]) == (400, "code_format")
+    assert answer.json()["detail"] == "Kode terdiri dari 6 angka."
+    wrong = api.post("/api/v1/profile/phone/verify/", {"code": "000000"}).json()
+    assert wrong.get("tries_left", MAX_CODE_TRIES - 1) == MAX_CODE_TRIES - 1
+
+
+def test_after_five_codes_the_next_waits_an_hour_then_works(api, member):
+    """Five SMS codes, then a wait (429 with retry_after, API.md), then five more:
+    before, the sixth request was refused for good and the data update could
+    never be finished online."""
+    api.put("/api/v1/profile/contact/", CONTACT)
+    for _ in range(5):
+        assert api.post("/api/v1/profile/phone/code/").status_code == 200
+    sent = len(ConsoleSmsBackend.sent)
+    refused = api.post("/api/v1/profile/phone/code/")
+    assert refused.status_code == 429
+    assert refused.json()["code"] == "throttled"
+    assert 3500 < refused.json()["retry_after"] <= 3600
+    assert refused.headers["Retry-After"] == str(refused.json()["retry_after"])
+    assert "60 menit" in refused.json()["detail"]
+    assert len(ConsoleSmsBackend.sent) == sent  # no SMS
+    with time_machine.travel(dt.timedelta(minutes=61)):
+        assert api.post("/api/v1/profile/phone/code/").status_code == 200
+        code = ConsoleSmsBackend.sent[-1][1].split(":")[1].split(".")[0].strip()
+        verified = api.post("/api/v1/profile/phone/verify/", {"code": code})
+        assert verified.status_code == 200
+
+
 def test_a_changed_phone_must_be_verified_again(api, member):
     api.put("/api/v1/profile/contact/", CONTACT)
     api.post("/api/v1/profile/phone/code/")
