@@ -26,9 +26,12 @@ class GuardedModelBackend(ModelBackend):
             username = kwargs.get(get_user_model().USERNAME_FIELD)
         if username is None or password is None:
             return None
+        # Every door alike: the API's token login passed the email as typed, so
+        # "Budi@…" logged in on the page and not in the app.
+        username = normal_username(username)
         return credential_check(
             kind="password",
-            account=normal_username(username),
+            account=username,
             address=client_address(request),
             verify=lambda: super(GuardedModelBackend, self).authenticate(
                 request, username=username, password=password, **kwargs

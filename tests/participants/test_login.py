@@ -1,6 +1,7 @@
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 LOGIN = reverse("participants:login")
 pytestmark = pytest.mark.django_db
@@ -29,6 +30,13 @@ def test_a_participant_logs_in_with_the_email_in_any_case(client, participant_us
 
     assert response.redirect_chain[-1][0] == reverse("participants:dashboard")
     assert response.context["user"] == participant_user
+    # The app's token login takes it the same way.
+    token = APIClient().post(
+        "/api/v1/auth/token/",
+        {"username": participant_user.email.upper(), "password": "Rahasia-123"},
+        format="json",
+    )
+    assert token.status_code == 200 and token.json()["token"]
 
 
 def test_a_wrong_password_gets_a_clear_error(client, participant_user):
