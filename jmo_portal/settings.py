@@ -202,6 +202,10 @@ REST_FRAMEWORK = {
         "participants.authentication.CsrfSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON only: API.md's errors are JSON whatever the client accepts. With DRF's
+    # browsable renderer, `Accept: text/html` got an HTML page for every answer,
+    # errors included (the API is documented at /api/docs/).
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
         "jmo_portal.parsers.JSONParser",
         "rest_framework.parsers.FormParser",

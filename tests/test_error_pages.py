@@ -157,3 +157,13 @@ def test_json_nested_past_the_recursion_limit_is_unreadable_not_a_server_error()
         content_type="application/json",
     )
     assert (response.status_code, response.json()["code"]) == (400, "parse_error")
+
+
+def test_an_api_error_is_json_for_a_browser_too():
+    """A browser asks for text/html first: the API still answers API.md's JSON."""
+    response = APIClient(HTTP_ACCEPT_LANGUAGE="id").get(
+        "/api/v1/me/", HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8"
+    )
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["code"] == "not_authenticated"
