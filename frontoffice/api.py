@@ -202,6 +202,9 @@ class PolicyApi(APIView):
 
     permission_classes = [IsPortalAdmin]
 
+    class ReasonSerializer(serializers.Serializer):
+        reason = serializers.CharField(allow_blank=True, allow_null=True)
+
     @extend_schema(operation_id="policy_get", responses=POLICY_SCHEMA)
     def get(self, request):
         return Response(_policy_payload())
@@ -217,7 +220,9 @@ class PolicyApi(APIView):
                 _("Send a JSON object of policy values."), code="not_an_object"
             )
         data = dict(request.data.items())
-        reason = str(data.pop("reason", ""))[:300]
+        given = self.ReasonSerializer(data={"reason": data.pop("reason", "")})
+        given.is_valid(raise_exception=True)  # a text the database can hold
+        reason = (given.validated_data["reason"] or "")[:300]
         rows = {key: data.pop(key, None) or [] for key in ROW_KEYS}
         if not data and not any(rows.values()):
             raise ApplicationError(
