@@ -33,6 +33,17 @@ def page_schema(name: str, item: serializers.Serializer):
     )
 
 
+class TextField(serializers.CharField):
+    """A JSON string, nothing else: DRF's CharField turns a number into its digits
+    (`81234567890` would pass as a phone number); a list or an object is "not a
+    valid string" either way. NUL characters are refused as by CharField."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class ErrorSerializer(serializers.Serializer):
     """Every API error: a message in the request's language and a code."""
 
