@@ -10,7 +10,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from jmo_portal.api import TextField
+from jmo_portal.api import TextField, errors
 from participants.models import Participant
 
 from .api import DeskParticipantSerializer, DeskSearchListApi, desk_search_schema
@@ -18,7 +18,15 @@ from .roles import IsFrontOffice
 from .selectors import participant_search
 from .services import desk_data_update, desk_reference_enrol
 
-_ERRORS = {400: None, 401: None, 403: None, 404: None, 409: None}
+_ERRORS = errors(
+    {
+        400: "invalid input, documents not seen, or no reason",
+        403: "not front office, or the desk's own record",
+        404: "no such member",
+        409: "not possible for this member now",
+    },
+    401,
+)
 
 
 @desk_search_schema(
