@@ -1,5 +1,4 @@
 from drf_spectacular.utils import (
-    OpenApiResponse,
     extend_schema,
     extend_schema_serializer,
 )
@@ -8,7 +7,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from jmo_portal.api import ErrorSerializer
+from jmo_portal.api import errors
 from jmo_portal.exceptions import ApplicationError
 from participants.api import IsParticipant
 
@@ -36,7 +35,7 @@ class BiometricStatusApi(_ParticipantApi):
         blocked = serializers.BooleanField()
         block_reason = serializers.CharField()
 
-    @extend_schema(responses=OutputSerializer)
+    @extend_schema(responses={200: OutputSerializer, **errors(401, 403)})
     def get(self, request):
         data = biometric_status(participant=request.participant)
         return Response(self.OutputSerializer(data).data)
@@ -71,18 +70,16 @@ class SelfieCreateApi(_ParticipantApi):
         },
         responses={
             202: OutputSerializer,
-            400: OpenApiResponse(
-                description="unreadable file, same photo again, or a bad, used or "
-                "expired challenge, frames out of order"
-            ),
-            409: OpenApiResponse(
-                description="no reference photo; a file while liveness is on"
-            ),
-            423: OpenApiResponse(description="face verification is blocked"),
-            429: OpenApiResponse(
-                ErrorSerializer,
-                description="too many photos or camera checks: wait `retry_after` "
-                "seconds",
+            **errors(
+                {
+                    400: "unreadable file, same photo again, or a bad, used or "
+                    "expired challenge, frames out of order",
+                    409: "no reference photo; a file while liveness is on",
+                    423: "face verification is blocked",
+                    429: "too many photos or camera checks: wait `retry_after` seconds",
+                },
+                401,
+                403,
             ),
         },
     )
@@ -127,11 +124,14 @@ class LivenessChallengeCreateApi(_ParticipantApi):
         request=None,
         responses={
             201: OutputSerializer,
-            409: OpenApiResponse(description="liveness is off, or no reference photo"),
-            423: OpenApiResponse(description="face verification is blocked"),
-            429: OpenApiResponse(
-                ErrorSerializer,
-                description="too many camera checks: wait `retry_after` seconds",
+            **errors(
+                {
+                    409: "liveness is off, or no reference photo",
+                    423: "face verification is blocked",
+                    429: "too many camera checks: wait `retry_after` seconds",
+                },
+                401,
+                403,
             ),
         },
     )
@@ -157,7 +157,12 @@ class SelfieDetailApi(_ParticipantApi):
         attempts_left = serializers.IntegerField()
         blocked = serializers.BooleanField()
 
-    @extend_schema(responses={200: OutputSerializer, 404: None})
+    @extend_schema(
+        responses={
+            200: OutputSerializer,
+            **errors(401, 403, {404: "no such photo of this member"}),
+        }
+    )
     def get(self, request, pk: int):
         participant = request.participant
         attempt = selfie_attempt_get(participant=participant, attempt_id=pk)

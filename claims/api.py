@@ -1,14 +1,14 @@
 """API v1 claim endpoints (API.md): thin views over claims.services."""
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from jmo_portal.api import ErrorSerializer
+from jmo_portal.api import errors
 from jmo_portal.exceptions import ApplicationError
 from jmo_portal.parsers import JSONParser
 from participants.api import IsParticipant
@@ -145,20 +145,17 @@ class DocumentInputSerializer(serializers.Serializer):
     file = serializers.FileField()
 
 
-def step_errors(conflict: str, *extra: int) -> dict:
-    """The error answers of a claim step (each documented in the schema)."""
-    errors = {
-        400: OpenApiResponse(ErrorSerializer, description="invalid or not ready"),
-        401: OpenApiResponse(ErrorSerializer, description="not logged in"),
-        403: OpenApiResponse(ErrorSerializer, description="not a participant"),
-        404: OpenApiResponse(ErrorSerializer, description="not this member's claim"),
-        409: OpenApiResponse(ErrorSerializer, description=conflict),
-    }
-    if 503 in extra:
-        errors[503] = OpenApiResponse(
-            ErrorSerializer, description="the bank does not answer; try again"
-        )
-    return errors
+def step_errors(conflict: str, *extra: int | dict[int, str]) -> dict:
+    """The error answers of a claim step (each documented in the schema);
+    `extra` as `jmo_portal.api.errors` takes them."""
+    return errors(
+        {400: "invalid or not ready"},
+        401,
+        {403: "not a participant"},
+        {404: "not this member's claim"},
+        {409: conflict},
+        *extra,
+    )
 
 
 def _out(claim: Claim, code=status.HTTP_200_OK) -> Response:
@@ -174,12 +171,25 @@ class ClaimListCreateApi(APIView):
     permission_classes = [IsParticipant]
     InputSerializer = ClaimStartInputSerializer
 
-    @extend_schema(responses=ClaimOutputSerializer(many=True))
+    @extend_schema(
+        responses={200: ClaimOutputSerializer(many=True), **errors(401, 403)}
+    )
     def get(self, request):
         claims = selectors.claim_list_loaded(participant=request.participant)
         return Response(ClaimOutputSerializer(claims, many=True).data)
 
-    @extend_schema(request=InputSerializer, responses={201: ClaimOutputSerializer})
+    @extend_schema(
+        request=InputSerializer,
+        responses={
+            201: ClaimOutputSerializer,
+            **errors(
+                {400: "an unknown claim type, amounts or status sent, or not eligible"},
+                401,
+                {403: "not a participant"},
+                {409: "a claim is already in progress"},
+            ),
+        },
+    )
     def post(self, request):
         participant = request.participant
         body = request.data if isinstance(request.data, dict) else {}
@@ -204,7 +214,12 @@ class ClaimListCreateApi(APIView):
 class ClaimDetailApi(APIView):
     permission_classes = [IsParticipant]
 
-    @extend_schema(responses=ClaimOutputSerializer)
+    @extend_schema(
+        responses={
+            200: ClaimOutputSerializer,
+            **errors(401, {403: "not a participant", 404: "not this member's claim"}),
+        }
+    )
     def get(self, request, reference):
         claims = Claim.objects.select_related("appeal").prefetch_related(
             "events", "documents"
@@ -216,7 +231,20 @@ class ClaimKpjCheckApi(APIView):
     permission_classes = [IsParticipant]
     InputSerializer = KpjCheckInputSerializer
 
-    @extend_schema(request=InputSerializer, responses=ClaimOutputSerializer)
+    @extend_schema(
+        request=InputSerializer,
+        responses={
+            200: ClaimOutputSerializer,
+            **step_errors("the claim is no longer a draft"),
+            **errors(
+                {
+                    400: "a wrong or malformed number: `attempts_left` says how many "
+                    "tries remain"
+                },
+                {423: "locked after too many wrong numbers (`attempts_left` 0)"},
+            ),
+        },
+    )
     def post(self, request, reference):
         claim = _claim(request, reference)
         data = self.InputSerializer(data=request.data)
@@ -236,7 +264,7 @@ class ClaimBankAccountApi(APIView):
             200: ClaimOutputSerializer,
             **step_errors(
                 "not editable in this status, or not asked for in a return",
-                503,
+                {503: "the bank does not answer; try again"},
             ),
         },
     )

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from claims.models import DocumentRequirement, TaxBracket
-from jmo_portal.api import Pagination, page_schema
+from jmo_portal.api import Pagination, errors, page_schema
 from jmo_portal.exceptions import ApplicationError
 from participants.models import Block, YieldRate
 
@@ -76,7 +76,10 @@ def desk_search_schema(operation_id: str, page: str, item: serializers.Serialize
         get=extend_schema(
             operation_id=operation_id,
             parameters=[SearchQuerySerializer],
-            responses={200: page_schema(page, item), 400: None, 401: None, 403: None},
+            responses={
+                200: page_schema(page, item),
+                **errors({400: "a search the database cannot hold"}, 401, 403),
+            },
         )
     )
 
@@ -108,7 +111,18 @@ class BlockUnblockApi(APIView):
                 "identity_checked": serializers.BooleanField(),
             },
         ),
-        responses={200: DeskBlockSerializer, 400: None, 404: None, 409: None},
+        responses={
+            200: DeskBlockSerializer,
+            **errors(
+                {
+                    400: "no reason, or the identity was not checked in person",
+                    403: "not front office, or the desk's own record",
+                    404: "no such block",
+                    409: "the block was already lifted",
+                },
+                401,
+            ),
+        },
     )
     def post(self, request, pk: int):
         block = get_object_or_404(Block.objects.select_related("participant"), pk=pk)
@@ -202,14 +216,27 @@ class PolicyApi(APIView):
 
     permission_classes = [IsPortalAdmin]
 
-    @extend_schema(operation_id="policy_get", responses=POLICY_SCHEMA)
+    class ReasonSerializer(serializers.Serializer):
+        reason = serializers.CharField(allow_blank=True, allow_null=True)
+
+    @extend_schema(
+        operation_id="policy_get",
+        responses={200: POLICY_SCHEMA, **errors(401, {403: "not an admin"})},
+    )
     def get(self, request):
         return Response(_policy_payload())
 
     @extend_schema(
         operation_id="policy_patch",
         request=POLICY_PATCH_SCHEMA,
-        responses={200: POLICY_SCHEMA, 400: None},
+        responses={
+            200: POLICY_SCHEMA,
+            **errors(
+                {400: "a value out of range, nothing to change, or a bad reason"},
+                401,
+                {403: "not an admin"},
+            ),
+        },
     )
     def patch(self, request):
         if not isinstance(request.data, dict):
@@ -217,7 +244,9 @@ class PolicyApi(APIView):
                 _("Send a JSON object of policy values."), code="not_an_object"
             )
         data = dict(request.data.items())
-        reason = str(data.pop("reason", ""))[:300]
+        given = self.ReasonSerializer(data={"reason": data.pop("reason", "")})
+        given.is_valid(raise_exception=True)  # a text the database can hold
+        reason = (given.validated_data["reason"] or "")[:300]
         rows = {key: data.pop(key, None) or [] for key in ROW_KEYS}
         if not data and not any(rows.values()):
             raise ApplicationError(

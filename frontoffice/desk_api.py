@@ -10,6 +10,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from jmo_portal.api import TextField, errors
 from participants.models import Participant
 
 from .api import DeskParticipantSerializer, DeskSearchListApi, desk_search_schema
@@ -17,7 +18,15 @@ from .roles import IsFrontOffice
 from .selectors import participant_search
 from .services import desk_data_update, desk_reference_enrol
 
-_ERRORS = {400: None, 401: None, 403: None, 404: None, 409: None}
+_ERRORS = errors(
+    {
+        400: "invalid input, documents not seen, or no reason",
+        403: "not front office, or the desk's own record",
+        404: "no such member",
+        409: "not possible for this member now",
+    },
+    401,
+)
 
 
 @desk_search_schema(
@@ -75,7 +84,11 @@ class DeskDataUpdateApi(APIView):
         documents_seen = serializers.ListField(
             child=serializers.ChoiceField(["ktp", "kk"]), default=list
         )
-        corrections = serializers.DictField(default=dict)
+        # Texts only, as the desk's form sends them: a number, a list or a NUL
+        # is a field error (was a 500, or a list stored as "['a']").
+        corrections = serializers.DictField(
+            child=TextField(allow_blank=True), default=dict
+        )
         reason = serializers.CharField(allow_blank=True, max_length=300, default="")
 
     @extend_schema_serializer(component_name="DeskDataUpdateOutput")

@@ -1,4 +1,4 @@
-"""Shared DRF pieces: the error handler and pagination."""
+"""Shared DRF pieces: the error handler, pagination and the schema's error answers."""
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -33,6 +33,17 @@ def page_schema(name: str, item: serializers.Serializer):
     )
 
 
+class TextField(serializers.CharField):
+    """A JSON string, nothing else: DRF's CharField turns a number into its digits
+    (`81234567890` would pass as a phone number); a list or an object is "not a
+    valid string" either way. NUL characters are refused as by CharField."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class ErrorSerializer(serializers.Serializer):
     """Every API error: a message in the request's language and a code."""
 
@@ -41,6 +52,81 @@ class ErrorSerializer(serializers.Serializer):
     retry_after = serializers.IntegerField(
         required=False, help_text="seconds to wait (429 only)"
     )
+
+
+# What each error status means when an operation says no more (schema only).
+ERROR_MEANINGS = {
+    400: "invalid input",
+    401: "not logged in, or the token is wrong or expired",
+    403: "not allowed for this login (role, second factor or CSRF)",
+    404: "no such object for this login",
+    409: "not possible in the current state",
+    415: "a body in a media type this operation does not take",
+    423: "locked after too many tries",
+    429: "too many requests or tries: wait `retry_after` seconds",
+    503: "a service the portal relies on does not answer; try again",
+}
+
+
+def errors(*statuses: int | dict[int, str]) -> dict:
+    """The error answers of an operation for `extend_schema(responses=...)`,
+    each an `ErrorSerializer`: `errors(400, 404, {409: "already submitted"})`
+    (a dict gives those statuses their own description)."""
+    from drf_spectacular.utils import OpenApiResponse
+
+    meanings: dict[int, str] = {}
+    for status in statuses:
+        meanings.update(status if isinstance(status, dict) else {status: ""})
+    return {
+        status: OpenApiResponse(
+            ErrorSerializer, description=meanings[status] or ERROR_MEANINGS[status]
+        )
+        for status in sorted(meanings)
+    }
+
+
+def schema_error_statuses(result, generator, request, public):
+    """drf-spectacular postprocessing hook: the error answers every operation of
+    a kind can give, so no operation forgets them (API.md: a client generated from
+    the schema must handle every response it gets). An operation's own
+    descriptions stay; this only adds what is missing:
+
+    - 401 where a login may be sent (a wrong or expired token is refused even
+      where logging in is optional), 403 where one is required (role, staff
+      second factor, CSRF of a page session);
+    - 400 and 415 where there is a request body (unreadable or of another
+      media type);
+    - 404 where the path has a parameter, or a `page` (past the last page);
+    - 429 on every POST (jmo_portal.middleware.AnonymousPostLimitMiddleware
+      counts those sent without a login).
+    """
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            security = operation.get("security") or []
+            statuses = set()
+            if any(security):
+                statuses.add(401)
+                if {} not in security:
+                    statuses.add(403)
+            if "requestBody" in operation:
+                statuses |= {400, 415}
+            query = {
+                p["name"] for p in operation.get("parameters", []) if p["in"] == "query"
+            }
+            if "{" in path or "page" in query:
+                statuses.add(404)
+            if method == "post":
+                statuses.add(429)
+            for status in sorted(statuses):
+                operation["responses"].setdefault(
+                    str(status),
+                    {"description": ERROR_MEANINGS[status], "content": error},
+                )
+            operation["responses"] = dict(sorted(operation["responses"].items()))
+    return result
 
 
 def _throttled(wait: float | None) -> Response:

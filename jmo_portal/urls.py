@@ -12,6 +12,14 @@ from participants.forms import AdminLoginForm
 # Each app keeps its pages in urls.py and its API v1 in api_urls.py.
 APPS = [app for app in settings.PROJECT_APPS if app != "demo"]  # demo: no pages
 
+# The schema's postprocessing: drf-spectacular's default, then every operation's
+# error answers. Here, not in settings.SPECTACULAR_SETTINGS, so `manage.py
+# spectacular` does not run the second one: /api/schema/ is the published schema.
+SCHEMA_HOOKS = [
+    "drf_spectacular.hooks.postprocess_schema_enums",  # the default
+    "jmo_portal.api.schema_error_statuses",
+]
+
 SWAGGER_CDN = "https://cdn.jsdelivr.net"
 
 # Django's error answers: JSON under /api/ (unhandled errors: 503 while the
@@ -29,7 +37,14 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("health/", HealthView.as_view(), name="health"),
     path("metrics/", metrics_view, name="metrics"),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path(
+        "api/schema/",
+        # Every operation's error answers (jmo_portal.api.schema_error_statuses).
+        SpectacularAPIView.as_view(
+            custom_settings={"POSTPROCESSING_HOOKS": SCHEMA_HOOKS}
+        ),
+        name="schema",
+    ),
     path(
         "api/docs/",
         # The Swagger UI bundle comes from its CDN; its start script is a file.

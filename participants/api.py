@@ -7,7 +7,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from jmo_portal.api import Pagination
+from jmo_portal.api import Pagination, errors
 
 from . import selectors
 
@@ -26,7 +26,7 @@ class IsParticipant(BasePermission):
         return True
 
 
-_ERRORS = {401: None, 403: None}
+_ERRORS = errors(401, {403: "not a participant"})
 
 
 class MeGetApi(APIView):

@@ -15,6 +15,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from jmo_portal.api import errors
 from participants.services.credentials import client_address
 
 from .api import IsParticipant
@@ -23,8 +24,13 @@ from .selectors import DataUpdateStatus, data_update_status
 from .services import data_update as services
 from .validators import mask_digits
 
-_ERRORS = {401: None, 403: None}
-_WRITE_ERRORS = {400: None, 401: None, 403: None, 409: None}
+_ERRORS = errors(401, {403: "not a participant"})
+_WRITE_ERRORS = errors(
+    {400: "invalid input: `errors` holds the field errors"},
+    401,
+    {403: "not a participant"},
+    {409: "not possible at this step of the data update"},
+)
 
 
 class ProfileOutputSerializer(serializers.Serializer):
@@ -154,7 +160,11 @@ class ProfileSectionUpdateApi(APIView):
     @extend_schema(
         operation_id="profile_section_update",
         request=_SectionSchema,
-        responses={200: ProfileOutputSerializer, 404: None, **_WRITE_ERRORS},
+        responses={
+            200: ProfileOutputSerializer,
+            **_WRITE_ERRORS,
+            **errors({404: "no such section"}),
+        },
         description=(
             "membership: {correct}; contact: {phone, address, postal_code}; "
             "population: {kk_number, mother_maiden_name, marital_status, npwp}; "
@@ -177,7 +187,16 @@ class ProfilePhoneCodeApi(APIView):
     @extend_schema(
         operation_id="profile_phone_code",
         request=None,
-        responses={200: ProfileOutputSerializer, **_WRITE_ERRORS},
+        responses={
+            200: ProfileOutputSerializer,
+            **_WRITE_ERRORS,
+            **errors(
+                {
+                    429: "too many codes asked for: wait `retry_after` seconds",
+                    503: "the SMS could not be sent just now; try again",
+                }
+            ),
+        },
     )
     def post(self, request):
         services.data_update_phone_code_send(participant=request.participant)
@@ -197,7 +216,11 @@ class ProfilePhoneVerifyApi(APIView):
     @extend_schema(
         operation_id="profile_phone_verify",
         request=InputSerializer,
-        responses={200: ProfileOutputSerializer, **_WRITE_ERRORS},
+        responses={
+            200: ProfileOutputSerializer,
+            **_WRITE_ERRORS,
+            **errors({429: "too many wrong codes: wait `retry_after` seconds"}),
+        },
     )
     def post(self, request):
         data = self.InputSerializer(data=request.data)

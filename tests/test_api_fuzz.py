@@ -3,7 +3,9 @@
 A bounded run (a few examples per operation, fixed seed) as a participant (a
 registry member who activated the account, with an API token) and as an admin
 (password and TOTP code for the token, as staff must). Checks: no server error
-(`not_a_server_error`) and every documented response matches its schema
+(`not_a_server_error`), every status answered is documented for its operation
+(`status_code_conformance`: API.md, a client generated from the schema handles
+every response it gets) and every documented response matches its schema
 (`response_schema_conformance`). Destructive operations are fine: a fuzzed
 kpj-check may lock the member, as long as the answer is a documented one.
 """
@@ -17,14 +19,17 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis import openapi
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance
+from schemathesis.specs.openapi.checks import (
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from jmo_portal.wsgi import application
 from tests.conftest import STAFF_PASSWORD, totp_code
 from tests.journey import PASSWORD, activate, registry_member
 
 schema = openapi.from_wsgi("/api/schema/?format=json", application)
-CHECKS = [not_a_server_error, response_schema_conformance]
+CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
 # Bounded and repeatable for `make test` (about a minute for both roles, a fixed
 # seed); a deeper run: FUZZ_EXAMPLES=100 pytest tests/test_api_fuzz.py, and with
 # FUZZ_RANDOM=1 new inputs each run.

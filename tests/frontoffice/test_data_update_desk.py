@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from participants.models import AuditRecord, DataUpdate, ProfileChange
@@ -185,3 +186,47 @@ def test_the_desk_page_confirms_the_data(client, front_office_user, participant)
     assert done.status_code == 302
     participant.refresh_from_db()
     assert participant.profile_confirmed_at is not None
+
+
+@pytest.mark.parametrize(
+    ("corrections", "field"),
+    [
+        ({"phone": 81234567890}, "phone"),  # was a 500 (TypeError)
+        ({"nik": 3302010101850001}, "nik"),  # was a 500
+        ({"mother_maiden_name": "Siti\x00"}, "mother_maiden_name"),  # was a 500
+        ({"full_name": ["a"]}, "full_name"),  # was stored as "['a']"
+        ({"address": {"street": "x"}}, "address"),
+        ({"postal_code": None}, "postal_code"),
+        ({"kk_number": True}, "kk_number"),
+    ],
+)
+def test_a_correction_that_is_not_a_text_is_a_field_error_and_changes_nothing(
+    fo_api, participant, corrections, field
+):
+    """Found by an adversarial API run: numbers and NUL characters were 500s, a
+    list became the member's name as Python text."""
+    _enrol(fo_api, participant)
+    before = (participant.full_name, participant.nik, participant.phone)
+    answers = {}
+    with translation.override("id"):  # keep the request's language in this test
+        for lang in ("en", "id"):
+            answer = fo_api.post(
+                f"{DESK}{participant.pk}/data-update/",
+                {
+                    "documents_seen": ["ktp", "kk"],
+                    "corrections": {**DESK_FIELDS, **corrections},
+                    "reason": "Member came with e-KTP and KK",
+                },
+                format="json",
+                HTTP_ACCEPT_LANGUAGE=lang,
+            )
+            assert answer.status_code == 400, answer.content
+            assert answer.json()["code"] == "invalid"
+            answers[lang] = answer.json()["errors"]["corrections"]
+            assert set(answers[lang]) == {field}
+    assert answers["en"] != answers["id"]  # in the request's language
+    participant.refresh_from_db()
+    assert (participant.full_name, participant.nik, participant.phone) == before
+    assert participant.profile_confirmed_at is None
+    assert not ProfileChange.objects.exists()
+    assert not DataUpdate.objects.filter(participant=participant).exists()

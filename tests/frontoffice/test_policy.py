@@ -269,3 +269,31 @@ def test_api_patch_with_a_body_that_is_not_an_object_is_a_clear_400(admin_api, b
     assert "JSON object" in details["en"] and "objek JSON" in details["id"]
     assert BiometricPolicy.current().max_attempts == 3
     assert not AuditRecord.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"max_attempts": 4}, {"yield_rates": [{"year": 2031, "rate_bp": 600}]}],
+)
+@pytest.mark.parametrize("reason", ["nul\x00byte", ["a list"], {"an": "object"}])
+def test_api_patch_with_a_reason_the_database_cannot_hold_is_a_400(
+    admin_api, change, reason
+):
+    """A NUL in the reason was a 500 (PostgreSQL cannot hold one); a list was
+    stored as its Python text. Found by an adversarial API run."""
+    from participants.models import YieldRate
+
+    answers = {}
+    with translation.override("id"):  # keep the request's language in this test
+        for lang in ("en", "id"):
+            response = admin_api.patch(
+                POLICY, {**change, "reason": reason}, format="json",
+                HTTP_ACCEPT_LANGUAGE=lang,
+            )  # fmt: skip
+            assert response.status_code == 400, response.content
+            assert response.json()["code"] == "invalid"
+            answers[lang] = response.json()["errors"]["reason"]
+    assert answers["en"] != answers["id"]  # in the request's language
+    assert BiometricPolicy.current().max_attempts == 3
+    assert not YieldRate.objects.filter(year=2031).exists()
+    assert not AuditRecord.objects.filter(action="policy_change").exists()
