@@ -247,6 +247,13 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    # drf-spectacular's default, then every operation's error answers
+    # (jmo_portal.api.schema_error_statuses), for /api/schema/ and `manage.py
+    # spectacular` alike.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "jmo_portal.api.schema_error_statuses",
+    ],
 }
 
 # Celery. Without a broker the tasks run in-process (eagerly) after commit.
