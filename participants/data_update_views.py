@@ -106,32 +106,32 @@ def membership(request):
     )
 
 
-# The plain form steps: (form, service, initial values from participant/profile).
+# The plain form steps: (form, service, initial values from the status).
 SECTION_FORMS = {
     "contact": (
         ContactForm,
         services.data_update_contact_save,
-        lambda p, profile: {
-            "phone": p.phone,
-            "address": profile.address,
-            "postal_code": profile.postal_code,
+        lambda status: {
+            "phone": status.phone,
+            "address": status.profile.address,
+            "postal_code": status.profile.postal_code,
         },
     ),
     "population": (
         PopulationForm,
         services.data_update_population_save,
-        lambda p, profile: {
-            "mother_maiden_name": profile.mother_maiden_name,
-            "marital_status": profile.marital_status,
+        lambda status: {
+            "mother_maiden_name": status.profile.mother_maiden_name,
+            "marital_status": status.profile.marital_status,
         },
     ),
     "emergency": (
         EmergencyForm,
         services.data_update_emergency_save,
-        lambda p, profile: {
-            "name": profile.emergency_name,
-            "relation": profile.emergency_relation,
-            "phone": profile.emergency_phone,
+        lambda status: {
+            "name": status.profile.emergency_name,
+            "relation": status.profile.emergency_relation,
+            "phone": status.profile.emergency_phone,
         },
     ),
 }
@@ -144,9 +144,7 @@ def section(request, step: str):
     if (status := _open_status(request)) is None:
         return redirect("participants:update")
     form_class, service, initial = SECTION_FORMS[step]
-    form = form_class(
-        request.POST or None, initial=initial(status.participant, status.profile)
-    )
+    form = form_class(request.POST or None, initial=initial(status))
     if request.method == "POST" and form.is_valid():
         try:
             service(participant=request.participant, **form.cleaned_data)
@@ -173,7 +171,7 @@ def phone(request):
     try:
         if request.POST.get("action") == "send":
             services.data_update_phone_code_send(participant=request.participant)
-            messages.success(request, _sent_message(request.participant.phone))
+            messages.success(request, _sent_message(status.phone))
             return redirect("participants:update-phone")
         if form.is_bound and form.is_valid():
             services.data_update_phone_verify(

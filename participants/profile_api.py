@@ -68,11 +68,11 @@ def _output(status: DataUpdateStatus) -> dict:
             "contact": {
                 "done": done["contact"],
                 "email": participant.email,
-                "phone": participant.phone,
+                "phone": status.phone,
                 "address": profile.address,
                 "postal_code": profile.postal_code,
             },
-            "phone": {"done": done["phone"], "phone": participant.phone},
+            "phone": {"done": done["phone"], "phone": status.phone},
             "population": {
                 "done": done["population"],
                 "kk_number": mask_digits(profile.kk_number),

@@ -83,6 +83,9 @@ class DataUpdate(OneTimeCode):
     population_saved_at = models.DateTimeField(null=True, blank=True)
     emergency_saved_at = models.DateTimeField(null=True, blank=True)
     code_phone = models.CharField(max_length=20, blank=True)
+    # A new number typed at the contact step: it becomes the number on file (SMS
+    # notices, codes) only once its own SMS code was entered.
+    phone_pending = models.CharField(max_length=20, blank=True)
     phone_verified_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     confirmed_by = staff_link()

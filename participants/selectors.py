@@ -156,6 +156,13 @@ class DataUpdateStatus:
     def next_section(self) -> str | None:
         return self.missing[0] if self.missing else None
 
+    @property
+    def phone(self) -> str:
+        """The member's number as they last gave it: a new one that waits for its
+        SMS code, else the number on file."""
+        pending = self.update.phone_pending if self.update else ""
+        return pending or self.participant.phone
+
 
 def data_update_status(*, participant: Participant) -> DataUpdateStatus:
     """Sections still to do in the open update; nothing when the data is valid."""

@@ -103,7 +103,9 @@ def missing_sections(*, participant: Participant, update: DataUpdate | None) -> 
         "membership": update.membership_checked_at,
         "biometric": update.biometric_verified_at,
         "contact": update.contact_saved_at,
-        "phone": update.phone_verified_at and update.code_phone == participant.phone,
+        "phone": update.phone_verified_at
+        and not update.phone_pending
+        and update.code_phone == participant.phone,
         "population": update.population_saved_at,
         "emergency": update.emergency_saved_at,
     }
@@ -186,8 +188,11 @@ def _section_save(
     profile_values: dict,
     person_values: dict,
     errors: dict,
+    pending: dict | None = None,
 ) -> DataUpdate:
-    """Validate and save one online section; record each change; tick the section."""
+    """Validate and save one online section; record each change; tick the section.
+
+    `pending`: values kept on the update row until they are verified."""
     update = open_locked(participant, DataUpdateChannel.ONLINE)
     participant = Participant.objects.get(pk=participant.pk)
     profile = profile_get(participant=participant)
@@ -213,24 +218,39 @@ def _section_save(
         if values:
             target.save(update_fields=list(values))
     setattr(update, f"{section}_saved_at", timezone.now())
-    update.save(update_fields=[f"{section}_saved_at"])
+    for field, value in (pending or {}).items():
+        setattr(update, field, value)
+    update.save(update_fields=[f"{section}_saved_at", *(pending or {})])
     return update
 
 
 def data_update_contact_save(
     *, participant: Participant, phone: str, address: str, postal_code: str
 ) -> DataUpdate:
-    """Phone, address and postal code; a new phone number must be verified again."""
+    """Phone, address and postal code. A new phone number waits on the update row
+    until its SMS code is entered (data_update_phone_verify): until then notices
+    and codes go to the number on file, which an unproven number must not replace.
+    """
     values = _profile_values({"address": address, "postal_code": postal_code})
     errors = _required(values)
-    person = {"phone": _phone_or_error(phone, "phone", errors)}
+    phone = _phone_or_error(phone, "phone", errors)
+    own = Participant.objects.values_list("phone", flat=True).get(pk=participant.pk)
     return _section_save(
         participant=participant,
         section="contact",
         profile_values=values,
-        person_values=person,
+        person_values={},
         errors=errors,
+        pending={"phone_pending": "" if phone == own else phone},
     )
+
+
+def phone_to_verify(*, participant: Participant, update: DataUpdate) -> str:
+    """The number the SMS code goes to: a new one typed at the contact step, else
+    the number on file."""
+    return update.phone_pending or Participant.objects.values_list(
+        "phone", flat=True
+    ).get(pk=participant.pk)
 
 
 def data_update_population_save(
@@ -273,8 +293,14 @@ def data_update_emergency_save(
     values = _profile_values({"emergency_name": name, "emergency_relation": relation})
     errors = _required(values)
     values["emergency_phone"] = _phone_or_error(phone, "emergency_phone", errors)
-    own = Participant.objects.values_list("phone", flat=True).get(pk=participant.pk)
-    if values["emergency_phone"] and values["emergency_phone"] == own:
+    own = {
+        Participant.objects.values_list("phone", flat=True).get(pk=participant.pk),
+        # A new number of the member's own that waits for its SMS code.
+        DataUpdate.objects.filter(participant=participant, confirmed_at=None)
+        .values_list("phone_pending", flat=True)
+        .first(),
+    }
+    if values["emergency_phone"] and values["emergency_phone"] in own:
         errors["emergency_phone"] = [
             _("Give the phone of another person, not your own number.")
         ]
@@ -291,9 +317,7 @@ def data_update_phone_code_send(*, participant: Participant) -> DataUpdate:
     """Send a one-time code by SMS to the phone on file (after the row is saved)."""
     with transaction.atomic():
         update = open_locked(participant, DataUpdateChannel.ONLINE)
-        phone = Participant.objects.values_list("phone", flat=True).get(
-            pk=participant.pk
-        )
+        phone = phone_to_verify(participant=participant, update=update)
         if not phone:
             raise ApplicationError(
                 _("Enter your mobile number in the contact data first."),
@@ -338,9 +362,7 @@ def data_update_phone_verify(
 def _phone_code_verify(participant: Participant, code: str) -> DataUpdate:
     with transaction.atomic():
         update = open_locked(participant, DataUpdateChannel.ONLINE)
-        phone = Participant.objects.values_list("phone", flat=True).get(
-            pk=participant.pk
-        )
+        phone = phone_to_verify(participant=participant, update=update)
         error = None
         if update.code_hash and update.code_phone != phone:
             error = ApplicationError(
@@ -348,8 +370,20 @@ def _phone_code_verify(participant: Participant, code: str) -> DataUpdate:
             )
         error = error or code_problem(holder=update, code=code)
         if error is None:
+            if update.phone_pending:
+                # Proven: the new number becomes the number on file, recorded.
+                person = Participant.objects.get(pk=participant.pk)
+                record_changes(
+                    participant=person,
+                    target=person,
+                    values={"phone": update.phone_pending},
+                    actor=None,
+                    channel=DataUpdateChannel.ONLINE,
+                )
+                person.save(update_fields=["phone"])
+                update.phone_pending = ""
             update.phone_verified_at = timezone.now()
-            update.save(update_fields=["phone_verified_at"])
+            update.save(update_fields=["phone_verified_at", "phone_pending"])
     # Raised after the commit so that a wrong try stays counted.
     if error is not None:
         raise error

@@ -75,10 +75,26 @@ def test_a_wrong_field_gets_an_indonesian_field_error_and_saves_nothing(
 def test_a_change_is_kept_with_old_and_new_value(api, member):
     old_phone = member.phone
     assert api.put("/api/v1/profile/contact/", CONTACT).status_code == 200
+    assert ProfileChange.objects.filter(participant=member, field="address").exists()
+    # A new phone number is not the number on file until its SMS code is entered:
+    # notices and codes keep going to the proven number, and the page shows the
+    # new one as waiting.
+    member.refresh_from_db()
+    assert member.phone == old_phone
+    assert not ProfileChange.objects.filter(participant=member, field="phone").exists()
+    profile = api.get("/api/v1/profile/").json()
+    assert profile["sections"]["contact"]["phone"] == "081322223333"
+    assert "phone" in profile["missing"]
+    api.post("/api/v1/profile/phone/code/")
+    to, text = ConsoleSmsBackend.sent[-1]
+    assert to == "081322223333"
+    code = text.split(":")[1].split(".")[0].strip()
+    assert api.post("/api/v1/profile/phone/verify/", {"code": code}).status_code == 200
+    member.refresh_from_db()
+    assert member.phone == "081322223333"
     change = ProfileChange.objects.get(participant=member, field="phone")
     assert (change.old_value, change.new_value) == (old_phone, "081322223333")
     assert change.channel == "online"
-    assert ProfileChange.objects.filter(participant=member, field="address").exists()
 
 
 def test_the_emergency_contact_cannot_be_the_members_own_phone(api, member):
