@@ -17,6 +17,7 @@ from participants.models import Participant
 from participants.services.data_update import data_update_is_valid
 
 from . import eligibility
+from .document_labels import requirements_labelled
 from .models import (
     CANCELLABLE_STATUSES,
     PARTIAL_TYPES,
@@ -250,8 +251,13 @@ def correction_field_labels(*, claim: Claim) -> dict[str, str]:
     """What an officer may ask the member to fix: the bank account, or a document
     of the claim's own requirement snapshot."""
     labels = {ClaimCorrection.BANK_ACCOUNT: _("Bank account")}
-    labels.update({r["kind"]: r["label"] for r in claim.requirements})
+    labels.update({r["kind"]: r["label"] for r in claim_requirements(claim=claim)})
     return labels
+
+
+def claim_requirements(*, claim: Claim) -> list[dict]:
+    """The claim's document list ({kind, label}), labels in the reader's language."""
+    return requirements_labelled(claim.requirements)
 
 
 def correction_open(*, claim: Claim) -> ClaimCorrection | None:

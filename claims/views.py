@@ -220,7 +220,10 @@ def documents(request, claim):
             return redirect(claim.get_absolute_url())
         return redirect("claims:documents", reference=claim.reference)
     have = {d.kind: d for d in claim.documents.all()}
-    rows = [{**r, "document": have.get(r["kind"])} for r in claim.requirements]
+    rows = [
+        {**r, "document": have.get(r["kind"])}
+        for r in selectors.claim_requirements(claim=claim)
+    ]
     if claim.status == ClaimStatus.RETURNED:  # only what the officer asked for
         asked = getattr(selectors.correction_open(claim=claim), "fields", [])
         rows = [r for r in rows if r["kind"] in asked]
