@@ -133,3 +133,19 @@ def test_a_locked_kpj_page_says_where_the_desk_is_and_when_it_opens(logged_in):
     assert 'id="kpj-locked"' in html
     assert branch.name in html and branch.address in html and "Senin 08.00" in html
     assert "when-blocked" in html  # the tutorial for blocked participants
+
+
+def test_the_documents_step_gives_the_reason_documents_are_needed(logged_in):
+    client, participant = logged_in  # balance Rp 12.000.000: under the online cap
+    client.post("/claims/start/", {"claim_type": "disability"})
+    claim = Claim.objects.get(participant=participant)
+    page = client.get(f"/claims/{claim.reference}/documents/").content.decode()
+    assert "Jenis klaim ini memerlukan bukti berapa pun saldo Anda" in page
+    assert "di atas batas klaim online" not in page
+    services.claim_cancel(claim=claim)
+    rich = make_participant(balance=20_000_000)
+    client.force_login(rich.user)
+    client.post("/claims/start/", {"claim_type": "resign"})
+    claim = Claim.objects.get(participant=rich)
+    page = client.get(f"/claims/{claim.reference}/documents/").content.decode()
+    assert "Saldo Anda di atas batas klaim online" in page
