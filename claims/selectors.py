@@ -80,21 +80,52 @@ def eligibility_facts(
     )
 
 
-def claim_verdicts(*, participant: Participant) -> list[dict]:
-    """The 'three green ticks' page: every claim type with its conditions."""
+FACE_BLOCKED_CHECK = eligibility.Check(
+    "face_blocked",
+    False,
+    _(
+        "Your face verification is blocked: a front-office desk must unblock it "
+        "before you can claim online."
+    ),
+)
+
+
+def face_status(*, participant: Participant) -> dict:
+    """The face verification's attempts and block, as biometrics reports them."""
+    return biometric_status(participant=participant)
+
+
+def face_blocked(*, participant: Participant) -> bool:
+    """True while the participant's face verification is blocked (desk unblocks)."""
+    return bool(biometric_status(participant=participant)["blocked"])
+
+
+def claim_verdicts(
+    *, participant: Participant, blocked: bool | None = None
+) -> list[dict]:
+    """The 'three green ticks' page: every claim type with its conditions.
+
+    `blocked`: whether face verification is blocked, when the caller read it.
+    """
     facts = eligibility_facts(participant)
     rules = policy_rules()
+    if blocked is None:
+        blocked = face_blocked(participant=participant)
     rows = []
     for claim_type in ClaimType:
         verdict = eligibility.evaluate(claim_type.value, facts, rules)
         rule = rule_for(claim_type.value)
+        checks = verdict.checks
+        if blocked and rule.online:
+            # Said here, before the work: the claim's selfie step would refuse.
+            checks = (*checks, FACE_BLOCKED_CHECK)
         rows.append(
             {
                 "claim_type": claim_type.value,
                 "label": claim_type.label,
                 "rule": rule,
-                "checks": verdict.checks,
-                "eligible": verdict.eligible,
+                "checks": checks,
+                "eligible": verdict.eligible and not (blocked and rule.online),
                 "amount": verdict.amount,
                 "allowed_from": verdict.allowed_from,
             }
@@ -326,7 +357,7 @@ def selfie_passed(*, claim: Claim) -> bool:
 
 
 def biometric_blocked(*, claim: Claim) -> bool:
-    return bool(biometric_status(participant=claim.participant)["blocked"])
+    return face_blocked(participant=claim.participant)
 
 
 def claim_next_step(*, claim: Claim) -> str:

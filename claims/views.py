@@ -78,11 +78,15 @@ def _render(request, template, claim, step, **context):
 
 @participant_required
 def index(request):
+    face = selectors.face_status(participant=request.participant)
     return render(
         request,
         "claims/index.html",
         {
-            "verdicts": selectors.claim_verdicts(participant=request.participant),
+            "verdicts": selectors.claim_verdicts(
+                participant=request.participant, blocked=face["blocked"]
+            ),
+            "face": face,
             "claims": selectors.claim_list(participant=request.participant),
             "help_url": help_url(),
             "branches_url": branches_url(),
@@ -242,8 +246,9 @@ def selfie(request, claim):
     back = reverse("claims:continue", args=[claim.reference])
     guidance = reverse("biometrics:guidance") + "?next=" + back
     return _render(
-        request, "claims/step_selfie.html", claim, "selfie", guidance=guidance
-    )
+        request, "claims/step_selfie.html", claim, "selfie", guidance=guidance,
+        face=selectors.face_status(participant=request.participant),
+    )  # fmt: skip
 
 
 @own_claim
