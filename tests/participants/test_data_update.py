@@ -148,6 +148,20 @@ def test_a_member_without_a_reference_photo_is_sent_to_the_desk(
     page = client.get("/profile/update/selfie/")
     assert page.status_code == 200
     assert b'id="no-reference"' in page.content
+    text = page.content.decode()  # desk help that fits: no talk of a block
+    assert "foto acuan" in text and "blokir" not in text.lower()
+
+
+def test_wrong_membership_data_points_to_a_desk_that_corrects_it(
+    client, participant_user
+):
+    client.force_login(participant_user)
+    client.post("/profile/update/", HTTP_ACCEPT_LANGUAGE="id")
+    page = client.post("/profile/update/membership/", {"correct": "no"})
+    text = page.content.decode()
+    assert 'id="identity-at-desk"' in text
+    assert "Petugas memperbaiki data Anda" in text
+    assert "blokir" not in text.lower()
 
 
 def test_selfie_failures_in_the_update_and_in_a_claim_share_one_block(
