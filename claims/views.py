@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from jmo_portal.exceptions import ApplicationError
 from participants.decorators import participant_required
@@ -294,10 +294,17 @@ def _claim_act(request, claim, service, done: str, **kwargs) -> HttpResponse:
 
 
 @own_claim
-@require_POST
+@require_http_methods(["GET", "POST"])
 def cancel(request, claim):
-    done = _("Your claim is cancelled. Nothing was paid.")
-    return _claim_act(request, claim, services.claim_cancel, done)
+    """Cancelling cannot be undone: a page asks first, and only its POST cancels."""
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        done = _("Your claim is cancelled. Nothing was paid.")
+        return _claim_act(request, claim, services.claim_cancel, done)
+    if not selectors.claim_cancellable(claim=claim):
+        return redirect(claim.get_absolute_url())
+    return render(
+        request, "claims/cancel_confirm.html", {"claim": claim, "help_url": help_url()}
+    )
 
 
 @own_claim
