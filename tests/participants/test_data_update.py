@@ -214,3 +214,18 @@ def test_the_emergency_page_shows_a_wrong_phone_under_its_field(
     assert not ParticipantProfile.objects.filter(
         participant=member, emergency_name__gt=""
     ).exists()
+
+
+def test_the_confirmation_does_not_promise_a_claim(
+    client, participant_user, monkeypatch
+):
+    """Still employed or in the waiting period: confirmed data alone opens no claim."""
+    from participants.services import data_update
+
+    client.force_login(participant_user)
+    client.post("/profile/update/")
+    monkeypatch.setattr(data_update, "data_update_confirm", lambda **kwargs: None)
+    page = client.post("/profile/update/review/", follow=True).content.decode()
+    assert "data Anda sudah terbaru" in page
+    assert "Sekarang Anda bisa klaim" not in page
+    assert "Halaman Klaim JHT menunjukkan" in page
