@@ -219,7 +219,7 @@ def documents(request, claim):
             else:
                 messages.success(request, _("Document saved."))
         else:
-            messages.error(request, _("Choose a file to upload."))
+            messages.error(request, _upload_error(form))
         if claim.status == ClaimStatus.RETURNED:
             return redirect(claim.get_absolute_url())
         return redirect("claims:documents", reference=claim.reference)
@@ -235,6 +235,13 @@ def documents(request, claim):
         request, "claims/step_documents.html", claim, "documents", rows=rows,
         complete=not selectors.documents_missing(claim=claim),
     )  # fmt: skip
+
+
+def _upload_error(form: DocumentForm) -> str:
+    """The file's own error (an empty file...); with no file chosen, ask for one."""
+    if form.has_error("file") and not form.has_error("file", "required"):
+        return " ".join(form.errors["file"])
+    return _("Choose a file to upload.")
 
 
 @own_claim
