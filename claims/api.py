@@ -15,6 +15,7 @@ from participants.api import IsParticipant
 
 from . import selectors, services
 from .bank.banks import BANKS
+from .document_labels import requirements_labelled
 from .models import Claim, ClaimType
 
 
@@ -59,6 +60,13 @@ class AppealSerializer(serializers.Serializer):
     decided_at = serializers.DateTimeField(allow_null=True)
 
 
+class RequirementsField(serializers.JSONField):
+    """The claim's document list ({kind, label}), labels in the request's language."""
+
+    def to_representation(self, value):
+        return super().to_representation(requirements_labelled(value))
+
+
 class ClaimOutputSerializer(serializers.Serializer):
     reference = serializers.CharField()
     claim_type = serializers.CharField()
@@ -75,7 +83,7 @@ class ClaimOutputSerializer(serializers.Serializer):
     next_step = serializers.SerializerMethodField()
     kpj_verified = serializers.SerializerMethodField()
     bank_account = serializers.SerializerMethodField()
-    requirements = serializers.JSONField()
+    requirements = RequirementsField()
     documents = serializers.SerializerMethodField()
     timeline = EventSerializer(source="events.all", many=True)
     # After submission: why a late claim is late, what an officer asked to fix,

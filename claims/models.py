@@ -238,6 +238,14 @@ class Claim(models.Model):
         return self.status in ACTIVE_STATUSES
 
     @property
+    def promise_shown(self) -> bool:
+        """A promised date means nothing once the claim is cancelled or rejected."""
+        return self.sla_due is not None and self.status not in (
+            ClaimStatus.CANCELLED,
+            ClaimStatus.REJECTED,
+        )
+
+    @property
     def account_masked(self) -> str:
         n = self.account_number
         return f"{'•' * max(len(n) - 4, 0)}{n[-4:]}" if n else ""

@@ -17,6 +17,7 @@ from participants.models import Participant
 from participants.services.data_update import data_update_is_valid
 
 from . import eligibility
+from .document_labels import requirements_labelled
 from .models import (
     CANCELLABLE_STATUSES,
     PARTIAL_TYPES,
@@ -79,21 +80,52 @@ def eligibility_facts(
     )
 
 
-def claim_verdicts(*, participant: Participant) -> list[dict]:
-    """The 'three green ticks' page: every claim type with its conditions."""
+FACE_BLOCKED_CHECK = eligibility.Check(
+    "face_blocked",
+    False,
+    _(
+        "Your face verification is blocked: a front-office desk must unblock it "
+        "before you can claim online."
+    ),
+)
+
+
+def face_status(*, participant: Participant) -> dict:
+    """The face verification's attempts and block, as biometrics reports them."""
+    return biometric_status(participant=participant)
+
+
+def face_blocked(*, participant: Participant) -> bool:
+    """True while the participant's face verification is blocked (desk unblocks)."""
+    return bool(biometric_status(participant=participant)["blocked"])
+
+
+def claim_verdicts(
+    *, participant: Participant, blocked: bool | None = None
+) -> list[dict]:
+    """The 'three green ticks' page: every claim type with its conditions.
+
+    `blocked`: whether face verification is blocked, when the caller read it.
+    """
     facts = eligibility_facts(participant)
     rules = policy_rules()
+    if blocked is None:
+        blocked = face_blocked(participant=participant)
     rows = []
     for claim_type in ClaimType:
         verdict = eligibility.evaluate(claim_type.value, facts, rules)
         rule = rule_for(claim_type.value)
+        checks = verdict.checks
+        if blocked and rule.online:
+            # Said here, before the work: the claim's selfie step would refuse.
+            checks = (*checks, FACE_BLOCKED_CHECK)
         rows.append(
             {
                 "claim_type": claim_type.value,
                 "label": claim_type.label,
                 "rule": rule,
-                "checks": verdict.checks,
-                "eligible": verdict.eligible,
+                "checks": checks,
+                "eligible": verdict.eligible and not (blocked and rule.online),
                 "amount": verdict.amount,
                 "allowed_from": verdict.allowed_from,
             }
@@ -250,8 +282,13 @@ def correction_field_labels(*, claim: Claim) -> dict[str, str]:
     """What an officer may ask the member to fix: the bank account, or a document
     of the claim's own requirement snapshot."""
     labels = {ClaimCorrection.BANK_ACCOUNT: _("Bank account")}
-    labels.update({r["kind"]: r["label"] for r in claim.requirements})
+    labels.update({r["kind"]: r["label"] for r in claim_requirements(claim=claim)})
     return labels
+
+
+def claim_requirements(*, claim: Claim) -> list[dict]:
+    """The claim's document list ({kind, label}), labels in the reader's language."""
+    return requirements_labelled(claim.requirements)
 
 
 def correction_open(*, claim: Claim) -> ClaimCorrection | None:
@@ -320,7 +357,7 @@ def selfie_passed(*, claim: Claim) -> bool:
 
 
 def biometric_blocked(*, claim: Claim) -> bool:
-    return bool(biometric_status(participant=claim.participant)["blocked"])
+    return face_blocked(participant=claim.participant)
 
 
 def claim_next_step(*, claim: Claim) -> str:

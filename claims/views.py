@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from jmo_portal.exceptions import ApplicationError
 from participants.decorators import participant_required
@@ -78,11 +78,15 @@ def _render(request, template, claim, step, **context):
 
 @participant_required
 def index(request):
+    face = selectors.face_status(participant=request.participant)
     return render(
         request,
         "claims/index.html",
         {
-            "verdicts": selectors.claim_verdicts(participant=request.participant),
+            "verdicts": selectors.claim_verdicts(
+                participant=request.participant, blocked=face["blocked"]
+            ),
+            "face": face,
             "claims": selectors.claim_list(participant=request.participant),
             "help_url": help_url(),
             "branches_url": branches_url(),
@@ -215,12 +219,15 @@ def documents(request, claim):
             else:
                 messages.success(request, _("Document saved."))
         else:
-            messages.error(request, _("Choose a file to upload."))
+            messages.error(request, _upload_error(form))
         if claim.status == ClaimStatus.RETURNED:
             return redirect(claim.get_absolute_url())
         return redirect("claims:documents", reference=claim.reference)
     have = {d.kind: d for d in claim.documents.all()}
-    rows = [{**r, "document": have.get(r["kind"])} for r in claim.requirements]
+    rows = [
+        {**r, "document": have.get(r["kind"])}
+        for r in selectors.claim_requirements(claim=claim)
+    ]
     if claim.status == ClaimStatus.RETURNED:  # only what the officer asked for
         asked = getattr(selectors.correction_open(claim=claim), "fields", [])
         rows = [r for r in rows if r["kind"] in asked]
@@ -228,6 +235,13 @@ def documents(request, claim):
         request, "claims/step_documents.html", claim, "documents", rows=rows,
         complete=not selectors.documents_missing(claim=claim),
     )  # fmt: skip
+
+
+def _upload_error(form: DocumentForm) -> str:
+    """The file's own error (an empty file...); with no file chosen, ask for one."""
+    if form.has_error("file") and not form.has_error("file", "required"):
+        return " ".join(form.errors["file"])
+    return _("Choose a file to upload.")
 
 
 @own_claim
@@ -239,8 +253,9 @@ def selfie(request, claim):
     back = reverse("claims:continue", args=[claim.reference])
     guidance = reverse("biometrics:guidance") + "?next=" + back
     return _render(
-        request, "claims/step_selfie.html", claim, "selfie", guidance=guidance
-    )
+        request, "claims/step_selfie.html", claim, "selfie", guidance=guidance,
+        face=selectors.face_status(participant=request.participant),
+    )  # fmt: skip
 
 
 @own_claim
@@ -286,10 +301,17 @@ def _claim_act(request, claim, service, done: str, **kwargs) -> HttpResponse:
 
 
 @own_claim
-@require_POST
+@require_http_methods(["GET", "POST"])
 def cancel(request, claim):
-    done = _("Your claim is cancelled. Nothing was paid.")
-    return _claim_act(request, claim, services.claim_cancel, done)
+    """Cancelling cannot be undone: a page asks first, and only its POST cancels."""
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        done = _("Your claim is cancelled. Nothing was paid.")
+        return _claim_act(request, claim, services.claim_cancel, done)
+    if not selectors.claim_cancellable(claim=claim):
+        return redirect(claim.get_absolute_url())
+    return render(
+        request, "claims/cancel_confirm.html", {"claim": claim, "help_url": help_url()}
+    )
 
 
 @own_claim

@@ -213,4 +213,9 @@ def review(request):
 
 
 def _confirmed_message() -> str:
-    return _("Thank you: your data is up to date. You can claim your JHT online now.")
+    # Whether a claim is open also depends on the jobs, the waiting period and the
+    # face check (the claims app, a floor above): its ticks page says which.
+    return _(
+        "Thank you: your data is up to date. The Claim JHT page shows which "
+        "claims are open to you."
+    )

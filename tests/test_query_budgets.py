@@ -34,8 +34,9 @@ PAGE_BUDGETS = {
     # session, user+participant, jobs, contribution count and page, chart,
     # recent claims and their events, notifications, tutorials
     "/dashboard/": 10,
-    # session, user+participant, jobs, the eligibility facts (3), claims, events
-    "/claims/": 8,
+    # session, user+participant, jobs, the eligibility facts (3), claims, events,
+    # the face verification's counter and block (one row)
+    "/claims/": 9,
     "/claims/{ref}/": 4,  # session, user+participant, the claim, its events
 }
 

@@ -227,8 +227,8 @@ def journeys() -> dict[str, list[Step]]:
             *_login_steps(),
             Step(
                 _(
-                    "Check the three green ticks on your JHT page: they tell you "
-                    "whether you can claim online."
+                    "Check the three green ticks on the “Claim JHT” page: they tell "
+                    "you whether you can claim online."
                 ),
                 chain(
                     expect_page("participants:dashboard"),
@@ -254,7 +254,7 @@ def journeys() -> dict[str, list[Step]]:
             Step(
                 _(
                     "Next you type your KPJ number, your bank account and take a "
-                    "selfie. Check the amounts and tap “Submit”."
+                    "selfie. Check the amounts and tap “Submit claim”."
                 ),
                 highlight(".steps", ".claim-type p", "main h1"),
             ),

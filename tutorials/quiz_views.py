@@ -74,6 +74,11 @@ def quiz_join(request: HttpRequest) -> HttpResponse:
     return redirect(session)
 
 
+def _is_number(text: str) -> bool:
+    """ASCII digits only: "²" or "٣" pass isdigit() but int() refuses them."""
+    return text.isascii() and text.isdigit()
+
+
 @login_required
 def quiz_detail(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_object_or_404(QuizSession.objects.exclude(status="draft"), pk=pk)
@@ -92,7 +97,7 @@ def quiz_detail(request: HttpRequest, pk: int) -> HttpResponse:
         answers = {
             int(key[1:]): int(value)
             for key, value in request.POST.items()
-            if key[:1] == "q" and key[1:].isdigit() and value.isdigit()
+            if key[:1] == "q" and _is_number(key[1:]) and _is_number(value)
         }
         try:
             entry = services.quiz_entry_submit(

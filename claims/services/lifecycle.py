@@ -191,6 +191,21 @@ def _require_draft(claim: Claim) -> None:
         raise _not_allowed(claim)
 
 
+def _not_cancellable_reason(claim: Claim) -> str:
+    """Why a claim cannot be cancelled, true to its status."""
+    if claim.status == S.CANCELLED:
+        return _("This claim is already cancelled.")
+    if claim.status == S.REJECTED:
+        return _(
+            "This claim was rejected, so there is nothing to cancel: nothing will "
+            "be paid for it."
+        )
+    return _(
+        "This claim can no longer be cancelled: it is %(status)s and the money is "
+        "on its way or paid."
+    ) % {"status": claim.get_status_display().lower()}
+
+
 def claim_cancel(*, claim: Claim, actor: AbstractBaseUser | None = None) -> Claim:
     """The member withdraws the claim before any money is on its way.
 
@@ -203,13 +218,7 @@ def claim_cancel(*, claim: Claim, actor: AbstractBaseUser | None = None) -> Clai
         locked = Claim.objects.select_for_update().get(pk=claim.pk)
         if locked.status not in CANCELLABLE:
             raise ApplicationError(
-                _(
-                    "This claim can no longer be cancelled: it is %(status)s and "
-                    "the money is on its way or paid."
-                )
-                % {"status": locked.get_status_display().lower()},
-                code="not_cancellable",
-                status=409,
+                _not_cancellable_reason(locked), code="not_cancellable", status=409
             )
         # After a failed transfer: only when the bank holds no open or paid order.
         if (

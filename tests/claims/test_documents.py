@@ -99,3 +99,16 @@ def test_documents_are_private_and_streamed_only_to_the_owner(review_claim, clie
     client.logout()
     assert client.get(url).status_code == 302
     assert client.get(f"/private-media/{document.file.name}").status_code == 404
+
+
+def test_an_empty_file_is_named_empty_on_the_page_not_missing(review_claim, client):
+    client.force_login(review_claim.participant.user)
+    url = f"/claims/{review_claim.reference}/documents/"
+    empty = SimpleUploadedFile("ktp.jpg", b"", content_type="image/jpeg")
+    page = client.post(url, {"kind": "ktp", "file": empty}, follow=True)
+    text = page.content.decode()
+    assert "Berkas kosong" in text
+    assert "Pilih berkas untuk diunggah" not in text
+    none = client.post(url, {"kind": "ktp"}, follow=True).content.decode()
+    assert "Pilih berkas untuk diunggah" in none
+    assert not ClaimDocument.objects.exists()

@@ -208,3 +208,25 @@ def test_the_schema_documents_every_status_of_the_new_operations(client):
         assert {success, "400", "401", "403", "404", "409"} <= set(responses), path
     claim = schema["components"]["schemas"]["ClaimOutput"]["properties"]
     assert {"delay", "correction", "appeal", "can_cancel", "can_appeal"} <= set(claim)
+
+
+def test_a_cancelled_or_rejected_claim_is_refused_with_its_own_reason(bank, desk):
+    cancelled = under_review()
+    member = api_for(cancelled.participant)
+    url = f"/api/v1/claims/{cancelled.reference}/cancel/"
+    member.post(url)
+    again = member.post(url, HTTP_ACCEPT_LANGUAGE="id").json()
+    assert again["code"] == "not_cancellable"
+    assert again["detail"] == "Klaim ini sudah dibatalkan."
+
+    rejected = under_review()
+    desk.post(
+        f"/api/v1/desk/claims/{rejected.reference}/reject/",
+        {"reason": "Surat resign tidak terbaca"}, format="json",
+    )  # fmt: skip
+    member = api_for(rejected.participant)
+    refused = member.post(
+        f"/api/v1/claims/{rejected.reference}/cancel/", HTTP_ACCEPT_LANGUAGE="id"
+    ).json()
+    assert refused["code"] == "not_cancellable"
+    assert "ditolak" in refused["detail"] and "sedang dikirim" not in refused["detail"]

@@ -133,3 +133,41 @@ def test_a_locked_kpj_page_says_where_the_desk_is_and_when_it_opens(logged_in):
     assert 'id="kpj-locked"' in html
     assert branch.name in html and branch.address in html and "Senin 08.00" in html
     assert "when-blocked" in html  # the tutorial for blocked participants
+
+
+def test_the_documents_step_gives_the_reason_documents_are_needed(logged_in):
+    client, participant = logged_in  # balance Rp 12.000.000: under the online cap
+    client.post("/claims/start/", {"claim_type": "disability"})
+    claim = Claim.objects.get(participant=participant)
+    page = client.get(f"/claims/{claim.reference}/documents/").content.decode()
+    assert "Jenis klaim ini memerlukan bukti berapa pun saldo Anda" in page
+    assert "di atas batas klaim online" not in page
+    services.claim_cancel(claim=claim)
+    rich = make_participant(balance=20_000_000)
+    client.force_login(rich.user)
+    client.post("/claims/start/", {"claim_type": "resign"})
+    claim = Claim.objects.get(participant=rich)
+    page = client.get(f"/claims/{claim.reference}/documents/").content.decode()
+    assert "Saldo Anda di atas batas klaim online" in page
+
+
+def test_a_member_whose_face_check_is_blocked_sees_it_before_starting(logged_in):
+    from participants.models import BlockKind
+    from participants.services.guards import attempt_register_failure
+
+    client, participant = logged_in
+    client.post("/claims/start/", {"claim_type": "resign"})
+    claim = Claim.objects.get(participant=participant)
+    for _ in range(3):  # three selfies that did not match
+        attempt_register_failure(
+            participant=participant, kind=BlockKind.BIOMETRIC, max_attempts=3,
+            reason="Wajah tidak cocok",
+        )  # fmt: skip
+    selfie = client.get(f"/claims/{claim.reference}/selfie/").content.decode()
+    assert 'id="blocked"' in selfie and 'id="selfie-start"' not in selfie
+    assert "loket" in selfie  # the way out: a front-office desk
+    services.claim_cancel(claim=claim)
+    page = client.get("/claims/").content.decode()
+    assert 'id="blocked"' in page
+    assert "Verifikasi wajah Anda diblokir" in page
+    assert "Mulai klaim ini" not in page  # no claim to start and never finish

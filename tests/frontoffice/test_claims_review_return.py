@@ -119,7 +119,17 @@ def test_the_member_cancels_a_claim_under_review_from_the_page(reviewer, db):
     claim = under_review()
     member, url = member_page(claim)
     assert 'id="cancel-claim"' in member.get(url).content.decode()
-    member.post(reverse("claims:cancel", args=[claim.reference]))
+    cancel = reverse("claims:cancel", args=[claim.reference])
+    # one tap only asks: the claim is cancelled from the confirmation page
+    asked = member.get(cancel).content.decode()
+    assert 'id="cancel-yes"' in asked and 'id="cancel-no"' in asked
+    member.post(cancel)  # a POST without the confirmation changes nothing
+    claim.refresh_from_db()
+    assert claim.status == S.UNDER_REVIEW
+    member.post(cancel, {"confirm": "yes"})
     claim.refresh_from_db()
     assert claim.status == S.CANCELLED
-    assert 'id="cancel-claim"' not in member.get(url).content.decode()
+    page = member.get(url).content.decode()
+    assert 'id="cancel-claim"' not in page
+    assert 'id="sla-due"' not in page  # no promise on a cancelled claim
+    assert member.get(cancel).url == url  # nothing left to confirm

@@ -214,3 +214,11 @@ def test_membership_stays_active_while_an_older_employment_is_still_open(
     )  # fmt: skip
     html = client.get("/dashboard/").content.decode()
     assert "status-pill active" in html and "PT Tetap" in html
+
+
+def test_the_contribution_rates_use_the_decimal_mark_of_the_language(client, member):
+    _history(member, 2)
+    indonesian = client.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    assert "3,7% oleh pemberi kerja" in indonesian and "3.7%" not in indonesian
+    english = client.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "3.7% from your employer" in english

@@ -197,6 +197,20 @@ def test_a_member_without_a_reference_photo_is_sent_to_the_desk(
     page = client.get("/profile/update/selfie/")
     assert page.status_code == 200
     assert b'id="no-reference"' in page.content
+    text = page.content.decode()  # desk help that fits: no talk of a block
+    assert "foto acuan" in text and "blokir" not in text.lower()
+
+
+def test_wrong_membership_data_points_to_a_desk_that_corrects_it(
+    client, participant_user
+):
+    client.force_login(participant_user)
+    client.post("/profile/update/", HTTP_ACCEPT_LANGUAGE="id")
+    page = client.post("/profile/update/membership/", {"correct": "no"})
+    text = page.content.decode()
+    assert 'id="identity-at-desk"' in text
+    assert "Petugas memperbaiki data Anda" in text
+    assert "blokir" not in text.lower()
 
 
 def test_selfie_failures_in_the_update_and_in_a_claim_share_one_block(
@@ -249,3 +263,18 @@ def test_the_emergency_page_shows_a_wrong_phone_under_its_field(
     assert not ParticipantProfile.objects.filter(
         participant=member, emergency_name__gt=""
     ).exists()
+
+
+def test_the_confirmation_does_not_promise_a_claim(
+    client, participant_user, monkeypatch
+):
+    """Still employed or in the waiting period: confirmed data alone opens no claim."""
+    from participants.services import data_update
+
+    client.force_login(participant_user)
+    client.post("/profile/update/")
+    monkeypatch.setattr(data_update, "data_update_confirm", lambda **kwargs: None)
+    page = client.post("/profile/update/review/", follow=True).content.decode()
+    assert "data Anda sudah terbaru" in page
+    assert "Sekarang Anda bisa klaim" not in page
+    assert "Halaman Klaim JHT menunjukkan" in page

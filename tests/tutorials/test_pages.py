@@ -148,3 +148,12 @@ def test_record_if_missing_skips_complete_recordings(media, content):
     out = StringIO()
     call_command("record_tutorials", "activation", "--if-missing", stdout=out)
     assert "already recorded" in out.getvalue()
+
+
+def test_the_claim_tutorial_names_the_buttons_and_pages_the_member_sees(
+    client, content, media
+):
+    text = client.get(reverse("tutorials:detail", args=["claim-jht"])).content.decode()
+    assert "ketuk “Ajukan klaim”" in text  # the review step's button
+    assert "di halaman “Klaim JHT”" in text  # where the ticks are
+    assert "“Kirim”" not in text and "halaman JHT Anda" not in text

@@ -162,3 +162,30 @@ def test_the_staff_form_reports_a_bad_question_block(client, admin_user):
     assert response.status_code == 200
     assert "tepat satu" in response.content.decode()
     assert not QuizSession.objects.exists()
+
+
+@pytest.mark.parametrize("data", [{"q1": "²"}, {"q²": "1"}, {"q1": "٣"}])
+def test_unicode_digits_are_an_invalid_answer_not_a_server_error(
+    client, participant_user, data
+):
+    session = make_session()
+    client.force_login(participant_user)
+    url = reverse("tutorials:quiz_detail", args=[session.pk])
+    response = client.post(url, data)
+    assert response.status_code == 302 and response.url == url
+    assert "Jawab setiap pertanyaan" in client.get(url).content.decode()
+    assert not QuizEntry.objects.exists()
+
+
+def test_the_quiz_list_shows_the_end_date_when_the_session_ends_another_day(client):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    start = timezone.localtime().replace(hour=23, minute=54, second=0, microsecond=0)
+    make_session(starts_at=start, ends_at=start + dt.timedelta(days=30, hours=1))
+    make_session(starts_at=start.replace(hour=10), ends_at=start.replace(hour=11))
+    page = client.get(reverse("tutorials:quiz_list")).content.decode()
+    end = start + dt.timedelta(days=30, hours=1)
+    assert f"23:54 – {end.day} " in page and f"{end.year}, 00:54 ·" in page
+    assert "10:54 – 11:54 ·" in page  # the same day: the time only

@@ -1,7 +1,8 @@
 """Help links other apps put on their pages: `{% load tutorial_help %}`.
 
 `{% help_link "good-selfie" %}` links the matching tutorial (its title in the page's
-language); `{% blocked_help %}` shows the "when blocked" tutorial and the desks.
+language); `{% blocked_help %}` shows the "when blocked" tutorial and the desks;
+`{% desk_help what %}` shows the desks for anything else a desk does (`what`).
 """
 
 from django import template
@@ -24,6 +25,13 @@ def help_link(slug: str) -> dict:
 @register.inclusion_tag("tutorials/_blocked_help.html")
 def blocked_help() -> dict:
     return {**help_link("when-blocked"), "branches": list(branch_list())}
+
+
+@register.inclusion_tag("tutorials/_desk_help.html")
+def desk_help(what: str) -> dict:
+    """The desks, for a visit that is not about a block: `what` says what to bring
+    and what the officer does there."""
+    return {"what": what, "branches": list(branch_list())}
 
 
 @register.filter
