@@ -42,6 +42,17 @@ def contribution_shares(wage: int) -> tuple[int, int]:
     )
 
 
+def _latest_closing(participant: Participant, **years) -> int:
+    """The closing balance of the latest yearly row within `years` (0: none)."""
+    return (
+        YearlyBalance.objects.filter(participant=participant, **years)
+        .order_by("-year")
+        .values_list("closing_balance", flat=True)
+        .first()
+        or 0
+    )
+
+
 def _apply_yearly(
     participant: Participant, field: str, per_year: dict[int, int], sign: int = 1
 ) -> None:
@@ -60,13 +71,7 @@ def _apply_yearly(
         )
     }
     # A new year starts from the closing balance of the latest earlier year.
-    before = (
-        YearlyBalance.objects.filter(participant=participant, year__lt=first)
-        .order_by("-year")
-        .values_list("closing_balance", flat=True)
-        .first()
-        or 0
-    )
+    before = _latest_closing(participant, year__lt=first)
     new, changed, running = [], [], 0
     for year in sorted(rows.keys() | per_year.keys()):
         row = rows.get(year)
@@ -145,13 +150,7 @@ def yield_post(
     Participant.objects.select_for_update().filter(pk=participant.pk).first()
     if YieldPosting.objects.filter(participant=participant, year=year).exists():
         return None
-    base = (
-        YearlyBalance.objects.filter(participant=participant, year__lte=year)
-        .order_by("-year")
-        .values_list("closing_balance", flat=True)
-        .first()
-        or 0
-    )
+    base = _latest_closing(participant, year__lte=year)
     amount = base * rate_bp // 10000
     posting = YieldPosting.objects.create(
         participant=participant, year=year, rate_bp=rate_bp, base=base, amount=amount
