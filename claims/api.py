@@ -28,10 +28,18 @@ def _claim(request, reference: str, queryset=None) -> Claim:
     return claim
 
 
+class StoredTextField(serializers.CharField):
+    """A text the portal stored in its source language (a timeline note of its
+    own), shown in the request's language; an officer's own words stay as typed."""
+
+    def to_representation(self, value):
+        return _(value) if value else value
+
+
 class EventSerializer(serializers.Serializer):
     from_status = serializers.CharField()
     to_status = serializers.CharField()
-    note = serializers.CharField()
+    note = StoredTextField()
     at = serializers.DateTimeField(source="created_at")
 
 

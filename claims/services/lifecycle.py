@@ -11,6 +11,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from claims import eligibility
 from claims.models import (
@@ -229,7 +230,7 @@ def claim_cancel(*, claim: Claim, actor: AbstractBaseUser | None = None) -> Clai
             raise _not_allowed(locked)
         claim_transition(
             claim=locked, to=S.CANCELLED, actor=actor,
-            note=_("Cancelled by the member."),
+            note=gettext_noop("Cancelled by the member."),
         )  # fmt: skip
     claim.refresh_from_db()
     return claim
@@ -291,7 +292,7 @@ def claim_submit(*, claim: Claim, actor: AbstractBaseUser | None = None) -> Clai
         claim_transition(claim=locked, to=S.SUBMITTED, actor=actor)
         if online:
             locked.decided_at = now
-            locked.decision_note = _("Approved automatically: online claim.")
+            locked.decision_note = gettext_noop("Approved automatically: online claim.")
             locked.save(update_fields=["decided_at", "decision_note", "updated_at"])
             claim_transition(claim=locked, to=S.APPROVED, note=locked.decision_note)
             payout_create(claim=locked)

@@ -13,6 +13,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from claims.models import (
     Claim,
@@ -118,7 +119,7 @@ def claim_resubmit(*, claim: Claim, actor: AbstractBaseUser | None = None) -> Cl
         )
         claim_transition(
             claim=locked, to=S.UNDER_REVIEW, actor=actor,
-            note=_("Corrected by the member and sent again."), notify=False,
+            note=gettext_noop("Corrected by the member and sent again."), notify=False,
         )  # fmt: skip
         claim_notify(
             claim=locked, event=S.UNDER_REVIEW, suffix=f":{locked.review_round}"

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from claims.bank import client as bank
 from claims.bank.banks import BANK_CODES, names_match
@@ -195,7 +196,7 @@ def claim_bank_account_set(
         if locked.status == S.PAYOUT_FAILED:
             claim_transition(
                 claim=locked, to=S.APPROVED, actor=actor,
-                note=_("Bank account changed; payout queued again."), notify=False,
+                note=gettext_noop("Bank account changed; payout queued again."), notify=False,
             )  # fmt: skip
             payout_create(claim=locked, account_changed=bool(changed))
     claim.refresh_from_db()

@@ -161,3 +161,23 @@ def test_a_json_null_body_is_a_clear_400_not_a_server_error(participant_api):
         "/api/v1/claims/", "null", content_type="application/json"
     )
     assert response.status_code == 400
+
+
+def test_the_portals_own_timeline_notes_speak_the_readers_language(bank, participant):
+    """A note the portal writes (not an officer's words) is stored in the source
+    language and shown in each reader's: before, it stayed in the language of the
+    request that caused it."""
+    from claims import services
+    from tests.claims.helpers import ready_claim
+
+    claim = ready_claim(participant)
+    services.claim_submit(claim=claim)
+    notes = {}
+    for language in ("id", "en"):
+        api = api_for(participant)
+        answer = api.get(
+            f"/api/v1/claims/{claim.reference}/", HTTP_ACCEPT_LANGUAGE=language
+        )
+        notes[language] = {e["note"] for e in answer.json()["timeline"] if e["note"]}
+    assert "Approved automatically: online claim." in notes["en"]
+    assert "Disetujui otomatis: klaim online." in notes["id"]
