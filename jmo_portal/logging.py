@@ -10,11 +10,31 @@ def redact(text: str) -> str:
     return _MIN_RUN.sub(lambda m: "*" * (len(m.group()) - 4) + m.group()[-4:], text)
 
 
+# What a LogRecord holds before any `extra=`: everything else was added by the
+# caller (Django's request logging adds `request`, whose repr holds the query
+# string: a desk search by NIK) and is written out by the JSON formatter.
+_STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+
+
 class RedactPersonalData(logging.Filter):
+    """Mask long digit runs in everything a log line can carry: the message, the
+    extra fields (as text) and the traceback. Before, only the message was masked:
+    a 403 on `/desk/?q=<NIK>` wrote the NIK in full in the `request` field."""
+
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        record.msg = redact(message)
+        record.msg = redact(record.getMessage())
         record.args = None
+        for name, value in list(vars(record).items()):
+            if name not in _STANDARD and not isinstance(value, int | float | bool):
+                setattr(record, name, redact(str(value)))
+        if record.exc_info:
+            text = record.exc_text or logging.Formatter().formatException(
+                record.exc_info
+            )
+            record.exc_info = None
+            record.exc_text = redact(text)
+        elif record.exc_text:
+            record.exc_text = redact(record.exc_text)
         return True
 
 
