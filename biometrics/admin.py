@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from jmo_portal.admin import PolicyAdmin
+
 from .models import (
     BiometricPolicy,
     CalibrationRun,
@@ -12,16 +14,8 @@ from .models import (
 
 
 @admin.register(BiometricPolicy)
-class BiometricPolicyAdmin(SimpleHistoryAdmin):
-    """Every change is a history row: who, when, old and new values."""
-
+class BiometricPolicyAdmin(PolicyAdmin):
     list_display = ["__str__", "max_attempts", "match_threshold", "retention_days"]
-
-    def has_add_permission(self, request) -> bool:
-        return not BiometricPolicy.objects.exists()
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(GuidanceItem)

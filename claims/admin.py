@@ -1,10 +1,10 @@
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from jmo_portal.admin import ReadOnlyAdmin
+from jmo_portal.admin import PolicyAdmin, ReadOnlyAdmin
 from jmo_portal.exceptions import ApplicationError
+from participants.validators import mask_digits
 
 from . import services
 from .forms import RejectForm
@@ -22,23 +22,18 @@ from .models import (
 
 
 @admin.register(ClaimPolicy)
-class ClaimPolicyAdmin(SimpleHistoryAdmin):
-    def has_add_permission(self, request):
-        return not ClaimPolicy.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ClaimPolicyAdmin(PolicyAdmin):
+    pass
 
 
 @admin.register(DocumentRequirement)
-class DocumentRequirementAdmin(SimpleHistoryAdmin):
+class DocumentRequirementAdmin(PolicyAdmin):
     list_display = ("claim_type", "kind", "label", "order", "active")
     list_filter = ("claim_type", "active")
-    list_editable = ("order", "active")
 
 
 @admin.register(TaxBracket)
-class TaxBracketAdmin(SimpleHistoryAdmin):
+class TaxBracketAdmin(PolicyAdmin):
     list_display = ("regime", "lower", "upper", "rate_bp")
     list_filter = ("regime",)
 
@@ -155,8 +150,16 @@ class PayoutAdmin(admin.ModelAdmin):
     list_filter = ("status",)
     search_fields = ("idempotency_key", "bank_id")
 
+    # The account is masked on the claim; the payout shows only its last digits.
+    exclude = ("account_number",)
+
     def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in Payout._meta.fields]
+        fields = [f.name for f in Payout._meta.fields if f.name != "account_number"]
+        return [*fields, "account_masked"]
+
+    @admin.display(description=_("Account number"))
+    def account_masked(self, obj: Payout) -> str:
+        return mask_digits(obj.account_number)
 
     def has_add_permission(self, request):
         return False

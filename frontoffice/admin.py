@@ -1,21 +1,14 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from jmo_portal.admin import ReadOnlyAdmin
+from jmo_portal.admin import PolicyAdmin, ReadOnlyAdmin
 from participants.models import AuditRecord, DataUpdate, ProfileChange
 
 from .models import DeskPolicy, WalkInTicket
 
 
 @admin.register(DeskPolicy)
-class DeskPolicyAdmin(SimpleHistoryAdmin):
+class DeskPolicyAdmin(PolicyAdmin):
     list_display = ["__str__"]
-
-    def has_add_permission(self, request) -> bool:
-        return not DeskPolicy.objects.exists()
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(WalkInTicket)

@@ -76,9 +76,13 @@ def decide(request, reference: str):
             messages.success(
                 request, _("Returned; the participant is told what to fix.")
             )
-        else:
+        elif request.POST.get("decision") == "reject":
             claim_review_reject(claim=item, actor=request.user, reason=note)
             messages.success(request, _("Rejected; the participant is told why."))
+        else:
+            # Before, anything else (no button, a typo) rejected the claim.
+            messages.error(request, _("Choose approve, return or reject."))
+            return redirect("frontoffice:claim", reference=reference)
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect("frontoffice:claim", reference=reference)

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +13,11 @@ from .selectors import Period
 
 MAX_DAYS = 3 * 366
 DEFAULT_DAYS = 365
+# Dates a period may hold: year 9999 or 1 overflowed the day arithmetic (a 500).
+DATE_LIMITS = [
+    MinValueValidator(dt.date(2000, 1, 1)),
+    MaxValueValidator(dt.date(2100, 12, 31)),
+]
 
 
 def default_period() -> tuple[dt.date, dt.date]:
@@ -27,7 +33,10 @@ class PeriodForm(forms.Form):
     """`from` and `to` as in the API; `from` is a keyword, so it is added in __init__."""
 
     to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To"),
+        required=False,
+        validators=DATE_LIMITS,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     branch = forms.SlugField(label=_("Branch"), max_length=40, required=False)
     claim_type = forms.ChoiceField(
@@ -41,6 +50,7 @@ class PeriodForm(forms.Form):
         start = forms.DateField(
             label=_("From"),
             required=False,
+            validators=DATE_LIMITS,
             widget=forms.DateInput(attrs={"type": "date"}),
         )
         self.fields = {"from": start, **self.fields}
@@ -50,6 +60,8 @@ class PeriodForm(forms.Form):
         start, end = default_period()
         if data.get("to") and not data.get("from"):
             start = data["to"] - dt.timedelta(days=DEFAULT_DAYS - 1)
+        if data.get("from") and not data.get("to"):
+            end = max(end, timezone.localdate())  # a start in this month: up to today
         data["from"] = data.get("from") or start
         data["to"] = data.get("to") or end
         if data["from"] > data["to"]:

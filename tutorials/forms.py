@@ -29,7 +29,9 @@ class QuizSessionForm(forms.Form):
     place = forms.CharField(label=_("Place (room, event)"), required=False)
     prize_id = forms.CharField(label=_("Prize (Bahasa Indonesia)"), max_length=200)
     prize_en = forms.CharField(label=_("Prize (English)"), max_length=200)
-    prize_count = forms.IntegerField(label=_("Number of prizes"), min_value=1)
+    prize_count = forms.IntegerField(
+        label=_("Number of prizes"), min_value=1, max_value=1000
+    )
     winner_rule = forms.ChoiceField(label=_("Winners"), choices=WinnerRule.choices)
     questions = forms.CharField(
         label=_("Questions"),

@@ -48,6 +48,10 @@ def test_the_admin_approve_action_queues_the_payout(
     reviewed_claim.refresh_from_db()
     assert reviewed_claim.status == ClaimStatus.APPROVED
     assert reviewed_claim.payouts.get().status == "queued"
+    # The payout's page shows the account as the claim's does: masked.
+    payout = reviewed_claim.payouts.get()
+    html = client.get(f"/admin/claims/payout/{payout.pk}/change/").content.decode()
+    assert "******7890" in html and "1234567890" not in html
     assert len(callbacks) >= 1
 
 
@@ -64,3 +68,23 @@ def test_policy_pages_keep_history(client, admin_user):
     assert policy.history.count() >= 1
     assert client.get("/admin/claims/taxbracket/").status_code == 200
     assert client.get("/admin/claims/documentrequirement/").status_code == 200
+
+
+def test_policies_are_read_only_in_the_admin(client, admin_user):
+    """Editing a policy in the admin skipped the policy page's ranges, reason and
+    audit record (a negative online cap saved): the admin shows them only."""
+    from claims.models import ClaimPolicy
+
+    staff_login(admin_user, client)
+    policy = ClaimPolicy.current()
+    url = f"/admin/claims/claimpolicy/{policy.pk}/change/"
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"online_cap": "-5"}).status_code == 403
+    assert ClaimPolicy.current().online_cap == policy.online_cap
+    for path in (
+        "/admin/biometrics/biometricpolicy/",
+        "/admin/frontoffice/deskpolicy/",
+        "/admin/claims/taxbracket/",
+        "/admin/claims/documentrequirement/",
+    ):
+        assert client.get(path).status_code == 200

@@ -89,3 +89,16 @@ def test_a_rejection_needs_a_reason(reviewer, db):
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.REJECTED
     assert claim.decision_note == "The letter is unreadable."
+
+
+@pytest.mark.parametrize("decision", [None, "rejct", "approve "])
+def test_a_decision_that_is_none_of_the_three_changes_nothing(reviewer, db, decision):
+    """Anything but approve, return or reject rejected the claim before."""
+    claim = under_review(20_000_000)
+    body = {"note": "looked at it"} | ({"decision": decision} if decision else {})
+    page = reviewer.post(
+        reverse("frontoffice:decide", args=[claim.reference]), body, follow=True
+    )
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.UNDER_REVIEW
+    assert "Pilih setujui, kembalikan, atau tolak." in page.content.decode()

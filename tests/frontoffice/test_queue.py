@@ -78,3 +78,12 @@ def test_two_kiosks_pressing_at_once_never_share_a_number():
         labels = [x for batch in pool.map(press, [8, 8, 8, 8]) for x in batch]
     assert len(labels) == 32
     assert sorted(labels) == [f"B-{i:03d}" for i in range(1, 33)]
+
+
+@pytest.mark.parametrize("branch", ["Pusat", "b" * 41])
+def test_a_branch_code_the_queue_cannot_hold_is_not_found(client, db, branch):
+    """A capital letter or an over-long code reached the ticket's own validation:
+    a 500 on the public kiosk."""
+    page = client.post(f"/desk/kiosk/{branch}/", {"reason": "other"})
+    assert page.status_code == 404
+    assert not WalkInTicket.objects.exists()

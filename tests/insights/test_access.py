@@ -132,3 +132,23 @@ def test_a_staff_user_without_a_group_is_refused(db):
     user = UserFactory(username="plain", is_staff=True)
     client = staff_login(user)
     assert client.get(reverse("insights:page")).status_code == 403
+
+
+@pytest.mark.parametrize("period", [{"to": "9999-12-31"}, {"to": "0001-06-01"}])
+def test_a_date_out_of_range_is_a_field_error_not_a_server_error(manager, period):
+    """Year 9999 or year 1 overflowed the day arithmetic: a 500 on the page, the
+    CSVs and the API."""
+    client = staff_login(manager)
+    page = client.get(reverse("insights:page"), period)
+    assert page.status_code == 200 and page.context["form"].errors
+    api = staff_api(manager).get("/api/v1/insights/", period)
+    assert api.status_code == 400 and api.json()["code"] == "invalid_period"
+
+
+def test_a_start_in_this_month_alone_runs_to_today(manager):
+    """The default end is last month's end: a start in this month alone was
+    refused as "the start must be before the end"."""
+    client = staff_login(manager)
+    today = dt.date.today()
+    page = client.get(reverse("insights:page"), {"from": today.replace(day=1)})
+    assert page.status_code == 200 and not page.context["form"].errors

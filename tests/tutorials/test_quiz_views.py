@@ -189,3 +189,28 @@ def test_the_quiz_list_shows_the_end_date_when_the_session_ends_another_day(clie
     end = start + dt.timedelta(days=30, hours=1)
     assert f"23:54 – {end.day} " in page and f"{end.year}, 00:54 ·" in page
     assert "10:54 – 11:54 ·" in page  # the same day: the time only
+
+
+def test_a_prize_count_beyond_what_is_stored_is_a_field_error(
+    client, front_office_user
+):
+    """99999999999 prizes reached the model's own validation: a 500."""
+    staff_login(front_office_user, client)
+    page = client.post(
+        reverse("tutorials:quiz_staff_create"),
+        {
+            "title_id": "Kuis",
+            "title_en": "Quiz",
+            "starts_at": "2020-01-01T09:00",
+            "ends_at": "2099-01-01T10:00",
+            "mode": "online",
+            "prize_id": "Kaos",
+            "prize_en": "T-shirt",
+            "prize_count": "99999999999",
+            "winner_rule": "first_correct",
+            "questions": "Apa itu JHT? | What is JHT?\n* Tabungan | Savings\n- X | Y\n",
+        },
+    )
+    assert page.status_code == 200
+    assert "prize_count" in page.context["form"].errors
+    assert not QuizSession.objects.exists()
