@@ -8,6 +8,7 @@ service (UPDATERS). Nothing is cached: every request
 reads the rows again, so a change applies to the very next attempt.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -38,6 +39,9 @@ MODELS: dict[str, type[models.Model]] = {
     "claims": ClaimPolicy,
 }
 
+# A whole number written with Indonesian thousands dots: "15.000.000".
+THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
+
 
 UPDATERS: dict[str, Callable[..., dict]] = {
     "biometric": biometric_policy_update,
@@ -65,7 +69,12 @@ class PolicyField:
         try:
             if isinstance(raw, bool) or raw is None or str(raw).strip() == "":
                 raise InvalidOperation
-            value = Decimal(str(raw).strip().replace(",", "."))
+            text = str(raw).strip()
+            if self.decimals == 0 and THOUSANDS.fullmatch(text):
+                # "50.000" is fifty thousand, as the page writes rupiah; it was
+                # read as 50 (and "1.000.000" refused).
+                text = text.replace(".", "")
+            value = Decimal(text.replace(",", "."))
             if not value.is_finite():
                 raise InvalidOperation
         except InvalidOperation:

@@ -72,13 +72,18 @@ def _rows_post(request):
     yields = {}
     if post.get("yield_rate", "").strip():
         yields[post.get("yield_year", "")] = post["yield_rate"]
+    reason = " ".join(post.get("rows_reason", "").split())
+    if not reason:
+        # As the first form: every staff change names its reason (audit record).
+        messages.error(request, _("Give the reason for the change."))
+        return redirect("frontoffice:policy")
     try:
         result = policy_rows_update(
             actor=request.user,
             documents=documents,
             brackets=brackets,
             yield_rates=yields,
-            reason=post.get("rows_reason", ""),
+            reason=reason,
         )
     except ApplicationError as exc:
         for message in exc.extra.get("errors", {}).values() or [exc.message]:
@@ -86,6 +91,8 @@ def _rows_post(request):
     else:
         if result["new"]:
             messages.success(request, _("Policy saved. It applies from now on."))
+        else:
+            messages.info(request, _("Nothing was changed."))
     return redirect("frontoffice:policy")
 
 

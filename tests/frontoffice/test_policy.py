@@ -297,3 +297,26 @@ def test_api_patch_with_a_reason_the_database_cannot_hold_is_a_400(
     assert BiometricPolicy.current().max_attempts == 3
     assert not YieldRate.objects.filter(year=2031).exists()
     assert not AuditRecord.objects.filter(action="policy_change").exists()
+
+
+def test_the_lists_and_rates_form_needs_a_reason_like_the_first(admin):
+    from claims.models import TaxBracket
+
+    bracket = TaxBracket.objects.first()
+    data = {"form": "rows", f"bracket_{bracket.pk}": str(bracket.rate_bp + 100)}
+    page = admin.post(reverse("frontoffice:policy"), {**data, "rows_reason": " "})
+    assert page.status_code == 302
+    assert TaxBracket.objects.get(pk=bracket.pk).rate_bp == bracket.rate_bp
+    assert not AuditRecord.objects.exists()
+    shown = admin.get(reverse("frontoffice:policy")).content.decode()
+    assert "Tuliskan alasan perubahan ini." in shown
+
+
+def test_rupiah_typed_with_thousands_dots_is_read_as_written(admin):
+    """The page writes rupiah as "Rp 15.000.000": "50.000" was saved as Rp 50 and
+    "1.000.000" refused."""
+    response = admin.post(
+        reverse("frontoffice:policy"), _form(four_eyes_above="50.000.000")
+    )
+    assert response.status_code == 302
+    assert ClaimPolicy.current().four_eyes_above == 50_000_000
