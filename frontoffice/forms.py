@@ -117,6 +117,10 @@ class PolicyForm(forms.Form):
                 label=field.label,
                 help_text=f"{field.minimum}–{field.maximum}",
                 initial=initial_values[field.name],
+                # The value the page showed goes back too (`changed_data`): only
+                # what this page changed is saved, so a second tab opened earlier
+                # does not put back what the first one changed.
+                show_hidden_initial=True,
                 widget=forms.NumberInput(
                     attrs={
                         "step": "any" if field.decimals else "1",

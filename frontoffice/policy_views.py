@@ -29,7 +29,10 @@ def policy(request):
     values = policy_values()
     form = PolicyForm(request.POST or None, initial_values=values)
     if request.method == "POST" and form.is_valid():
-        changes = {n: form.cleaned_data[n] for n in BY_NAME}
+        changes = {n: form.cleaned_data[n] for n in form.changed_data if n in BY_NAME}
+        if not changes:
+            messages.info(request, _("Nothing was changed."))
+            return redirect("frontoffice:policy")
         try:
             policy_update(
                 actor=request.user, changes=changes, reason=form.cleaned_data["reason"]

@@ -320,3 +320,19 @@ def test_rupiah_typed_with_thousands_dots_is_read_as_written(admin):
     )
     assert response.status_code == 302
     assert ClaimPolicy.current().four_eyes_above == 50_000_000
+
+
+def test_a_second_tab_saves_only_what_it_changed(admin):
+    """Two tabs opened on the same values: the second one's save put back the
+    first one's change before (every field was posted and saved)."""
+
+    def opened_page(**changes) -> dict:
+        shown = {k: str(v) for k, v in policy_values().items()}
+        return _form(**changes) | {f"initial-{k}": v for k, v in shown.items()}
+
+    tab_a = opened_page(online_cap=20_000_000)
+    tab_b = opened_page(four_eyes_above=40_000_000)
+    assert admin.post(reverse("frontoffice:policy"), tab_a).status_code == 302
+    assert admin.post(reverse("frontoffice:policy"), tab_b).status_code == 302
+    policy = ClaimPolicy.current()
+    assert (policy.online_cap, policy.four_eyes_above) == (20_000_000, 40_000_000)
