@@ -25,6 +25,7 @@ from participants.models import (
     FailedAttempt,
     Participant,
     ProfileChange,
+    audit_action_label,
 )
 
 from .models import VisitReason, WalkInTicket
@@ -130,12 +131,14 @@ def audit_list(*, action: str = "", q: str = "") -> QuerySet[AuditRecord]:
     return records
 
 
-def audit_actions() -> list[str]:
-    return list(
+def audit_actions() -> list[tuple[str, str]]:
+    """(code, label) of every action on record, for the audit page's filter."""
+    codes = (
         AuditRecord.objects.order_by("action")
         .values_list("action", flat=True)
         .distinct()
     )
+    return sorted(((c, audit_action_label(c)) for c in codes), key=lambda a: a[1])
 
 
 def visit_stats(*, days: int = 14, branch: str = "") -> list[dict]:
