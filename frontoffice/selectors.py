@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from biometrics.models import FaceReference, SelfieAttempt
 from claims import eligibility
-from claims.models import Claim
+from claims.models import Claim, tax_regime_label
 from claims.selectors import (
     appeal_get,
     claim_delay,
@@ -100,10 +100,12 @@ def claim_review_get(*, claim: Claim) -> dict:
         eligibility_facts(claim.participant, exclude=claim),
         policy_rules(),
     )
+    quote = claim_quote(claim=claim)
     return {
         "claim": claim,
         "verdict": verdict,
-        "quote": claim_quote(claim=claim),
+        "quote": quote,
+        "regime_label": tax_regime_label(quote.regime),
         "documents": list(claim.documents.all()),
         "events": list(claim.events.select_related("actor")),
         "approvals": list(

@@ -11,6 +11,7 @@ from participants.models import AuditRecord, ProfileChange
 from participants.validators import mask_digits
 from tests.conftest import staff_login
 from tests.data_update import confirm_data_at_desk
+from tests.frontoffice.test_claims_review import under_review
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +109,16 @@ def test_an_unblock_and_unknown_actions_read_as_labels_or_codes(admin_user):
     assert "unblock_kpj" not in rows
     assert "something_new" in rows and "x: — → 1" in rows
 
+
+def test_the_claim_page_shows_statuses_and_the_tax_regime_as_labels(
+    claims_officer_user, bank
+):
+    claim = under_review(20_000_000)
+    page = _page(
+        staff_login(claims_officer_user),
+        reverse("frontoffice:claim", args=[claim.reference]),
+    )
+    assert "Sekaligus (final)" in page and "lump_sum" not in page
+    timeline = page[page.index("<h2>Riwayat</h2>") :]
+    assert "Diajukan → Sedang diperiksa" in timeline
+    assert "under_review" not in timeline and "submitted" not in timeline
