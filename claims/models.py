@@ -267,6 +267,25 @@ class ClaimEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.claim_id}: {self.from_status} → {self.to_status}"
 
+    # The statuses as the reader's language calls them (an unknown code as it is).
+    @property
+    def from_status_label(self) -> str:
+        return status_label(self.from_status)
+
+    @property
+    def to_status_label(self) -> str:
+        return status_label(self.to_status)
+
+
+def status_label(code: str) -> str:
+    """'under_review' -> 'Under review' (translated); '' -> ''; else the code."""
+    return str(ClaimStatus(code).label) if code in ClaimStatus.values else code
+
+
+def tax_regime_label(code: str) -> str:
+    """'lump_sum' -> 'Lump sum (final)' (translated); else the code."""
+    return str(TaxRegime(code).label) if code in TaxRegime.values else code
+
 
 def _document_path(instance: "ClaimDocument", filename: str) -> str:
     return f"claims/{instance.claim.reference}/{filename}"

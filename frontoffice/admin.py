@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
 
 from jmo_portal.admin import PolicyAdmin, ReadOnlyAdmin
 from participants.models import AuditRecord, DataUpdate, ProfileChange
@@ -21,6 +23,16 @@ class AuditRecordAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "action", "actor", "participant"]
     list_filter = ["action"]
     search_fields = ["action", "actor__username", "participant__kpj"]
+    # The stored old/new keep the facts (a corrected NIK in full); staff read them
+    # masked (README, Privacy).
+    exclude = ["old_value", "new_value"]
+    readonly_fields = ["changes"]
+
+    @admin.display(description=_("Old → new"))
+    def changes(self, obj) -> str:
+        return (
+            format_html_join("\n", "<div>{}: {} → {}</div>", obj.change_rows()) or "—"
+        )
 
 
 # The participants app may register its own (read-only) admin first.
@@ -35,6 +47,17 @@ class ProfileChangeAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "participant", "field", "channel", "actor"]
     list_filter = ["channel", "field"]
     search_fields = ["participant__kpj"]
+    # Identity numbers masked, as on every staff page; the record keeps the facts.
+    exclude = ["old_value", "new_value"]
+    readonly_fields = ["old_shown", "new_shown"]
+
+    @admin.display(description=_("Old value"))
+    def old_shown(self, obj) -> str:
+        return obj.old_shown
+
+    @admin.display(description=_("New value"))
+    def new_shown(self, obj) -> str:
+        return obj.new_shown
 
 
 @admin.register(DataUpdate)

@@ -43,6 +43,9 @@ def reference(request, pk: int):
 
 
 def _initial(person: Participant) -> dict:
+    # The one staff page that shows the full NIK and KK number: the officer checks
+    # them against the e-KTP and KK in hand and corrects them here. Everywhere else
+    # (headers, change lists, audit, admin) staff read them masked.
     profile = profile_get(participant=person)
     fields = DeskDataUpdateForm.base_fields
     values = {name: getattr(person, name, None) for name in fields}

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from biometrics.models import FaceReference, SelfieAttempt
 from claims import eligibility
-from claims.models import Claim
+from claims.models import Claim, tax_regime_label
 from claims.selectors import (
     appeal_get,
     claim_delay,
@@ -25,6 +25,7 @@ from participants.models import (
     FailedAttempt,
     Participant,
     ProfileChange,
+    audit_action_label,
 )
 
 from .models import VisitReason, WalkInTicket
@@ -99,10 +100,12 @@ def claim_review_get(*, claim: Claim) -> dict:
         eligibility_facts(claim.participant, exclude=claim),
         policy_rules(),
     )
+    quote = claim_quote(claim=claim)
     return {
         "claim": claim,
         "verdict": verdict,
-        "quote": claim_quote(claim=claim),
+        "quote": quote,
+        "regime_label": tax_regime_label(quote.regime),
         "documents": list(claim.documents.all()),
         "events": list(claim.events.select_related("actor")),
         "approvals": list(
@@ -130,12 +133,14 @@ def audit_list(*, action: str = "", q: str = "") -> QuerySet[AuditRecord]:
     return records
 
 
-def audit_actions() -> list[str]:
-    return list(
+def audit_actions() -> list[tuple[str, str]]:
+    """(code, label) of every action on record, for the audit page's filter."""
+    codes = (
         AuditRecord.objects.order_by("action")
         .values_list("action", flat=True)
         .distinct()
     )
+    return sorted(((c, audit_action_label(c)) for c in codes), key=lambda a: a[1])
 
 
 def visit_stats(*, days: int = 14, branch: str = "") -> list[dict]:

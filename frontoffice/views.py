@@ -111,13 +111,6 @@ def selfie_thumbnail(request, pk: int):
     return response
 
 
-def _changes(record) -> list[tuple[str, object, object]]:
-    """(key, old, new) rows from an audit record's two JSON values."""
-    old, new = record.old_value or {}, record.new_value or {}
-    keys = list(dict.fromkeys([*old, *new]))
-    return [(k, old.get(k, "—"), new.get(k, "—")) for k in keys]
-
-
 @role_required(ADMIN)
 def audit(request):
     action = query_text(request, "action")
@@ -125,8 +118,6 @@ def audit(request):
     page = Paginator(audit_list(action=action, q=q), 50).get_page(
         request.GET.get("page")
     )
-    for record in page:
-        record.changes = _changes(record)
     return render(
         request,
         "frontoffice/audit.html",

@@ -369,6 +369,32 @@ class Block(models.Model):
         return self.lifted_at is None
 
 
+# What each audit action is called on the staff pages (the `action` codes the
+# callers of participants.services.audit.audit_record write). Unknown codes show
+# as they are.
+AUDIT_ACTION_LABELS = {
+    "activate_member": _("Account activated"),
+    "claim_first_approval": _("First approval of a claim"),
+    "data_update_desk": _("Data update at the desk"),
+    "face_reference_create": _("Reference photo taken"),
+    "identity_correct": _("Identity data corrected"),
+    "logout_everywhere": _("Logged out everywhere"),
+    "policy_change": _("Policy changed"),
+    "staff_role_set": _("Staff role set"),
+    "view_selfie": _("Selfie viewed"),
+}
+
+
+def audit_action_label(action: str) -> str:
+    """'unblock_kpj' -> 'Unblock: KPJ number entry' (translated); else the code."""
+    if action in AUDIT_ACTION_LABELS:
+        return str(AUDIT_ACTION_LABELS[action])
+    kind = action.removeprefix("unblock_")
+    if kind != action and kind in BlockKind.values:
+        return str(_("Unblock: %(kind)s") % {"kind": BlockKind(kind).label})
+    return action
+
+
 class AuditRecord(models.Model):
     """Immutable record of a sensitive staff action (unblock, reference change, ...)."""
 
@@ -392,6 +418,16 @@ class AuditRecord(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("admin:participants_auditrecord_change", args=[self.pk])
+
+    @property
+    def action_label(self) -> str:
+        return audit_action_label(self.action)
+
+    def change_rows(self) -> list[tuple[str, str, str]]:
+        """(label, old, new) as staff may read them: identity numbers masked."""
+        from .changes import change_rows
+
+        return change_rows(self.old_value, self.new_value)
 
 
 class CredentialCounter(models.Model):

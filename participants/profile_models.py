@@ -123,3 +123,23 @@ class ProfileChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.field} of {self.participant_id} at {self.created_at:%Y-%m-%d}"
+
+    # What staff read of the change: a label, identity numbers masked (the
+    # stored values keep the facts).
+    @property
+    def field_label(self) -> str:
+        from .changes import field_label
+
+        return field_label(self.field)
+
+    @property
+    def old_shown(self) -> str:
+        from .changes import value_shown
+
+        return value_shown(self.field, self.old_value)
+
+    @property
+    def new_shown(self) -> str:
+        from .changes import value_shown
+
+        return value_shown(self.field, self.new_value)
