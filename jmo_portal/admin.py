@@ -17,16 +17,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class PolicyAdmin(SimpleHistoryAdmin):
+class PolicyAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     """A policy row: shown with its history, changed only on /desk/policy/ or
     PATCH /api/v1/policy/, which check the ranges, ask for a reason and write the
     audit record. Editing here skipped all three (a negative online cap saved)."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
