@@ -1,10 +1,25 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, re_path
+from django.urls import path, register_converter
 
 from . import member_views, policy_views, queue_views, review_views, views
 
+
+class BranchConverter:
+    """A branch code as WalkInTicket.branch holds it (lowercase, at most 40): any
+    other address is a 404, not a ticket the database refuses (it was a 500)."""
+
+    regex = "[a-z0-9-]{1,40}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(BranchConverter, "branch")
+
 app_name = "frontoffice"
-BRANCH = "[a-z0-9-]{1,40}"
 urlpatterns = [
     path("desk/", views.index, name="index"),
     path("desk/login/", views.StaffLoginView.as_view(), name="login"),
@@ -41,15 +56,9 @@ urlpatterns = [
         review_views.document,
         name="claim-document",
     ),
-    # A branch code as WalkInTicket.branch holds it (lowercase, at most 40): any
-    # other address is a 404, not a ticket the database refuses (it was a 500).
-    re_path(rf"^desk/kiosk/(?P<branch>{BRANCH})/$", queue_views.kiosk, name="kiosk"),
-    re_path(rf"^desk/queue/(?P<branch>{BRANCH})/$", queue_views.queue, name="queue"),
-    re_path(
-        rf"^desk/queue/(?P<branch>{BRANCH})/next/$",
-        queue_views.call_next,
-        name="call-next",
-    ),
+    path("desk/kiosk/<branch:branch>/", queue_views.kiosk, name="kiosk"),
+    path("desk/queue/<branch:branch>/", queue_views.queue, name="queue"),
+    path("desk/queue/<branch:branch>/next/", queue_views.call_next, name="call-next"),
     path("desk/tickets/<int:pk>/finish/", queue_views.finish, name="ticket-finish"),
     path("desk/stats/", queue_views.stats, name="stats"),
 ]
