@@ -192,6 +192,11 @@ def _claim(
     claim.sla_due = timezone.localdate(submitted) + dt.timedelta(
         days=1 if online else 7
     )
+    # Submitted claims passed the bank step: an officer approving one from the
+    # demo's queue pays into this account (without it every payout failed).
+    claim.bank_code, claim.account_number = "BCA", f"{i:010d}"
+    claim.account_holder = claim.bank_verified_name = p.full_name
+    claim.bank_verified_at = submitted
     hours = rng.lognormvariate(1.2, 0.8) if online else rng.uniform(20, 150)
     if rng.random() < 0.05:
         hours += rng.uniform(
@@ -203,8 +208,9 @@ def _claim(
         return
     claim.status, claim.paid_at, claim.decided_at = "paid", paid, paid
     w.rows["payouts"].append(Payout(
-        claim=claim, idempotency_key=claim.reference, amount=claim.net, bank_code="BCA",
-        account_number=f"{i:010d}", account_holder=p.full_name, status="completed",
+        claim=claim, idempotency_key=claim.reference, amount=claim.net,
+        bank_code=claim.bank_code, account_number=claim.account_number,
+        account_holder=claim.account_holder, status="completed",
         created_at=paid - dt.timedelta(minutes=2), settled_at=paid))  # fmt: skip
     p.paid_out_total, p.balance = balance, 0
 

@@ -179,3 +179,15 @@ def test_demo_logins_prints_the_urls_and_every_login(demo_world):
     assert "missing" not in text
     assert "claims online" in text
     assert not any(m.nik in text for m in Participant.objects.all())
+
+
+def test_the_demo_claims_waiting_for_an_officer_can_be_paid(demo_world):
+    """Every submitted history claim went through the bank step: an officer who
+    approves one from the demo queue pays into that account (they had none, so
+    every payout failed)."""
+    from claims.models import Claim
+
+    waiting = Claim.objects.filter(status="under_review")
+    assert waiting.exists()
+    assert not waiting.filter(account_number="").exists()
+    assert not waiting.filter(bank_verified_at=None).exists()
