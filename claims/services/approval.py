@@ -68,6 +68,17 @@ def _payable_requote(claim: Claim) -> None:
         eligibility_facts(participant, exclude=claim),
         policy_rules(),
     )
+    if not claim.account_number:
+        # Submission requires one; a claim made outside the product may lack it,
+        # and the bank would refuse an empty transfer after the approval.
+        raise ApplicationError(
+            _(
+                "This claim has no bank account to pay into: return it to the "
+                "member to add one."
+            ),
+            code="no_account",
+            status=409,
+        )
     failed = [c for c in verdict.failures if c.code in PAYABLE_CHECKS]
     if failed:
         raise ApplicationError(

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from claims import services
 from claims.models import (
+    Claim,
     ClaimAppeal,
     ClaimApproval,
     ClaimCorrection,
@@ -322,3 +323,16 @@ def test_an_appeal_is_not_paid_when_another_claim_was_paid_meanwhile(
     services.claim_reject(claim=first, actor=officer("o3"), reason=str(error.value))
     first.refresh_from_db()
     assert first.status == S.REJECTED
+
+
+def test_a_claim_without_a_bank_account_is_not_approved(bank):
+    """Submission requires an account; a claim that lacks one anyway (made outside
+    the product) is refused before a transfer the bank would refuse."""
+    claim = under_review()
+    Claim.objects.filter(pk=claim.pk).update(account_number="")
+    with pytest.raises(ApplicationError) as error:
+        services.claim_approve(claim=claim, actor=officer("o1"))
+    assert (error.value.code, error.value.status) == ("no_account", 409)
+    claim.refresh_from_db()
+    assert claim.status == S.UNDER_REVIEW
+    assert not Payout.objects.filter(claim=claim).exists()

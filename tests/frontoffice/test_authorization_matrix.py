@@ -53,6 +53,9 @@ def world(participant_user, other_participant_user, db):
         gross=20_000_000,
         tax=0,
         net=20_000_000,
+        bank_code="BCA",
+        account_number="1234567890",
+        account_holder=owner.full_name,
     )
     document = ClaimDocument(
         claim=claim, kind="paklaring", content_type="image/jpeg", size=100
