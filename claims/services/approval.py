@@ -26,7 +26,7 @@ from participants.models import Participant
 from participants.services.audit import audit_record
 from participants.services.conflicts import staff_conflict_refuse
 
-from .lifecycle import _not_allowed, claim_transition
+from .lifecycle import _not_allowed, _quote_set, claim_transition
 
 S = ClaimStatus
 
@@ -61,13 +61,6 @@ def _payable_requote(claim: Claim) -> None:
 
     The member's row is locked first, as every ledger writer locks it, so a payout
     of another claim cannot settle between this check and the approval."""
-    participant = Participant.objects.select_for_update().get(pk=claim.participant_id)
-    claim.participant = participant
-    verdict = eligibility.evaluate(
-        claim.claim_type,
-        eligibility_facts(participant, exclude=claim),
-        policy_rules(),
-    )
     if not claim.account_number:
         # Submission requires one; a claim made outside the product may lack it,
         # and the bank would refuse an empty transfer after the approval.
@@ -79,6 +72,13 @@ def _payable_requote(claim: Claim) -> None:
             code="no_account",
             status=409,
         )
+    participant = Participant.objects.select_for_update().get(pk=claim.participant_id)
+    claim.participant = participant
+    verdict = eligibility.evaluate(
+        claim.claim_type,
+        eligibility_facts(participant, exclude=claim),
+        policy_rules(),
+    )
     failed = [c for c in verdict.failures if c.code in PAYABLE_CHECKS]
     if failed:
         raise ApplicationError(
@@ -89,9 +89,7 @@ def _payable_requote(claim: Claim) -> None:
             code="not_payable",
             status=409,
         )
-    quote = claim_quote(claim=claim)
-    claim.gross, claim.tax, claim.net = quote.gross, quote.tax, quote.net
-    claim.tax_regime = quote.regime
+    _quote_set(claim)
     claim.save(update_fields=["gross", "tax", "net", "tax_regime", "updated_at"])
 
 

@@ -113,10 +113,15 @@ def _lock_and_quote(claim: Claim, *, status: str) -> Claim:
     )
     if locked.status != status:  # the other tab was faster
         raise _not_allowed(locked)
-    quote = claim_quote(claim=locked)
-    locked.gross, locked.tax, locked.net = quote.gross, quote.tax, quote.net
-    locked.tax_regime = quote.regime
+    _quote_set(locked)
     return locked
+
+
+def _quote_set(claim: Claim) -> None:
+    """The claim's amounts and tax regime as paid today (not saved)."""
+    quote = claim_quote(claim=claim)
+    claim.gross, claim.tax, claim.net = quote.gross, quote.tax, quote.net
+    claim.tax_regime = quote.regime
 
 
 def _reference() -> str:
