@@ -15,7 +15,6 @@ from .models import EmergencyRelation, MaritalStatus
 from .services.credentials import CredentialThrottled, client_address
 from .services.two_factor import needs_second_factor, staff_second_factor_check
 from .validators import (
-    ascii_digits,
     digits_only,
     normalize_phone,
     validate_kpj,
@@ -86,12 +85,6 @@ class ActivationCodeForm(forms.Form):
             }
         ),
     )
-
-    def clean_code(self) -> str:
-        code = digits_only(self.cleaned_data["code"])
-        if not (ascii_digits(code) and len(code) == 6):
-            raise ValidationError(_("The code has 6 digits."), code="code_format")
-        return code
 
 
 class ActivationPasswordForm(forms.Form):

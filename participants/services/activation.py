@@ -31,7 +31,7 @@ from participants.models import (
 )
 
 from .accounts import account_create, email_available
-from .codes import code_issue, code_problem
+from .codes import code_clean, code_issue, code_problem
 from .credentials import credential_check
 from .guards import attempt_register_failure, attempt_reset, block_active
 
@@ -167,7 +167,9 @@ def activation_code_verify(
     *, activation: ActivationRequest, code: str, address: str | None = None
 ) -> ActivationRequest:
     """Check the emailed code: at most MAX_CODE_TRIES per code, within its validity,
-    and every try counted by the credential guard per member and per `address`."""
+    and every try counted by the credential guard per member and per `address`.
+    A code that is not 6 digits is a typing slip and costs no try."""
+    code = code_clean(code)
     return credential_check(
         kind="activation_code",
         account=str(activation.participant_id),

@@ -71,8 +71,8 @@ def code_clean(code: str) -> str:
 
 
 def code_problem(*, holder: OneTimeCode, code: str) -> ApplicationError | None:
-    """What is wrong with `code` (counting a wrong try on the locked row), or None."""
-    code = "".join((code or "").split())
+    """What is wrong with `code` (counting a wrong try on the locked row), or None.
+    `code` has been through code_clean."""
     if not holder.code_hash:
         return ApplicationError(_("Request a code first."), code="code_missing")
     if holder.code_attempts >= MAX_CODE_TRIES:

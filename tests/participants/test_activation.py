@@ -225,6 +225,17 @@ def test_a_wrong_code_shows_the_tries_left_and_does_not_continue(client, member)
     assert client.get(PASSWORD).url == CODE
 
 
+def test_a_mistyped_code_costs_no_try_and_spaces_are_ignored(client, member):
+    code = _reach_code_step(client, member)
+
+    for slip in ("12345", "12a456", "１２３４５６"):
+        response = client.post(CODE, {"code": slip})
+        assert response.context["form"].errors["code"] == ["The code has 6 digits."]
+    assert ActivationRequest.objects.get().code_attempts == 0
+
+    assert client.post(CODE, {"code": f"{code[:3]} {code[3:]}"}).url == PASSWORD
+
+
 def test_an_expired_code_is_refused_with_a_send_a_new_code_button(client, member):
     code = _reach_code_step(client, member)
 
