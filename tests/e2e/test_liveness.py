@@ -6,6 +6,7 @@ import re
 
 import pytest
 from PIL import Image, ImageOps
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from biometrics import challenges
 from biometrics.models import SelfieAttempt
@@ -33,11 +34,18 @@ def obama(participant_user, admin_user):
     return participant
 
 
+# The camera file holds the pose pattern this many times over, each with new noise.
+# A burst takes a frame every ~200 ms; on a one-pattern loop (0.8 s) two bursts
+# that start at the same point of the loop are the same eight frames, refused as
+# the same photo sent again, which a real camera never sends.
+LOOPS = 6
+
+
 def _camera(selfie_page, pictures, tmp_path, name):
-    """A browser whose camera loops `pictures` at 30 a second, with sensor noise as
-    on a real camera: no two frames are byte-identical (a repeated burst would be
-    refused as the same photo sent again)."""
-    return selfie_page(images_to_y4m(pictures, tmp_path / f"{name}.y4m", noise=1.5))
+    """A browser whose camera plays `pictures` (LOOPS times over) at 30 a second,
+    with sensor noise as on a real camera: no two frames are byte-identical."""
+    y4m = images_to_y4m(pictures * LOOPS, tmp_path / f"{name}.y4m", noise=1.5)
+    return selfie_page(y4m)
 
 
 def _check(page, name) -> str:
@@ -49,7 +57,13 @@ def _check(page, name) -> str:
     page.click("#shoot")
     page.wait_for_selector("#challenge:not([hidden])")
     screenshot(page, f"{name}-challenge")
-    page.wait_for_url(re.compile(r"/selfie/\d+/"), timeout=60000)
+    try:
+        page.wait_for_url(re.compile(r"/selfie/\d+/"), timeout=60000)
+    except PlaywrightTimeout:
+        screenshot(page, f"{name}-stuck")
+        pytest.fail(
+            f"no result page; the page says: {page.inner_text('#progress-box')}"
+        )
     page.wait_for_selector(
         "#result:not([data-status=queued]):not([data-status=processing])",
         timeout=60000,
