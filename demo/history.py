@@ -25,6 +25,7 @@ from claims.models import Claim, Payout
 from frontoffice.models import REASON_PREFIX, WalkInTicket
 from insights.rollup import insights_rollup
 from participants.models import AuditRecord, Block, Participant
+from tutorials.demo import DEMO_BRANCHES
 from tutorials.models import QuizMode, QuizSession, Tutorial, TutorialView, WinnerRule
 
 from .world import FEMALE, LAST, MALE, nik_for
@@ -33,7 +34,7 @@ MEMBERS = 3000
 SEED = 130013
 REGION = "360101"
 KPJ_BASE = 77_000_000_000
-BRANCHES = ("pusat", "bekasi", "bandung")
+BRANCHES = tuple(code for code, _city in DEMO_BRANCHES)
 QUIZ_TITLE = "Kuis Selfie Aman (arsip)"
 # (days before today, max attempts, threshold): the higher tolerance was tried
 # and reverted when the impostor exposure rose.

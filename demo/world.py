@@ -372,7 +372,7 @@ def _calibration_ensure() -> int:
 
 def demo_world_ensure() -> Counter:
     """Build whatever part of the demo world is missing; returns what was added."""
-    from tutorials.demo import quiz_demo_ensure
+    from tutorials.demo import branches_demo_ensure, quiz_demo_ensure
 
     today = timezone.localdate()
     added: Counter = Counter()
@@ -408,5 +408,6 @@ def demo_world_ensure() -> Counter:
             added["logins"] += 1
         _ag_finish(participant, folder, desk)
     quiz_demo_ensure()
+    added["branches"] += branches_demo_ensure()
     added["calibration"] += _calibration_ensure()
     return added

@@ -6,6 +6,7 @@ from jmo_portal.admin import PolicyAdmin, ReadOnlyAdmin
 from participants.models import AuditRecord, DataUpdate, ProfileChange
 
 from .models import DeskPolicy, WalkInTicket
+from .selectors import audit_rows
 
 
 @admin.register(DeskPolicy)
@@ -31,7 +32,10 @@ class AuditRecordAdmin(ReadOnlyAdmin):
     @admin.display(description=_("Old → new"))
     def changes(self, obj) -> str:
         return (
-            format_html_join("\n", "<div>{}: {} → {}</div>", obj.change_rows()) or "—"
+            format_html_join(
+                "\n", "<div>{}: {} → {}</div>", audit_rows([obj])[0].changes
+            )
+            or "—"
         )
 
 

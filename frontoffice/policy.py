@@ -264,6 +264,7 @@ class PolicyChange:
     old: Any
     new: Any
     reason: str
+    label: str = ""  # `field` for the reader (the API keeps the code)
 
 
 def policy_history(*, limit: int = 50) -> list[PolicyChange]:
@@ -301,6 +302,7 @@ def _collect(changes, owner, record, previous, editable: set[str]) -> None:
                     old=delta.old,
                     new=delta.new,
                     reason=record.history_change_reason or "",
+                    label=str(BY_NAME[delta.field].label),
                 )
             )
 

@@ -18,6 +18,7 @@ from participants.models import YieldRate
 from participants.services.policy import yield_rate_set
 
 from .policy import PolicyChange, policy_change_audit
+from .policy_labels import row_field_label, row_label
 
 MAX_TAX_BP = 5000  # a layer above 50% is a typing error, not a policy
 MAX_YIELD_BP = 2000
@@ -134,6 +135,7 @@ def _created(model, owner: str, record) -> PolicyChange:
         old=None,
         new=getattr(record, field),
         reason=record.history_change_reason or "",
+        label=f"{row_label(model, record)}: {row_field_label(field)}",
     )
 
 
@@ -166,6 +168,8 @@ def policy_rows_history(*, limit: int = 50) -> list[PolicyChange]:
                         old=delta.old,
                         new=delta.new,
                         reason=record.history_change_reason or "",
+                        label=f"{row_label(model, record)}: "
+                        f"{row_field_label(delta.field)}",
                     )
                 )
     changes.sort(key=lambda c: c.when, reverse=True)

@@ -11,6 +11,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
 PARTICIPANT = "participant"
@@ -28,6 +29,15 @@ ROLE_PERMISSIONS = {
     MANAGEMENT: "insights.insights_view",
 }
 AUDIT_PERMISSION = "frontoffice.audit_view"
+# What each role (the group's name, as audit records write it) is called on the
+# staff pages.
+ROLE_LABELS = {
+    PARTICIPANT: _("Participant"),
+    FRONT_OFFICE: _("Front-office officer"),
+    CLAIMS_OFFICER: _("Claims officer"),
+    ADMIN: _("Administrator"),
+    MANAGEMENT: _("Management"),
+}
 
 
 def has_role(user, *roles: str) -> bool:

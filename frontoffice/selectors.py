@@ -1,6 +1,7 @@
 """Reads for the desk pages and the desk API (masked, minimal personal data)."""
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
@@ -17,6 +18,7 @@ from claims.selectors import (
     eligibility_facts,
     policy_rules,
 )
+from participants.changes import change_rows
 from participants.models import (
     AttemptCounter,
     AuditRecord,
@@ -29,6 +31,8 @@ from participants.models import (
 )
 
 from .models import VisitReason, WalkInTicket
+from .policy_labels import policy_labels
+from .roles import ROLE_LABELS
 
 SEARCH_LIMIT = 50
 
@@ -131,6 +135,33 @@ def audit_list(*, action: str = "", q: str = "") -> QuerySet[AuditRecord]:
             | Q(actor__username__icontains=q)
         )
     return records
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    record: AuditRecord
+    changes: list[tuple[str, str, str]]
+
+
+def audit_rows(records: Iterable[AuditRecord]) -> list[AuditRow]:
+    """Records with old → new for staff: policy settings and staff roles by their
+    labels (frontoffice owns both, so participants.changes cannot name them)."""
+    records = list(records)
+    policy = [r for r in records if r.action == "policy_change"]
+    labels = policy_labels(k for r in policy for k in [*r.old_value, *r.new_value])
+    choices = {"roles": ROLE_LABELS}
+    return [
+        AuditRow(
+            record=r,
+            changes=change_rows(
+                r.old_value,
+                r.new_value,
+                labels=labels if r.action == "policy_change" else None,
+                choices=choices,
+            ),
+        )
+        for r in records
+    ]
 
 
 def audit_actions() -> list[tuple[str, str]]:

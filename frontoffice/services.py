@@ -18,6 +18,7 @@ from notifications.services import notification_send
 from participants.models import Block, DataUpdate, Participant
 from participants.services.data_update_desk import data_update_desk_confirm
 from participants.services.guards import block_lift
+from tutorials.selectors import branch_get
 
 from .models import (
     REASON_PREFIX,
@@ -137,6 +138,12 @@ def _notify_unblocked(block: Block) -> None:
 
 def ticket_take(*, branch: str, reason: str) -> WalkInTicket:
     """Give the next number of the day for this branch and visit reason."""
+    if branch_get(code=branch) is None:
+        raise ApplicationError(
+            _("This kiosk belongs to no open branch: no number was given."),
+            code="unknown_branch",
+            status=404,
+        )
     if reason not in VisitReason.values:
         raise ApplicationError(_("Choose the reason for your visit."), code="reason")
     day = timezone.localdate()

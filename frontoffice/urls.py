@@ -5,8 +5,9 @@ from . import member_views, policy_views, queue_views, review_views, views
 
 
 class BranchConverter:
-    """A branch code as WalkInTicket.branch holds it (lowercase, at most 40): any
-    other address is a 404, not a ticket the database refuses (it was a 500)."""
+    """A branch code as Branch.code and WalkInTicket.branch hold it (lowercase, at
+    most 40): any other address is a 404, not a ticket the database refuses (it
+    was a 500). The queue views 404 a well-formed code no branch has."""
 
     regex = "[a-z0-9-]{1,40}"
 

@@ -23,6 +23,7 @@ from .roles import ADMIN, CLAIMS_OFFICER, FRONT_OFFICE, role_required
 from .selectors import (
     audit_actions,
     audit_list,
+    audit_rows,
     participant_desk_get,
     participant_search,
 )
@@ -121,5 +122,11 @@ def audit(request):
     return render(
         request,
         "frontoffice/audit.html",
-        {"page": page, "action": action, "q": q, "actions": audit_actions()},
+        {
+            "page": page,
+            "rows": audit_rows(page),
+            "action": action,
+            "q": q,
+            "actions": audit_actions(),
+        },
     )

@@ -8,6 +8,7 @@ as its code.
 """
 
 import re
+from collections.abc import Mapping
 
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
@@ -73,20 +74,28 @@ _IDENTITY_RUN = re.compile(r"(?<!\d)\d{16}(?!\d)")
 EMPTY = "—"
 
 
-def field_label(field: str) -> str:
-    """'emergency_phone' -> "Emergency contact's phone" (translated); else the code."""
+def field_label(field: str, labels: Mapping[str, object] | None = None) -> str:
+    """'emergency_phone' -> "Emergency contact's phone" (translated); else the code.
+
+    `labels` adds names an app above this one owns (the policy settings)."""
+    if labels and field in labels:
+        return str(labels[field])
     return str(FIELD_LABELS.get(field, field))
 
 
-def value_shown(field: str, value: object) -> str:
-    """One value of `field` as staff may read it: masked, labelled, local time."""
+def value_shown(
+    field: str, value: object, choices: Mapping[str, Mapping] | None = None
+) -> str:
+    """One value of `field` as staff may read it: masked, labelled, local time.
+
+    `choices` adds value labels an app above this one owns (the staff roles)."""
     if value is None or value == "" or value == []:
         return EMPTY
     if isinstance(value, list | tuple):
-        return ", ".join(value_shown(field, item) for item in value)
+        return ", ".join(value_shown(field, item, choices) for item in value)
     if isinstance(value, dict):
         return ", ".join(
-            f"{field_label(k)}: {value_shown(k, v)}" for k, v in value.items()
+            f"{field_label(k)}: {value_shown(k, v, choices)}" for k, v in value.items()
         )
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
@@ -95,19 +104,30 @@ def value_shown(field: str, value: object) -> str:
         return mask_digits(re.sub(r"\D", "", text)) or mask_digits(text)
     if field == "fields":  # a list of changed field names
         return field_label(text)
-    if text in _CHOICES.get(field, {}):
-        return str(_CHOICES[field][text])
+    known = {**_CHOICES.get(field, {}), **(choices or {}).get(field, {})}
+    if text in known:
+        return str(known[text])
     when = parse_datetime(text) if "T" in text else None
     if when is not None and is_aware(when):
         return date_format(localtime(when), "j M Y H:i:s")
     return _IDENTITY_RUN.sub(lambda m: mask_digits(m.group()), text)
 
 
-def change_rows(old: dict | None, new: dict | None) -> list[tuple[str, str, str]]:
+def change_rows(
+    old: dict | None,
+    new: dict | None,
+    *,
+    labels: Mapping[str, object] | None = None,
+    choices: Mapping[str, Mapping] | None = None,
+) -> list[tuple[str, str, str]]:
     """(label, old, new) for each key of an audit record's two JSON values."""
     old, new = old or {}, new or {}
     keys = list(dict.fromkeys([*old, *new]))
     return [
-        (field_label(k), value_shown(k, old.get(k)), value_shown(k, new.get(k)))
+        (
+            field_label(k, labels),
+            value_shown(k, old.get(k), choices),
+            value_shown(k, new.get(k), choices),
+        )
         for k in keys
     ]

@@ -423,12 +423,6 @@ class AuditRecord(models.Model):
     def action_label(self) -> str:
         return audit_action_label(self.action)
 
-    def change_rows(self) -> list[tuple[str, str, str]]:
-        """(label, old, new) as staff may read them: identity numbers masked."""
-        from .changes import change_rows
-
-        return change_rows(self.old_value, self.new_value)
-
 
 class CredentialCounter(models.Model):
     """Failed tries of a secret (password, code, reset link) per account or address.

@@ -113,6 +113,22 @@ def _empty_cache():
 
 
 @pytest.fixture
+def branch(db):
+    """An open branch office with a kiosk and queue at /desk/kiosk/pusat/."""
+    from tutorials.models import Branch
+
+    return Branch.objects.get_or_create(
+        code="pusat",
+        defaults={
+            "name": "Kantor Cabang Jakarta Pusat",
+            "address": "Jakarta Pusat",
+            "hours_id": "Senin–Jumat",
+            "hours_en": "Monday–Friday",
+        },
+    )[0]
+
+
+@pytest.fixture
 def participant_user(db):
     return _participant_user()
 

@@ -48,7 +48,7 @@ def test_selfie_uploads_are_limited_per_participant_quality_rejects_included(
     assert SelfieAttempt.objects.count() == 3
 
 
-def test_the_public_kiosk_is_limited_per_address(settings):
+def test_the_public_kiosk_is_limited_per_address(settings, branch):
     limit, _window = django_settings.RATE_LIMITS["kiosk"]
     kiosk = Client(REMOTE_ADDR="10.7.7.7")
     kiosk.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"

@@ -230,7 +230,7 @@ def test_every_api_schema_path_is_a_route_in_the_table(client):
 @pytest.fixture
 def role_clients(
     participant_user, other_participant_user, front_office_user, claims_officer_user,
-    admin_user,
+    admin_user, branch,
 ):  # fmt: skip
     member = staff_create(
         username="desk_member",

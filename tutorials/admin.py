@@ -20,7 +20,7 @@ class TutorialAdmin(admin.ModelAdmin):
 
 @admin.register(Branch)
 class BranchAdmin(admin.ModelAdmin):
-    list_display = ["name", "address", "hours_id", "is_active"]
+    list_display = ["name", "code", "address", "hours_id", "is_active"]
 
 
 @admin.register(Faq)

@@ -1,11 +1,12 @@
-"""Demo content for `seed_demo`: one open online quiz session (idempotent)."""
+"""Demo content for `seed_demo`: one open online quiz session, the demo history's
+branch offices (idempotent)."""
 
 import datetime as dt
 
 from django.utils import timezone
 
 from . import services
-from .models import QuizMode, QuizSession, WinnerRule
+from .models import Branch, QuizMode, QuizSession, WinnerRule
 
 DEMO_TITLE = "Kuis JMO: kenali aplikasimu"
 
@@ -43,3 +44,29 @@ def quiz_demo_ensure(*, days_open: int = 30) -> QuizSession:
         winner_rule=WinnerRule.DRAW,
         questions=services.quiz_questions_parse(QUESTIONS),
     )
+
+
+# The branches of the demo history's walk-in tickets (demo/history.py): code, city.
+DEMO_BRANCHES = (
+    ("pusat", "Jakarta Pusat"),
+    ("bekasi", "Bekasi"),
+    ("bandung", "Bandung"),
+)
+
+
+def branches_demo_ensure() -> int:
+    """Add the demo branches that are missing (their kiosks and queues answer)."""
+    added = 0
+    for position, (code, city) in enumerate(DEMO_BRANCHES, start=1):
+        _branch, created = Branch.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": f"BPJS Ketenagakerjaan Kantor Cabang {city} (demo)",
+                "address": f"{city} (demo)",
+                "hours_id": "Senin–Jumat 08.00–15.00 WIB (bawa KTP asli)",
+                "hours_en": "Monday–Friday 08:00–15:00 WIB (bring your original KTP)",
+                "position": position,
+            },
+        )
+        added += created
+    return added

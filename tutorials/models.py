@@ -1,5 +1,6 @@
 """Tutorials, FAQ, branches (the desk's address) and quiz sessions with prizes."""
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -74,6 +75,15 @@ class Branch(models.Model):
     """A branch office with a front-office desk (unblocking, quiz events)."""
 
     name = models.CharField(max_length=120)
+    # The branch in its kiosk and queue addresses (/desk/kiosk/<code>/) and on its
+    # walk-in tickets (frontoffice.WalkInTicket.branch): a code no branch has
+    # gets no queue number.
+    code = models.SlugField(
+        max_length=40,
+        unique=True,
+        validators=[RegexValidator(r"^[a-z0-9-]+$")],
+        help_text=_("Lowercase letters, digits and dashes: /desk/kiosk/<code>/"),
+    )
     address = models.TextField()
     hours_id = models.CharField(max_length=200)
     hours_en = models.CharField(max_length=200)

@@ -64,3 +64,9 @@ def faq_search(*, query: str = "") -> QuerySet[Faq]:
 
 def branch_list() -> QuerySet[Branch]:
     return Branch.objects.filter(is_active=True)
+
+
+def branch_get(*, code: str, open_only: bool = True) -> Branch | None:
+    """The branch with this code (by default only while it is open), or None."""
+    branches = branch_list() if open_only else Branch.objects.all()
+    return branches.filter(code=code).first()

@@ -2,6 +2,8 @@ from django import template
 
 from participants import money
 
+from ..document_labels import document_label
+
 register = template.Library()
 
 
@@ -9,6 +11,12 @@ register = template.Library()
 def rupiah(amount) -> str:
     """12345678 -> 'Rp 12.345.678'; a dash while the amount is not known."""
     return "–" if amount in (None, "") else money.rupiah(int(amount))
+
+
+@register.filter
+def requirement_label(requirement) -> str:
+    """A policy document row's label in the reader's language (typed ones as typed)."""
+    return document_label(requirement.kind, requirement.label)
 
 
 @register.inclusion_tag("claims/_dashboard_card.html")

@@ -82,7 +82,8 @@ def test_the_admin_sees_the_tradeoff_change_before_saving_and_the_history_after(
     page.wait_for_selector(".msg")
     assert BiometricPolicy.current().max_attempts == 5
     row = page.locator("#policy-history tbody tr").first
-    assert "max_attempts" in row.inner_text()
+    # The setting by its label (Indonesian by default), not its field name.
+    assert "Percobaan swafoto sebelum diblokir" in row.inner_text()
     assert "3 → 5" in row.inner_text()
     assert admin_user.username in row.inner_text()
     screenshot(page, "desk-policy-history")

@@ -33,7 +33,7 @@ def _jpeg() -> bytes:
 
 
 @pytest.fixture
-def world(participant_user, other_participant_user, db):
+def world(participant_user, other_participant_user, branch):
     """Participant A's block, failed selfie, claim and document."""
     owner = participant_user.participant
     # The claim below is payable: approving it quotes it on this balance.

@@ -9,6 +9,7 @@ from django.utils import translation
 from biometrics.models import BiometricPolicy, CalibrationRun, LivenessRun
 from biometrics.selectors import biometric_status
 from biometrics.services import selfie_submit
+from claims.document_labels import document_label
 from claims.models import ClaimPolicy
 from frontoffice.policy import policy_values
 from participants.models import AccountPolicy, AuditRecord
@@ -62,7 +63,8 @@ def test_raising_max_attempts_applies_to_the_next_selfie_and_is_in_the_history(
 
     page = admin.get(reverse("frontoffice:policy")).content.decode()
     history = page[page.index('id="policy-history"') :]
-    assert "max_attempts" in history and "3 → 5" in history
+    assert "Percobaan swafoto sebelum diblokir" in history and "3 → 5" in history
+    assert "max_attempts" not in history
     assert admin_user.username in history
     record = BiometricPolicy.history.first()
     assert record.history_user == admin_user
@@ -216,9 +218,31 @@ def test_document_lists_tax_brackets_and_yield_rates_change_with_history(
     assert audit.new_value["yield:2026"] == 650 and audit.actor == admin_user
     page = admin.get(reverse("frontoffice:policy")).content.decode()
     history = page[page.index('id="policy-history"') :]
-    assert f"{doc.claim_type}/{doc.kind}: active" in history
-    assert "2026: rate_bp" in history
+    with translation.override("id"):
+        label = f"{doc.get_claim_type_display()}: {document_label(doc.kind, doc.label)}"
+    assert f"{label}: wajib" in history
+    assert "Hasil pengembangan tahun 2026: tarif (basis poin)" in history
+    assert f"{doc.claim_type}/{doc.kind}" not in history
     assert DocumentRequirement.history.filter(history_user=admin_user).exists()
+
+
+def test_document_requirements_read_in_the_viewers_language(admin, settings):
+    from claims.models import DocumentRequirement
+
+    DocumentRequirement.objects.filter(kind="ktp").update(label="KTP (identity card)")
+    typed = DocumentRequirement.objects.filter(kind="kk").first()
+    typed.label = "Kartu Keluarga asli dan fotokopi"
+    typed.save()
+    form = _rows_form(admin.get(reverse("frontoffice:policy")))
+    assert "KTP (kartu tanda penduduk)" in form and "identity card" not in form
+    assert "Kartu Keluarga asli dan fotokopi" in form  # typed by an admin: as typed
+    admin.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "KTP (identity card)" in _rows_form(admin.get(reverse("frontoffice:policy")))
+
+
+def _rows_form(response) -> str:
+    page = response.content.decode()
+    return page[page.index('id="policy-rows-form"') :]
 
 
 def test_row_policies_refuse_insane_rates(admin_api):

@@ -11,10 +11,12 @@ from django.urls import reverse
 from frontoffice.models import TicketStatus, WalkInTicket
 from frontoffice.selectors import visit_stats
 from frontoffice.services import ticket_call_next, ticket_take
+from jmo_portal.exceptions import ApplicationError
 from tests.conftest import require_services
+from tutorials.models import Branch
 
 
-def test_the_kiosk_prints_numbers_per_reason_and_day(client, db):
+def test_the_kiosk_prints_numbers_per_reason_and_day(client, branch):
     url = reverse("frontoffice:kiosk", args=["pusat"])
     first = client.post(url, {"reason": "biometric"})
     assert "A-001" in first.content.decode()
@@ -30,7 +32,8 @@ def test_the_kiosk_prints_numbers_per_reason_and_day(client, db):
     assert WalkInTicket.objects.count() == 4
 
 
-def test_numbers_start_again_the_next_day_and_per_branch(db):
+def test_numbers_start_again_the_next_day_and_per_branch(branch):
+    Branch.objects.create(code="bekasi", name="Bekasi", address="Bekasi")
     with time_machine.travel(dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.UTC)):
         assert ticket_take(branch="pusat", reason="other").label == "C-001"
         assert ticket_take(branch="pusat", reason="other").label == "C-002"
@@ -39,7 +42,7 @@ def test_numbers_start_again_the_next_day_and_per_branch(db):
         assert ticket_take(branch="pusat", reason="other").label == "C-001"
 
 
-def test_call_next_takes_the_oldest_waiting_once(officer, front_office_user, db):
+def test_call_next_takes_the_oldest_waiting_once(officer, front_office_user, branch):
     a = ticket_take(branch="pusat", reason="kpj")
     b = ticket_take(branch="pusat", reason="biometric")
     officer.post(reverse("frontoffice:call-next", args=["pusat"]))
@@ -52,9 +55,13 @@ def test_call_next_takes_the_oldest_waiting_once(officer, front_office_user, db)
     officer.post(reverse("frontoffice:ticket-finish", args=[a.pk]), {"served": "1"})
     a.refresh_from_db()
     assert a.status == TicketStatus.SERVED and a.served_at
+    # The staff menu leads to the queue of the first open branch.
+    first = Branch.objects.filter(is_active=True).first()
+    menu = officer.get(reverse("frontoffice:index")).content.decode()
+    assert reverse("frontoffice:queue", args=[first.code]) in menu
 
 
-def test_stats_count_visits_per_day_by_reason(officer, db):
+def test_stats_count_visits_per_day_by_reason(officer, branch):
     for reason in ["biometric", "biometric", "kpj", "activation", "other"]:
         ticket_take(branch="pusat", reason=reason)
     today = visit_stats(days=14)[0]
@@ -65,7 +72,7 @@ def test_stats_count_visits_per_day_by_reason(officer, db):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_kiosks_pressing_at_once_never_share_a_number():
+def test_two_kiosks_pressing_at_once_never_share_a_number(branch):
     require_services(postgres=True)
 
     def press(n: int) -> list[str]:
@@ -87,3 +94,34 @@ def test_a_branch_code_the_queue_cannot_hold_is_not_found(client, db, branch):
     page = client.post(f"/desk/kiosk/{branch}/", {"reason": "other"})
     assert page.status_code == 404
     assert not WalkInTicket.objects.exists()
+
+
+def test_a_branch_code_no_branch_has_gets_no_number(client, officer, branch):
+    for method in (client.get, client.post):
+        page = method(reverse("frontoffice:kiosk", args=["nowhere"]), {"reason": "kpj"})
+        assert page.status_code == 404
+    with pytest.raises(ApplicationError) as refused:
+        ticket_take(branch="nowhere", reason="kpj")
+    assert refused.value.code == "unknown_branch"
+    assert "tidak ada nomor antrean" in refused.value.message
+    assert not WalkInTicket.objects.exists()
+    # Nor a queue to call from.
+    queue = officer.get(reverse("frontoffice:queue", args=["nowhere"]))
+    assert queue.status_code == 404
+    call = officer.post(reverse("frontoffice:call-next", args=["nowhere"]))
+    assert call.status_code == 404
+
+
+def test_a_closed_branch_gives_no_numbers_but_its_queue_can_be_finished(
+    client, officer, branch
+):
+    waiting = ticket_take(branch="pusat", reason="other")
+    Branch.objects.filter(pk=branch.pk).update(is_active=False)
+    kiosk = reverse("frontoffice:kiosk", args=["pusat"])
+    assert client.post(kiosk, {"reason": "other"}).status_code == 404
+    assert WalkInTicket.objects.count() == 1
+    queue = officer.get(reverse("frontoffice:queue", args=["pusat"]))
+    assert queue.status_code == 200 and waiting.label in queue.content.decode()
+    officer.post(reverse("frontoffice:call-next", args=["pusat"]))
+    waiting.refresh_from_db()
+    assert waiting.status == TicketStatus.CALLED

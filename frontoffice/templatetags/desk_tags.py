@@ -1,0 +1,13 @@
+from django import template
+
+from tutorials.selectors import branch_list
+
+register = template.Library()
+
+
+@register.simple_tag
+def desk_queue_branch() -> str:
+    """The staff menu's walk-in queue: the first open branch's code ("" if none).
+    A staff login names no branch of its own (yet)."""
+    branch = branch_list().first()
+    return branch.code if branch else ""
