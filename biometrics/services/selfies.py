@@ -18,7 +18,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_noop, override
 
 from jmo_portal import metrics
 from jmo_portal.exceptions import ApplicationError
@@ -301,18 +301,19 @@ def _count_failure(*, attempt: SelfieAttempt, policy: BiometricPolicy):
     # The desk reads the reason: a block after a photo held up to the camera is
     # one to check with particular care.
     reason = (
-        _(
+        gettext_noop(
             "Face verification failed %(n)d times in a row; the last camera check "
             "could not confirm a person in front of the camera."
         )
         if attempt.status == SelfieStatus.NOT_LIVE
-        else _("Face did not match %(n)d times in a row.")
+        else gettext_noop("Face did not match %(n)d times in a row.")
     )
     state = attempt_register_failure(
         participant=participant,
         kind=BlockKind.BIOMETRIC,
         max_attempts=policy.max_attempts,
-        reason=str(reason) % {"n": policy.max_attempts},
+        reason=reason,
+        reason_params={"n": policy.max_attempts},
     )
     _notify_failure(attempt=attempt, attempts_left=state.attempts_left)
     if state.block is not None:

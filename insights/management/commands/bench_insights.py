@@ -74,9 +74,9 @@ SEED_SQL = [
        CROSS JOIN LATERAL (SELECT least(p.created_at + interval '10 days 20 minutes'
                                   + ((a.i * 17) %% 40) * interval '1 day',
                                   %(end)s::timestamptz - interval '1 minute') AS at) t""",
-    """INSERT INTO participants_block (participant_id, kind, reason, created_at,
-         lifted_at, lift_reason)
-       SELECT p.id, (ARRAY['biometric','kpj','activation'])[1 + p.id %% 3], 'bench',
+    """INSERT INTO participants_block (participant_id, kind, reason, reason_params,
+         created_at, lifted_at, lift_reason)
+       SELECT p.id, (ARRAY['biometric','kpj','activation'])[1 + p.id %% 3], 'bench', '{}',
               p.created_at + interval '12 days',
               p.created_at + interval '12 days' + ((p.id %% 200) + 1) * interval '1 hour', 'desk'
        FROM participants_participant p WHERE p.id %% 10 = 7""",
