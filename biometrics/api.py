@@ -171,7 +171,7 @@ class SelfieDetailApi(_ParticipantApi):
             "id": attempt.pk,
             "status": attempt.status,
             "counted": attempt.counted,
-            "guidance": attempt.guidance,
+            "guidance": attempt.guidance_text,
             "attempts_left": state["attempts_left"],
             "blocked": state["blocked"],
         }

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from PIL import Image, ImageFile
 
 _lock = threading.Lock()
@@ -103,7 +103,7 @@ def warm() -> None:
 @dataclass
 class Finding:
     code: str
-    message: str
+    message: str  # English source text: gettext() it to show it
 
     def as_dict(self) -> dict:
         return {"code": self.code, "message": self.message}
@@ -137,31 +137,32 @@ def _sharpness(gray: np.ndarray) -> float:
 
 
 def _message(code: str) -> str:
+    # Not translated here: the worker stores it, readers see their own language.
     messages = {
-        "no_face": _(
+        "no_face": gettext_noop(
             "We cannot see a face. Hold the phone upright at eye level, come a "
             "little closer and look straight at the camera."
         ),
-        "several_faces": _(
+        "several_faces": gettext_noop(
             "More than one face is in the photo. Make sure only you are in the picture."
         ),
-        "face_too_small": _(
+        "face_too_small": gettext_noop(
             "Your face is too small in the photo: hold the phone closer, so your "
             "face fills the oval."
         ),
-        "face_cut": _(
+        "face_cut": gettext_noop(
             "Part of your face is outside the photo: move back a little so your "
             "whole face is inside the oval."
         ),
-        "too_dark": _(
+        "too_dark": gettext_noop(
             "Your photo is too dark: face a window or a lamp, not with the light "
             "behind you."
         ),
-        "too_bright": _(
+        "too_bright": gettext_noop(
             "Your photo is too bright: move out of direct sunlight or away from a "
             "strong lamp."
         ),
-        "blurred": _(
+        "blurred": gettext_noop(
             "Your photo is blurred: hold the phone still with both hands and wipe "
             "the camera lens."
         ),

@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from PIL import Image
 
 from . import faces
@@ -101,7 +101,7 @@ class FrameFace:
 class LivenessResult:
     outcome: str  # live, not_live, retry
     reason: str = ""  # for staff: which check decided
-    message: str = ""  # one plain instruction, for `retry`
+    message: str = ""  # one plain instruction, for `retry` (an English msgid)
     frontal: int | None = None  # index of the frame matched with the references
     analysis: faces.FaceAnalysis | None = None
     metrics: dict = field(default_factory=dict)
@@ -358,9 +358,9 @@ def liveness_check(
     triples = [tuple(seen[n] for n in t) for t in _turns(yaws, direction, raw)]
     if not triples:
         message = (
-            _("Turn your head to the side shown in the picture, then back.")
+            gettext_noop("Turn your head to the side shown in the picture, then back.")
             if _turns(yaws, -direction, raw)
-            else _(
+            else gettext_noop(
                 "Turn your head a little further, slowly, then look back at the camera."
             )
         )
@@ -374,7 +374,9 @@ def liveness_check(
     if measured is None or metrics["zigzag"] > MAX_ZIGZAG:
         return _retry(
             "unsteady",
-            _("Hold the phone still with both hands and turn your head slowly."),
+            gettext_noop(
+                "Hold the phone still with both hands and turn your head slowly."
+            ),
             metrics=metrics,
             timings=timings,
         )
@@ -393,7 +395,7 @@ def liveness_check(
         if not dips or not any(e >= 0.9 * open_eyes for e in ears[dips[0] + 1 :]):
             return _retry(
                 "no_blink",
-                _("Blink once, clearly, while the camera records."),
+                gettext_noop("Blink once, clearly, while the camera records."),
                 metrics=metrics,
                 timings=timings,
             )

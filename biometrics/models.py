@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from jmo_portal.fields import staff_link
+from jmo_portal.i18n import stored_text
 from participants.models import Participant, PolicySingleton
 
 # Chosen by `manage.py evaluate_faces` on the dev set (README, "Face matching"): the
@@ -198,8 +199,11 @@ class SelfieAttempt(models.Model):
     threshold_used = models.DecimalField(
         max_digits=4, decimal_places=3, null=True, blank=True
     )
+    # Each finding's message and the guidance are English source texts (msgids),
+    # translated when shown: the member and the desk may read different languages.
     quality_findings = models.JSONField(default=list, blank=True)
     guidance = models.CharField(max_length=300, blank=True)
+    guidance_params = models.JSONField(default=dict, blank=True)
     image = models.FileField(upload_to=_selfie_path, null=True, blank=True)
     image_sha256 = models.CharField(max_length=64, db_index=True)
     image_purged_at = models.DateTimeField(null=True, blank=True)
@@ -256,6 +260,11 @@ class SelfieAttempt(models.Model):
         return self.status in self.PENDING
 
     @property
+    def guidance_text(self) -> str:
+        """The retry instruction in the active language."""
+        return stored_text(self.guidance, self.guidance_params)
+
+    @property
     def liveness_reason(self) -> str:
         """Why the camera check refused this attempt, for staff ("" if it did not).
 
@@ -271,7 +280,7 @@ class SelfieAttempt(models.Model):
             "unsteady": _("unsteady frames"),
             "no_blink": _("no blink"),
         }
-        return str(labels[reason]) if reason in labels else self.guidance
+        return str(labels[reason]) if reason in labels else self.guidance_text
 
 
 class LivenessChallenge(models.Model):

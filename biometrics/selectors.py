@@ -45,7 +45,7 @@ def biometric_status(*, participant: Participant) -> dict:
         "max_attempts": state.max_attempts,
         "attempts_left": state.attempts_left,
         "blocked": state.blocked,
-        "block_reason": state.block.reason if state.block else "",
+        "block_reason": state.block.reason_text if state.block else "",
     }
 
 

@@ -45,7 +45,7 @@ class DeskBlockSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.CharField()
     kind_display = serializers.CharField(source="get_kind_display")
-    reason = serializers.CharField()
+    reason = serializers.CharField(source="reason_text")
     created_at = serializers.DateTimeField()
     lifted_at = serializers.DateTimeField()
     participant = DeskParticipantSerializer()

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from jmo_portal.i18n import stored_text
 from jmo_portal.policy_cache import policy_changed, policy_read
 
 from .validators import mask_digits, validate_kpj, validate_nik
@@ -341,7 +342,10 @@ class Block(models.Model):
         Participant, on_delete=models.CASCADE, related_name="blocks"
     )
     kind = models.CharField(max_length=16, choices=BlockKind.choices)
+    # An English source text (a msgid) and its values, shown in the reader's
+    # language (reason_text).
     reason = models.CharField(max_length=300)
+    reason_params = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     lifted_at = models.DateTimeField(null=True, blank=True)
     lifted_by = models.ForeignKey(
@@ -367,6 +371,11 @@ class Block(models.Model):
     @property
     def is_active(self) -> bool:
         return self.lifted_at is None
+
+    @property
+    def reason_text(self) -> str:
+        """Why it was blocked, in the active language."""
+        return stored_text(self.reason, self.reason_params)
 
 
 # What each audit action is called on the staff pages (the `action` codes the

@@ -7,6 +7,7 @@ from typing import IO
 
 import numpy as np
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from jmo_portal.dispatch import dispatch_on_commit
 from jmo_portal.exceptions import ApplicationError
@@ -48,13 +49,21 @@ def analyse(
     )
 
 
+# Stored as a selfie's guidance too (an English msgid, translated when shown).
+BLOCKED = gettext_noop(
+    "Face verification is blocked after too many failed attempts. Please "
+    "visit a BPJS Ketenagakerjaan front-office desk with your e-KTP to "
+    "unblock it."
+)
+OUR_ERROR = gettext_noop(
+    "We could not check your photo because of a problem on our side. "
+    "Please try again; this did not use up an attempt."
+)
+
+
 def blocked_error(participant: Participant) -> ApplicationError:
     return ApplicationError(
-        _(
-            "Face verification is blocked after too many failed attempts. Please "
-            "visit a BPJS Ketenagakerjaan front-office desk with your e-KTP to "
-            "unblock it."
-        ),
+        _(BLOCKED),
         code="blocked",
         status=423,
         extra={"attempts_left": 0, "blocked": True},

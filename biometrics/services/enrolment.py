@@ -56,7 +56,7 @@ def face_reference_create(
         if analysis.findings:
             raise ApplicationError(
                 _("This photo cannot be a face reference: %(reason)s")
-                % {"reason": analysis.findings[0].message},
+                % {"reason": _(analysis.findings[0].message)},
                 code=f"reference_{analysis.findings[0].code}",
             )
         encoding = [float(x) for x in analysis.encoding]

@@ -18,7 +18,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_noop, override
 
 from jmo_portal import metrics
 from jmo_portal.exceptions import ApplicationError
@@ -36,6 +36,8 @@ from ..imaging import image_decode
 from ..models import BiometricPolicy, SelfieAttempt, SelfieStatus
 from ..references import matching_references, selfie_reference_add
 from .common import (
+    BLOCKED,
+    OUR_ERROR,
     analyse,
     blocked_error,
     decode_upload,
@@ -160,14 +162,12 @@ def selfie_process(*, attempt_id: int) -> SelfieAttempt:
     analysis: faces.FaceAnalysis | None = None
     live: liveness.LivenessResult | None = None
     try:
-        # Findings and guidance are stored in the participant's language.
-        with override(attempt.participant.language or "id"):
-            if attempt.challenge_id:
-                live = _check_liveness(attempt, policy)
-                analysis = live.analysis
-                timings.update(live.timings)
-            else:
-                analysis = analyse(_load_pixels(attempt, policy), policy)
+        if attempt.challenge_id:
+            live = _check_liveness(attempt, policy)
+            analysis = live.analysis
+            timings.update(live.timings)
+        else:
+            analysis = analyse(_load_pixels(attempt, policy), policy)
         if analysis is not None:
             timings.update(analysis.timings)
         if analysis is not None and analysis.ok:
@@ -187,16 +187,15 @@ def selfie_process(*, attempt_id: int) -> SelfieAttempt:
     timings["queue_to_decision"] = round(
         (timezone.now() - attempt.created_at).total_seconds() * 1000, 1
     )
-    with override(attempt.participant.language or "id"):
-        return _finish(
-            attempt_id=attempt_id,
-            token=token,
-            policy=policy,
-            analysis=analysis,
-            distance=distance,
-            timings=timings,
-            live=live,
-        )
+    return _finish(
+        attempt_id=attempt_id,
+        token=token,
+        policy=policy,
+        analysis=analysis,
+        distance=distance,
+        timings=timings,
+        live=live,
+    )
 
 
 def _check_liveness(
@@ -231,7 +230,10 @@ def _finish(
     timings: dict,
     live: liveness.LivenessResult | None = None,
 ) -> SelfieAttempt:
-    """Record the outcome under the participant's row lock (counting must not race)."""
+    """Record the outcome under the participant's row lock (counting must not race).
+
+    Guidance and findings are stored as English msgids with their values; each
+    reader sees them in their own language (SelfieAttempt.guidance_text)."""
     attempt = SelfieAttempt.objects.select_related("participant").get(pk=attempt_id)
     participant = attempt.participant
     Participant.objects.select_for_update().filter(pk=participant.pk).first()
@@ -240,6 +242,7 @@ def _finish(
         return attempt  # a later dispatch owns this attempt now
     attempt.timings = timings
     attempt.threshold_used = policy.match_threshold
+    attempt.guidance_params = {}
     if analysis is not None:
         attempt.quality_findings = [f.as_dict() for f in analysis.findings]
         attempt.quality_findings.append({"code": "metrics", **analysis.metrics})
@@ -255,7 +258,7 @@ def _finish(
         attempt.guidance = live.message
     elif live is not None and live.outcome == "not_live" and blocked is None:
         attempt.status = SelfieStatus.NOT_LIVE
-        attempt.guidance = _(
+        attempt.guidance = gettext_noop(
             "We could not confirm that you were in front of the camera. Hold the "
             "phone yourself, face the light and follow the picture."
         )
@@ -263,10 +266,7 @@ def _finish(
             _count_failure(attempt=attempt, policy=policy)
     elif analysis is None or (analysis.ok and distance is None):
         attempt.status = SelfieStatus.ERROR
-        attempt.guidance = _(
-            "We could not check your photo because of a problem on our side. "
-            "Please try again; this did not use up an attempt."
-        )
+        attempt.guidance = OUR_ERROR
     elif analysis.findings:
         attempt.status = SelfieStatus.REJECTED_QUALITY
         attempt.guidance = analysis.findings[0].message
@@ -274,7 +274,7 @@ def _finish(
         # Uploaded before the block, finished after it: never counted, never a pass.
         attempt.status = SelfieStatus.ERROR
         attempt.distance = distance
-        attempt.guidance = str(blocked_error(participant).message)
+        attempt.guidance = BLOCKED
     else:
         attempt.distance = distance
         if distance <= float(policy.match_threshold):
@@ -285,7 +285,9 @@ def _finish(
         else:
             attempt.status = SelfieStatus.NOT_MATCHED
             state = _count_failure(attempt=attempt, policy=policy)
-            attempt.guidance = _not_matched_guidance(state.attempts_left)
+            attempt.guidance, attempt.guidance_params = _not_matched_guidance(
+                state.attempts_left
+            )
     attempt.full_clean()
     attempt.save()
     metrics.SELFIE_DECISION_SECONDS.observe(
@@ -301,18 +303,19 @@ def _count_failure(*, attempt: SelfieAttempt, policy: BiometricPolicy):
     # The desk reads the reason: a block after a photo held up to the camera is
     # one to check with particular care.
     reason = (
-        _(
+        gettext_noop(
             "Face verification failed %(n)d times in a row; the last camera check "
             "could not confirm a person in front of the camera."
         )
         if attempt.status == SelfieStatus.NOT_LIVE
-        else _("Face did not match %(n)d times in a row.")
+        else gettext_noop("Face did not match %(n)d times in a row.")
     )
     state = attempt_register_failure(
         participant=participant,
         kind=BlockKind.BIOMETRIC,
         max_attempts=policy.max_attempts,
-        reason=str(reason) % {"n": policy.max_attempts},
+        reason=reason,
+        reason_params={"n": policy.max_attempts},
     )
     _notify_failure(attempt=attempt, attempts_left=state.attempts_left)
     if state.block is not None:
@@ -320,16 +323,17 @@ def _count_failure(*, attempt: SelfieAttempt, policy: BiometricPolicy):
     return state
 
 
-def _not_matched_guidance(attempts_left: int) -> str:
+def _not_matched_guidance(attempts_left: int) -> tuple[str, dict]:
+    """The guidance's msgid and its values."""
     if attempts_left <= 0:
-        return _(
+        return gettext_noop(
             "Your face did not match our records. Face verification is now "
             "blocked: please visit a front-office desk with your e-KTP."
-        )
-    return _(
+        ), {}
+    return gettext_noop(
         "Your face did not match our records. Take off glasses or contact lenses, "
         "face the light and try again. Attempts left: %(n)d."
-    ) % {"n": attempts_left}
+    ), {"n": attempts_left}
 
 
 def _notify_failure(*, attempt: SelfieAttempt, attempts_left: int) -> None:

@@ -6,12 +6,11 @@ from datetime import timedelta
 
 from django.core.files.storage import default_storage
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from jmo_portal import metrics
 
 from ..models import BiometricPolicy, LivenessChallenge, SelfieAttempt, SelfieStatus
-from .common import selfie_dispatch_on_commit
+from .common import OUR_ERROR, selfie_dispatch_on_commit
 
 STUCK_QUEUED = timedelta(minutes=1)
 STUCK_PROCESSING = timedelta(minutes=5)
@@ -27,10 +26,8 @@ def selfie_sweep() -> int:
     stale.filter(dispatch_count__gte=MAX_DISPATCHES).update(
         status=SelfieStatus.ERROR,
         updated_at=now,
-        guidance=_(
-            "We could not check your photo because of a problem on our side. "
-            "Please try again; this did not use up an attempt."
-        ),
+        guidance=OUR_ERROR,
+        guidance_params={},
     )
     requeue = list(stale.values_list("pk", flat=True))
     SelfieAttempt.objects.filter(pk__in=requeue).update(

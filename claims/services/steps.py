@@ -75,7 +75,7 @@ def claim_kpj_check(*, claim: Claim, kpj_number: str) -> Claim:
             participant=participant,
             kind=BlockKind.KPJ,
             max_attempts=AccountPolicy.current().kpj_max_attempts,
-            reason=_("Too many wrong KPJ numbers during a claim"),
+            reason=gettext_noop("Too many wrong KPJ numbers during a claim"),
         )
         if state.blocked:
             raise _kpj_locked()

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from jmo_portal.exceptions import ApplicationError
 from participants.models import (
@@ -100,7 +101,7 @@ def activation_start(
             participant=participant,
             kind=BlockKind.ACTIVATION,
             max_attempts=AccountPolicy.current().activation_max_attempts,
-            reason=_("Too many wrong NIK/KPJ/name/birth date combinations"),
+            reason=gettext_noop("Too many wrong NIK/KPJ/name/birth date combinations"),
         )
         if state.blocked:
             raise locked_error()

@@ -87,9 +87,17 @@ def attempt_state(
 
 @transaction.atomic
 def attempt_register_failure(
-    *, participant: Participant, kind: str, max_attempts: int, reason: str
+    *,
+    participant: Participant,
+    kind: str,
+    max_attempts: int,
+    reason: str,
+    reason_params: dict | None = None,
 ) -> AttemptState:
     """Count one failed attempt; block when the count reaches `max_attempts`.
+
+    `reason` is an English source text (gettext_noop) with `reason_params`: the
+    desk and the member each read it in their own language.
 
     A participant already blocked is not counted again. Lowering or raising the
     limit never lifts a block: only `block_lift` does.
@@ -104,7 +112,10 @@ def attempt_register_failure(
         counter.save(update_fields=["attempts_used", "updated_at"])
         if counter.attempts_used >= max_attempts:
             block = Block.objects.create(
-                participant=participant, kind=kind, reason=reason
+                participant=participant,
+                kind=kind,
+                reason=reason,
+                reason_params=reason_params or {},
             )
         FailedAttempt.objects.create(
             participant=participant, kind=kind, caused_block=block is not None

@@ -1,7 +1,9 @@
 import pytest
+from django.utils.translation import override
 from rest_framework.test import APIClient
 
 from claims.models import Claim, ClaimStatus
+from participants.models import Block
 from tests.claims.helpers import make_participant, pass_selfie, png_upload
 from tests.conftest import staff_api
 
@@ -75,6 +77,10 @@ def test_the_kpj_lock_answers_423(participant):
         f"/api/v1/claims/{ref}/kpj-check/", {"kpj_number": participant.kpj}
     )
     assert locked.status_code == 423 and locked.json()["code"] == "kpj_locked"
+    # Locked while the member read Indonesian; the desk may read English.
+    block = Block.objects.active().get(participant=participant, kind="kpj")
+    with override("en"):
+        assert block.reason_text == "Too many wrong KPJ numbers during a claim"
 
 
 def test_a_malformed_kpj_is_a_400_with_attempts_left_in_the_request_language(

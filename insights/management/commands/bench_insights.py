@@ -55,15 +55,15 @@ SEED_SQL = [
                   * interval '1 minute' END
        FROM participants_participant p ORDER BY p.id LIMIT %(claims)s""",
     """INSERT INTO biometrics_selfieattempt (participant_id, status, counted, distance,
-         threshold_used, quality_findings, guidance, image_sha256, width, height,
-         timings, dispatch_count, liveness, frames, frame_times_ms, created_at,
-         updated_at)
+         threshold_used, quality_findings, guidance, guidance_params, image_sha256,
+         width, height, timings, dispatch_count, liveness, frames, frame_times_ms,
+         created_at, updated_at)
        SELECT p.id, s.status, s.status = 'not_matched', 0.4, 0.47,
               CASE WHEN s.status = 'rejected_quality' THEN jsonb_build_array(jsonb_build_object(
                 'code', (ARRAY['no_face','several_faces','too_dark','blurred','face_cut',
                  'face_too_small','too_bright'])[1 + (a.i * 7) %% 7], 'message', ''))
                 ELSE '[]'::jsonb END,
-              '', md5(a.i::text) || md5((a.i + 1)::text), 0, 0, '{}', 1, '{}', '[]',
+              '', '{}', md5(a.i::text) || md5((a.i + 1)::text), 0, 0, '{}', 1, '{}', '[]',
               '[]', t.at, t.at
        FROM generate_series(1::bigint, %(attempts)s) a(i)
        JOIN participants_participant p ON p.id = (SELECT min(id) FROM participants_participant)
@@ -74,9 +74,9 @@ SEED_SQL = [
        CROSS JOIN LATERAL (SELECT least(p.created_at + interval '10 days 20 minutes'
                                   + ((a.i * 17) %% 40) * interval '1 day',
                                   %(end)s::timestamptz - interval '1 minute') AS at) t""",
-    """INSERT INTO participants_block (participant_id, kind, reason, created_at,
-         lifted_at, lift_reason)
-       SELECT p.id, (ARRAY['biometric','kpj','activation'])[1 + p.id %% 3], 'bench',
+    """INSERT INTO participants_block (participant_id, kind, reason, reason_params,
+         created_at, lifted_at, lift_reason)
+       SELECT p.id, (ARRAY['biometric','kpj','activation'])[1 + p.id %% 3], 'bench', '{}',
               p.created_at + interval '12 days',
               p.created_at + interval '12 days' + ((p.id %% 200) + 1) * interval '1 hour', 'desk'
        FROM participants_participant p WHERE p.id %% 10 = 7""",
