@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from jmo_portal.api import errors
 from jmo_portal.exceptions import ApplicationError
+from jmo_portal.i18n import stored_text
 from jmo_portal.parsers import JSONParser
 from participants.api import IsParticipant
 
@@ -33,7 +34,7 @@ class StoredTextField(serializers.CharField):
     own), shown in the request's language; an officer's own words stay as typed."""
 
     def to_representation(self, value):
-        return _(value) if value else value
+        return stored_text(value)
 
 
 class EventSerializer(serializers.Serializer):
