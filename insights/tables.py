@@ -127,7 +127,7 @@ def _funnel(data: dict) -> Figure:
                  _("Median hours, online"), _("Median hours, desk")])  # fmt: skip
     for r in data["funnel"]:
         fig.rows.append([STEP_LABELS[r["step"]], _cell(r, "count"), _cell(r, "online"),
-                         _cell(r, "desk"), _pct(r["drop"]), _cell(r, "median_hours"),
+                         _cell(r, "desk"), _cell(r, "drop", _pct(r["drop"])), _cell(r, "median_hours"),
                          _cell(r, "online_median_hours"), _cell(r, "desk_median_hours")])  # fmt: skip
     fig.chart = _bars(
         "funnel",
@@ -223,7 +223,7 @@ def _policy(data: dict) -> Figure:
         for side, label in (("before", _("before")), ("after", _("after"))):
             s = change[side]
             fig.rows.append([change["changed_on"], f"{label}: {s['from']} – {s['to']}",
-                             s["max_attempts"], s["threshold"], _cell(s, "sessions"), s["blocks"],
+                             s["max_attempts"], s["threshold"], _cell(s, "sessions"), _cell(s, "blocks"),
                              _cell(s, "blocks_per_1000"), _pct(s["impostor_accepted"]),
                              _pct(s["lookalike_accepted"])])  # fmt: skip
             items.append((f"{change['changed_on']} {label}", s["blocks_per_1000"]))
@@ -241,7 +241,7 @@ def _learning(data: dict) -> Figure:
     fig = Figure("learning", title, [_("Members who…"), _("Selfie sessions"), _("Biometric blocks"),
                  _("Blocks per 1,000 sessions")])  # fmt: skip
     for r in data["learning"]:
-        fig.rows.append([LEARNING_LABELS[r["group"]], _cell(r, "sessions"), r["blocks"],
+        fig.rows.append([LEARNING_LABELS[r["group"]], _cell(r, "sessions"), _cell(r, "blocks"),
                          _cell(r, "blocks_per_1000")])  # fmt: skip
     fig.chart = _bars(
         "learning",
