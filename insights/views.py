@@ -17,12 +17,13 @@ from .tables import FIGURES, figure_build, figures_build
 @role_required(MANAGEMENT)
 def page(request):
     form = PeriodForm(request.GET)
-    figures = figures_build(insights_get(form.period())) if form.is_valid() else []
+    period = form.period() if form.is_valid() else None
+    figures = figures_build(insights_get(period)) if period else []
     query = request.GET.urlencode()
     return render(
         request,
         "insights/page.html",
-        {"form": form, "figures": figures, "query": query},
+        {"form": form, "period": period, "figures": figures, "query": query},
     )
 
 

@@ -5,6 +5,7 @@ import datetime as dt
 import io
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.test import Client
@@ -152,3 +153,13 @@ def test_a_start_in_this_month_alone_runs_to_today(manager):
     today = dt.date.today()
     page = client.get(reverse("insights:page"), {"from": today.replace(day=1)})
     assert page.status_code == 200 and not page.context["form"].errors
+
+
+def test_the_page_says_which_period_it_shows_when_the_dates_are_left_empty(manager):
+    client = staff_login(manager)
+    with time_machine.travel(dt.datetime(2026, 12, 2, 12, 0), tick=False):
+        page = client.get(reverse("insights:page"), HTTP_ACCEPT_LANGUAGE="id")
+    # The date boxes stay empty; the default (the last twelve full months) is named.
+    assert "Angka dari 1 Desember 2025 sampai 30 November 2026" in page.content.decode()
+    bad = client.get(reverse("insights:page"), {"from": "x"})
+    assert 'id="period-shown"' not in bad.content.decode()
