@@ -8,9 +8,53 @@ from tests.e2e.conftest import log_in
 
 pytestmark = pytest.mark.e2e
 
+PAGES = [
+    "/",
+    "/dashboard/",
+    "/profile/",
+    "/profile/update/",
+    "/profile/update/contact/",
+    "/profile/update/population/",
+    "/profile/update/emergency/",
+    "/claims/",
+    "/selfie/",
+    "/selfie/capture/",
+]
+# What breaks a rule on the page, as readable lines (an empty list passes).
+RULES = """() => {
+  const shown = el => { const r = el.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden'; };
+  const name = el => el.tagName.toLowerCase() + (el.name ? `[name=${el.name}]` : '')
+    + (el.id ? '#' + el.id : '') + ` "${el.textContent.trim().slice(0, 30)}"`;
+  const broken = [];
+  if (!document.documentElement.lang) broken.push('html has no lang');
+  if (document.documentElement.scrollWidth > window.innerWidth)
+    broken.push(`page is ${document.documentElement.scrollWidth}px wide`);
+  for (const el of document.querySelectorAll('input, select, textarea')) {
+    if (el.type === 'hidden' || !shown(el)) continue;
+    const label = [...el.labels].some(l => l.textContent.trim())
+      || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby');
+    if (!label) broken.push('no label: ' + name(el));
+  }
+  for (const el of document.querySelectorAll('[aria-describedby]'))
+    for (const id of el.getAttribute('aria-describedby').split(/\\s+/))
+      if (!document.getElementById(id)) broken.push(`${name(el)} described by missing #${id}`);
+  for (const el of document.querySelectorAll('button, .btn, input[type=submit]'))
+    if (shown(el) && el.getBoundingClientRect().height < 44)
+      broken.push(`${name(el)} is ${Math.round(el.getBoundingClientRect().height)}px tall`);
+  for (const img of document.querySelectorAll('img:not([alt])')) broken.push('no alt: ' + img.src);
+  let level = 0;
+  for (const h of document.querySelectorAll('h1, h2, h3, h4, h5, h6')) {
+    const next = +h.tagName[1];
+    if (next > level + 1) broken.push(`heading h${level} then h${next}: ${name(h)}`);
+    level = next;
+  }
+  if (document.querySelectorAll('h1').length !== 1) broken.push('not exactly one h1');
+  return broken;
+}"""
 
-@pytest.fixture
-def phone(browser, live_server, participant_user):
+
+def _phone(browser, live_server, user):
     context = browser.new_context(
         base_url=live_server.url,
         viewport={"width": 390, "height": 844},
@@ -18,11 +62,29 @@ def phone(browser, live_server, participant_user):
         is_mobile=True,
         has_touch=True,
     )
-    log_in(context, participant_user, live_server.url)
+    log_in(context, user, live_server.url)
     page = context.new_page()
     page.set_default_timeout(15000)
+    return page
+
+
+@pytest.fixture
+def phone(browser, live_server, participant_user):
+    page = _phone(browser, live_server, participant_user)
     yield page
-    context.close()
+    page.context.close()
+
+
+def test_the_member_pages_keep_the_rules_on_a_phone(phone, participant_user):
+    data_update_start(participant=participant_user.participant)
+    broken = {}
+    for path in PAGES:
+        response = phone.goto(path)
+        assert response.status == 200, path
+        assert phone.evaluate("document.documentElement.lang") == "id"
+        if problems := phone.evaluate(RULES):
+            broken[path] = problems
+    assert broken == {}
 
 
 def test_a_field_error_is_announced_and_gets_the_focus(phone, participant_user):
@@ -38,3 +100,4 @@ def test_a_field_error_is_announced_and_gets_the_focus(phone, participant_user):
     errors = [phone.locator(f"#{i}") for i in described if i.endswith("_error")]
     assert errors and errors[0].get_attribute("role") == "alert"
     assert errors[0].inner_text().strip()
+    assert phone.evaluate(RULES) == []
