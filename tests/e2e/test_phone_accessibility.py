@@ -3,7 +3,9 @@ the basic accessibility rules (one check per page, the same rules everywhere).""
 
 import pytest
 
+from claims import services as claim_services
 from participants.services.data_update import data_update_start
+from tests.claims.helpers import make_participant
 from tests.e2e.conftest import log_in
 
 pytestmark = pytest.mark.e2e
@@ -101,3 +103,23 @@ def test_a_field_error_is_announced_and_gets_the_focus(phone, participant_user):
     assert errors and errors[0].get_attribute("role") == "alert"
     assert errors[0].inner_text().strip()
     assert phone.evaluate(RULES) == []
+
+
+def test_the_claim_steps_keep_the_rules_on_a_phone(browser, live_server):
+    member = make_participant()
+    claim = claim_services.claim_start(participant=member, claim_type="resign")
+    claim_services.claim_kpj_check(claim=claim, kpj_number=member.kpj)
+    phone = _phone(browser, live_server, member.user)
+    broken = {}
+    for step in ("bank/", "documents/", "selfie/", "review/", ""):
+        path = f"/claims/{claim.reference}/{step}"
+        assert phone.goto(path).status == 200, path
+        if problems := phone.evaluate(RULES):
+            broken[path] = problems
+    phone.goto(f"/claims/{claim.reference}/bank/")
+    phone.click("main form button[type=submit]")
+    phone.wait_for_selector("[aria-invalid=true]")
+    assert phone.evaluate("document.activeElement.name") == "bank_code"
+    assert phone.evaluate(RULES) == []
+    phone.context.close()
+    assert broken == {}
