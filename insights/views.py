@@ -35,7 +35,8 @@ def figure_csv(request, key: str):
     form = PeriodForm(request.GET)
     if not form.is_valid():
         return HttpResponseBadRequest(
-            " ".join(form.errors.get("__all__", [])) or "invalid period"
+            " ".join(str(e) for errors in form.errors.values() for e in errors),
+            content_type="text/plain; charset=utf-8",
         )
     period = form.period()
     figure = figure_build(insights_get(period), key)
