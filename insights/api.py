@@ -27,7 +27,7 @@ ERROR = inline_serializer(
 SIDE = _schema(
     "InsightsPolicySide",
     {"from": S.DateField(), "to": S.DateField(), "sessions": S.IntegerField(allow_null=True),
-     "blocks": S.IntegerField(), "max_attempts": S.IntegerField(), "threshold": S.FloatField(),
+     "blocks": S.IntegerField(allow_null=True), "max_attempts": S.IntegerField(), "threshold": S.FloatField(),
      "blocks_per_1000": S.FloatField(**_hours), "impostor_accepted": S.FloatField(**_hours),
      "lookalike_accepted": S.FloatField(**_hours)},
 )  # fmt: skip
@@ -72,7 +72,7 @@ OUTPUT = inline_serializer(
             "changed_on": S.DateField(), "before": SIDE, "after": SIDE}, many=True),
         "learning": _schema("InsightsLearning", {
             "group": S.CharField(), "sessions": S.IntegerField(allow_null=True),
-            "blocks": S.IntegerField(), "blocks_per_1000": S.FloatField(**_hours)},
+            "blocks": S.IntegerField(allow_null=True), "blocks_per_1000": S.FloatField(**_hours)},
             many=True),
         "desk_visits": _schema("InsightsDeskWeek", {
             "week": S.DateField(), "reasons": S.DictField(child=S.IntegerField(allow_null=True)),

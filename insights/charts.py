@@ -1,8 +1,9 @@
 """Inline SVG charts drawn on the server (as participants.chart): bars and lines.
 
 Pure functions of their arguments; every text is escaped, so the markup can be
-marked safe. A value of None is a suppressed group: drawn as an outline with
-`hidden_text` instead of a bar.
+marked safe. A bar whose value is SUPPRESSED (a group of fewer than five) is
+drawn as an outline with `hidden_text`; a value of None (nothing to measure,
+such as the median of no claims) as a dash.
 """
 
 from collections.abc import Callable, Sequence
@@ -12,6 +13,7 @@ WIDTH = 560
 LABEL_W, VALUE_W, ROW_H, TOP = 190, 90, 30, 8
 LINE_H, LINE_LEFT, LINE_BOTTOM = 260, 48, 40
 COLOURS = ("#1b7a4a", "#2f6db3", "#c0692b", "#7d4fa8", "#7a7a7a")
+SUPPRESSED = "suppressed"
 
 
 def _number(value: float) -> str:
@@ -30,7 +32,7 @@ def _open(chart_id: str, title: str, height: float) -> list[str]:
 
 
 def bars_svg(
-    items: Sequence[tuple[str, float | None]],
+    items: Sequence[tuple[str, float | str | None]],
     *,
     title: str,
     chart_id: str,
@@ -41,7 +43,7 @@ def bars_svg(
     """Horizontal bars, one row per (label, value), in the given order."""
     height = TOP * 2 + ROW_H * max(len(items), 1)
     out = _open(chart_id, title, height)
-    highest = max((v for _label, v in items if v), default=0)
+    highest = max((v for _label, v in items if v and v != SUPPRESSED), default=0)
     if not highest:
         out.append(f'<text class="empty" x="{WIDTH / 2}" y="{height / 2 + 5:.0f}" '
                    f'text-anchor="middle">{escape(empty_text)}</text>')  # fmt: skip
@@ -51,6 +53,9 @@ def bars_svg(
         out.append(f'<text class="label" x="{LABEL_W - 8}" y="{y + 20}" '
                    f'text-anchor="end">{escape(label)}</text>')  # fmt: skip
         if value is None:
+            out.append(f'<text class="value" x="{LABEL_W + 6}" y="{y + 20}">–</text>')
+            continue
+        if value == SUPPRESSED:
             out.append(f'<rect class="hidden" x="{LABEL_W}" y="{y + 5}" width="{plot}" '
                        f'height="{ROW_H - 10}"/><text class="value" x="{LABEL_W + 6}" '
                        f'y="{y + 20}">{escape(hidden_text)}</text>')  # fmt: skip

@@ -58,6 +58,11 @@ def _suppress(row: dict, **sizes: int) -> dict:
     return row
 
 
+def _least(*sizes: int) -> int:
+    """The smallest non-empty group behind a value derived from several counts."""
+    return min((n for n in sizes if n > 0), default=0)
+
+
 def _spans(period: Period, by: tuple[str, ...]) -> list[tuple[str, Q]]:
     """Whole months from the monthly rows, the days around them from the daily rows.
 
@@ -141,6 +146,7 @@ def funnel(period: Period) -> list[dict]:
             _suppress(
                 row,
                 count=total,
+                drop=_least(total, previous or 0),
                 online=by_path["online"],
                 desk=by_path["desk"],
                 median_hours=sum(both.values()),
@@ -207,7 +213,9 @@ def locks(period: Period) -> dict:
              "share": round(blocked / registered, 3) if registered else None}  # fmt: skip
     return {
         "kinds": rows,
-        "ever_blocked": _suppress(share, ever_blocked=blocked, share=registered),
+        "ever_blocked": _suppress(
+            share, ever_blocked=blocked, share=_least(blocked, registered)
+        ),
     }
 
 
@@ -292,7 +300,8 @@ def policy_effects(period: Period) -> list[dict]:
                  "blocks_per_1000": round(1000 * blocks / sessions, 1) if sessions else None,
                  "impostor_accepted": exposure["impostor_accepted"],
                  "lookalike_accepted": exposure["lookalike_accepted"]},
-                sessions=sessions, blocks_per_1000=sessions,
+                sessions=sessions, blocks=blocks,
+                blocks_per_1000=_least(sessions, blocks),
             )  # fmt: skip
         rows.append({"changed_on": day.isoformat(), **sides})
     return rows
@@ -313,7 +322,14 @@ def learning(period: Period) -> list[dict]:
         blocks = sum(counts.get(("block", c), 0) for c in cohorts)
         row = {"group": group, "sessions": sessions, "blocks": blocks,
                "blocks_per_1000": round(1000 * blocks / sessions, 1) if sessions else None}  # fmt: skip
-        rows.append(_suppress(row, sessions=sessions, blocks_per_1000=sessions))
+        rows.append(
+            _suppress(
+                row,
+                sessions=sessions,
+                blocks=blocks,
+                blocks_per_1000=_least(sessions, blocks),
+            )
+        )
     return rows
 
 

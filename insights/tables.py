@@ -10,7 +10,7 @@ from claims.models import Channel, ClaimType
 from frontoffice.models import VisitReason
 from participants.models import BlockKind
 
-from .charts import bars_svg, lines_svg
+from .charts import SUPPRESSED, bars_svg, lines_svg
 from .groups import AGE_GROUPS, GENDERS
 
 STEP_LABELS = {
@@ -115,7 +115,9 @@ def _pct(value: float | None) -> str | None:
     return None if value is None else f"{value * 100:.1f}%"
 
 
-def _bars(key: str, title: str, items: list[tuple[str, float | None]]) -> str:
+def _bars(key: str, title: str, items: list[tuple[str, object]]) -> str:
+    """Bars of table cells: a hidden cell is drawn as hidden, None as nothing."""
+    items = [(label, SUPPRESSED if isinstance(v, Hidden) else v) for label, v in items]
     return bars_svg(items, title=title, chart_id=f"chart-{key}", hidden_text=_("fewer than 5"),
                     empty_text=_("No data in this period"))  # fmt: skip
 
@@ -127,12 +129,12 @@ def _funnel(data: dict) -> Figure:
                  _("Median hours, online"), _("Median hours, desk")])  # fmt: skip
     for r in data["funnel"]:
         fig.rows.append([STEP_LABELS[r["step"]], _cell(r, "count"), _cell(r, "online"),
-                         _cell(r, "desk"), _pct(r["drop"]), _cell(r, "median_hours"),
+                         _cell(r, "desk"), _cell(r, "drop", _pct(r["drop"])), _cell(r, "median_hours"),
                          _cell(r, "online_median_hours"), _cell(r, "desk_median_hours")])  # fmt: skip
     fig.chart = _bars(
         "funnel",
         title,
-        [(str(STEP_LABELS[r["step"]]), r["count"]) for r in data["funnel"]],
+        [(str(STEP_LABELS[r["step"]]), _cell(r, "count")) for r in data["funnel"]],
     )
     fig.note = _(
         "Claim type filters the claim steps; the desk path means the desk helped the member before the step (assisted activation or an unblock)."
@@ -156,7 +158,9 @@ def _failures(data: dict) -> Figure:
                         [HIDDEN if n in r["suppressed"] else v for n, v in zip(names, groups, strict=True)])  # fmt: skip
     failed = [r for r in data["selfie_outcomes"] if r["cause"] != "matched"]
     fig.chart = _bars(
-        "failures", title, [(str(CAUSE_LABELS[r["cause"]]), r["count"]) for r in failed]
+        "failures",
+        title,
+        [(str(CAUSE_LABELS[r["cause"]]), _cell(r, "count")) for r in failed],
     )
     return fig
 
@@ -175,7 +179,7 @@ def _locks(data: dict) -> Figure:
     fig.chart = _bars(
         "locks",
         title,
-        [(str(kinds[r["kind"]]), r["blocks"]) for r in data["locks"]["kinds"]],
+        [(str(kinds[r["kind"]]), _cell(r, "blocks")) for r in data["locks"]["kinds"]],
     )
     return fig
 
@@ -194,7 +198,9 @@ def _cash(data: dict) -> Figure:
             ("p90_hours", "p90"),
             ("p99_hours", "p99"),
         ):
-            items.append((f"{channels[r['channel']].split(' (')[0]} {label}", r[name]))
+            items.append(
+                (f"{channels[r['channel']].split(' (')[0]} {label}", _cell(r, name))
+            )
     fig.chart = _bars("cash", title, items)
     return fig
 
@@ -223,10 +229,12 @@ def _policy(data: dict) -> Figure:
         for side, label in (("before", _("before")), ("after", _("after"))):
             s = change[side]
             fig.rows.append([change["changed_on"], f"{label}: {s['from']} – {s['to']}",
-                             s["max_attempts"], s["threshold"], _cell(s, "sessions"), s["blocks"],
+                             s["max_attempts"], s["threshold"], _cell(s, "sessions"), _cell(s, "blocks"),
                              _cell(s, "blocks_per_1000"), _pct(s["impostor_accepted"]),
                              _pct(s["lookalike_accepted"])])  # fmt: skip
-            items.append((f"{change['changed_on']} {label}", s["blocks_per_1000"]))
+            items.append(
+                (f"{change['changed_on']} {label}", _cell(s, "blocks_per_1000"))
+            )
     fig.chart = _bars("policy", title, items)
     fig.note = (
         _("No change of the attempt limit or threshold in this period.")
@@ -241,13 +249,13 @@ def _learning(data: dict) -> Figure:
     fig = Figure("learning", title, [_("Members who…"), _("Selfie sessions"), _("Biometric blocks"),
                  _("Blocks per 1,000 sessions")])  # fmt: skip
     for r in data["learning"]:
-        fig.rows.append([LEARNING_LABELS[r["group"]], _cell(r, "sessions"), r["blocks"],
+        fig.rows.append([LEARNING_LABELS[r["group"]], _cell(r, "sessions"), _cell(r, "blocks"),
                          _cell(r, "blocks_per_1000")])  # fmt: skip
     fig.chart = _bars(
         "learning",
         title,
         [
-            (str(LEARNING_LABELS[r["group"]]), r["blocks_per_1000"])
+            (str(LEARNING_LABELS[r["group"]]), _cell(r, "blocks_per_1000"))
             for r in data["learning"]
         ],
     )

@@ -17,12 +17,13 @@ from .tables import FIGURES, figure_build, figures_build
 @role_required(MANAGEMENT)
 def page(request):
     form = PeriodForm(request.GET)
-    figures = figures_build(insights_get(form.period())) if form.is_valid() else []
+    period = form.period() if form.is_valid() else None
+    figures = figures_build(insights_get(period)) if period else []
     query = request.GET.urlencode()
     return render(
         request,
         "insights/page.html",
-        {"form": form, "figures": figures, "query": query},
+        {"form": form, "period": period, "figures": figures, "query": query},
     )
 
 
@@ -34,7 +35,8 @@ def figure_csv(request, key: str):
     form = PeriodForm(request.GET)
     if not form.is_valid():
         return HttpResponseBadRequest(
-            " ".join(form.errors.get("__all__", [])) or "invalid period"
+            " ".join(str(e) for errors in form.errors.values() for e in errors),
+            content_type="text/plain; charset=utf-8",
         )
     period = form.period()
     figure = figure_build(insights_get(period), key)

@@ -181,7 +181,9 @@ def phone(request):
             )
             return redirect(next_step_url(request.participant))
     except ApplicationError as exc:
-        form.add_error(None, exc.message)
+        # A refused code is the code box's error (announced, focused); a refused send
+        # is the page's.
+        form.add_error("code" if form.is_bound else None, exc.message)
     return _render(
         request,
         "participants/update_phone.html",

@@ -93,6 +93,9 @@ def test_an_appeal_from_the_claim_page_is_decided_by_another_officer(
     member, url = member_page(claim)
     html = member.get(url).content.decode()
     assert 'id="appeal-form"' in html
+    # The reason box is described by its help text, which is on the page.
+    assert 'aria-describedby="id_reason_helptext"' in html
+    assert 'id="id_reason_helptext"' in html
     member.post(reverse("claims:appeal", args=[claim.reference]), {"reason": ""})
     claim.refresh_from_db()
     assert claim.status == S.REJECTED

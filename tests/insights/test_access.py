@@ -5,14 +5,18 @@ import datetime as dt
 import io
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from claims.models import Claim
 from frontoffice.roles import MANAGEMENT, has_role
 from insights.rollup import insights_rollup
+from insights.tables import FIGURES
+from participants.models import Participant
 from tests.conftest import STAFF_PASSWORD, staff_api, staff_login
 from tests.factories import UserFactory
 
@@ -94,6 +98,25 @@ def test_a_csv_per_figure_holds_the_table(admin_user):
     assert rows[0][:2] == ["Channel", "Claims paid"]
     assert rows[1][1] == "5" and rows[2][1] == "fewer than 5"
     assert client.get(reverse("insights:csv", args=["nope"])).status_code == 404
+    bad = client.get(url, {"from": "2026-02-30"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert bad.status_code == 400
+    assert "valid date" in bad.content.decode()  # not a bare "invalid period"
+
+
+def test_no_csv_holds_a_members_name_nik_kpj_or_account(admin_user):
+    history_build()
+    insights_rollup(start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31))
+    client = staff_login(admin_user)
+    secrets = set()
+    for p in Participant.objects.all():
+        secrets |= {p.nik, p.kpj, p.full_name, p.email}
+    for claim in Claim.objects.all():
+        secrets |= {claim.account_number, claim.account_holder} - {""}
+    assert len(secrets) > 20
+    for key in FIGURES:
+        url = reverse("insights:csv", args=[key])
+        text = client.get(url, MARCH).content.decode()
+        assert not [s for s in secrets if s and s in text], key
 
 
 def test_the_api_answers_the_figures_and_explains_a_bad_period(admin_user):
@@ -152,3 +175,13 @@ def test_a_start_in_this_month_alone_runs_to_today(manager):
     today = dt.date.today()
     page = client.get(reverse("insights:page"), {"from": today.replace(day=1)})
     assert page.status_code == 200 and not page.context["form"].errors
+
+
+def test_the_page_says_which_period_it_shows_when_the_dates_are_left_empty(manager):
+    client = staff_login(manager)
+    with time_machine.travel(dt.datetime(2026, 12, 2, 12, 0), tick=False):
+        page = client.get(reverse("insights:page"), HTTP_ACCEPT_LANGUAGE="id")
+    # The date boxes stay empty; the default (the last twelve full months) is named.
+    assert "Angka dari 1 Desember 2025 sampai 30 November 2026" in page.content.decode()
+    bad = client.get(reverse("insights:page"), {"from": "x"})
+    assert 'id="period-shown"' not in bad.content.decode()

@@ -109,8 +109,11 @@ def test_a_policy_change_inside_the_period_splits_blocks_per_1000_sessions(figur
     assert (after["from"], after["to"]) == ("2026-03-15", "2026-03-31")
     assert (before["max_attempts"], after["max_attempts"]) == (3, 5)
     # Sessions are member-days: six men on 5 March, the woman on 10 March.
-    assert (before["sessions"], before["blocks"]) == (7, 1)
-    assert before["blocks_per_1000"] == pytest.approx(1000 / 7, abs=0.1)
+    # Her block is a group of one: neither the count nor the rate (1000 / 7,
+    # which gives it back) is shown.
+    assert (before["sessions"], before["blocks"]) == (7, None)
+    assert before["blocks_per_1000"] is None
+    assert {"blocks", "blocks_per_1000"} <= set(before["suppressed"])
     assert (after["sessions"], after["blocks"], after["blocks_per_1000"]) == (5, 0, 0)
     # Calibration: one impostor pair in four under 0.47.
     assert before["impostor_accepted"] == pytest.approx(1 - 0.75**3)
@@ -122,6 +125,7 @@ def test_block_rates_of_tutorial_watchers_and_the_others(figures):
     assert learning["tutorial"]["sessions"] == 11
     assert learning["tutorial"]["blocks_per_1000"] == 0
     assert learning["neither"]["sessions"] is None  # the woman alone
+    assert learning["neither"]["blocks"] is None  # and her one block
     assert learning["neither"]["blocks_per_1000"] is None
     assert learning["quiz"]["sessions"] == 0
     assert learning["quiz"]["blocks_per_1000"] is None
