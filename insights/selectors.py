@@ -2,7 +2,8 @@
 
 Small groups are suppressed: a value describing a group of 1–4 members (or
 sessions, attempts, claims) becomes None and its field name is listed in the
-row's `suppressed`, so no figure points at one person.
+row's `suppressed`, so no figure points at one person; so does a second part of a
+shown total when the total would give a single hidden part back (`_withhold`).
 """
 
 import datetime as dt
@@ -56,6 +57,18 @@ def _suppress(row: dict, **sizes: int) -> dict:
             row[field] = None
             row["suppressed"].append(field)
     return row
+
+
+def _withhold(row: dict, values: dict, names) -> None:
+    """Parts of a shown total with exactly one of them hidden: the total minus the
+    shown parts would give the hidden one back, so the smallest other non-zero part
+    is hidden too (listed in `suppressed`, as a small group is)."""
+    hidden = [n for n in names if values[n] is None]
+    shown = [n for n in names if values[n]]
+    if len(hidden) == 1 and shown:
+        smallest = min(shown, key=values.__getitem__)
+        values[smallest] = None
+        row.setdefault("suppressed", []).append(smallest)
 
 
 def _least(*sizes: int) -> int:
@@ -154,6 +167,7 @@ def funnel(period: Period) -> list[dict]:
                 desk_median_hours=sum(histograms["desk"].values()),
             )  # fmt: skip
         )
+        _withhold(rows[-1], rows[-1], PATHS)
         previous = total
     return rows
 
@@ -176,7 +190,16 @@ def selfie_outcomes(period: Period) -> list[dict]:
             if 0 < n < MIN_GROUP:
                 (ages if group in ages else genders)[group] = None
                 row["suppressed"].append(group)
+        _withhold(row, ages, AGE_GROUPS)
+        _withhold(row, genders, GENDERS)
         rows.append(row)
+    # The shares give every cause's count back from the total of all attempts.
+    counts = {r["cause"]: r["count"] for r in rows}
+    _withhold({}, counts, CAUSES)
+    for row in rows:
+        if counts[row["cause"]] is None and row["count"] is not None:
+            row.update(count=None, share=None)
+            row["suppressed"] += ["count", "share"]
     return rows
 
 
@@ -353,6 +376,7 @@ def desk_visits(period: Period) -> list[dict]:
             if 0 < n < MIN_GROUP:
                 row["reasons"][reason] = None
                 row["suppressed"].append(reason)
+        _withhold(row, row["reasons"], REASONS)
         rows.append(row)
     return rows
 

@@ -64,12 +64,13 @@ FIGURES = (
 
 
 class Hidden:
-    """A suppressed cell: a group of fewer than five."""
+    """A suppressed cell: a group of fewer than five, or a part that would give one
+    back."""
 
     hidden = True
 
     def __str__(self) -> str:
-        return _("fewer than 5")
+        return _("hidden")
 
 
 HIDDEN = Hidden()
@@ -118,7 +119,7 @@ def _pct(value: float | None) -> str | None:
 def _bars(key: str, title: str, items: list[tuple[str, object]]) -> str:
     """Bars of table cells: a hidden cell is drawn as hidden, None as nothing."""
     items = [(label, SUPPRESSED if isinstance(v, Hidden) else v) for label, v in items]
-    return bars_svg(items, title=title, chart_id=f"chart-{key}", hidden_text=_("fewer than 5"),
+    return bars_svg(items, title=title, chart_id=f"chart-{key}", hidden_text=_("hidden"),
                     empty_text=_("No data in this period"))  # fmt: skip
 
 

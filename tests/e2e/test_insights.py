@@ -34,7 +34,7 @@ def test_the_admin_changes_the_period_and_downloads_a_figure(page, admin_user):
     page.wait_for_url(re.compile(r"from=2026-03-01&to=2026-03-31"))
     assert funnel.locator("td").nth(1).inner_text() == "7"
     assert page.locator("#figure-funnel svg rect.bar").count() == 7
-    assert "kurang dari 5" in page.inner_text("#figure-failures table")
+    assert "disembunyikan" in page.inner_text("#figure-failures table")
     screenshot(page, "desk-insights")
 
     with page.expect_download() as download:
@@ -45,4 +45,4 @@ def test_the_admin_changes_the_period_and_downloads_a_figure(page, admin_user):
     )
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
     assert rows[0][1] == "Klaim dibayar"
-    assert rows[1][1] == "5" and rows[2][1] == "kurang dari 5"
+    assert rows[1][1] == "5" and rows[2][1] == "disembunyikan"

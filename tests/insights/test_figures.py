@@ -36,8 +36,9 @@ def test_the_funnel_counts_members_per_step_and_hides_the_single_desk_member(fig
     funnel = _by(figures["funnel"], "step")
     assert [r["count"] for r in figures["funnel"]] == [7, 7, 6, 6, 6, 6, 6]
     assert funnel["registered"]["desk"] == 0
-    # Member 6 was activated at the desk: a group of one, never shown.
-    assert funnel["activated"]["online"] == 6
+    # Member 6 was activated at the desk: a group of one, never shown; nor the 6
+    # online, which the 7 activated would turn back into that one.
+    assert funnel["activated"]["online"] is None
     assert funnel["activated"]["desk"] is None
     assert "desk" in funnel["activated"]["suppressed"]
     assert funnel["activated"]["desk_median_hours"] is None
@@ -139,7 +140,8 @@ def test_desk_visits_per_week_and_branch(figures, db):
     ]  # fmt: skip
     visits = weeks["2026-03-09"]
     assert visits["total"] == 8
-    assert visits["reasons"]["biometric"] == 6
+    # 2 KPJ visits hidden, and the 6 biometric ones with them (8 - 6 = 2).
+    assert visits["reasons"]["biometric"] is None
     assert visits["reasons"]["kpj"] is None
     pusat = insights_get(Period(MARCH.start, MARCH.end, branch="pusat"))
     week = _by(pusat["desk_visits"], "week")["2026-03-09"]

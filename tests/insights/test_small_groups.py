@@ -42,3 +42,48 @@ def test_the_learning_table_hides_two_blocks_and_their_rate(db):
     rows = figure_build(insights_get(PERIOD), "learning").rows
     neither = rows[-1]
     assert neither[1:] == [50, HIDDEN, HIDDEN]  # 2 blocks, 40.0 per 1,000 of 50
+
+
+def test_a_total_does_not_give_back_its_one_hidden_part(db):
+    # 7 activated: 6 online, 1 at the desk. Showing 6 would give the 1 back.
+    _figure("registered", 40, path="online")
+    _figure("activated", 6, path="online")
+    _figure("activated", 1, path="desk")
+    activated = {row["step"]: row for row in funnel(PERIOD)}["activated"]
+    assert (activated["count"], activated["online"], activated["desk"]) == (
+        7,
+        None,
+        None,
+    )
+    # A week's desk visits: 9 in all, 2 for a KPJ unblock; 3 reasons shown would give
+    # back the 2, so the smallest other (5 activation) is hidden too.
+    for reason, n in (("biometric", 20), ("kpj", 2), ("activation", 5)):
+        _figure("desk_visit", n, cause=reason, branch="pusat")
+    week = insights_get(PERIOD)["desk_visits"][1]
+    assert week["total"] == 27
+    assert week["reasons"] == {
+        "biometric": 20, "kpj": None, "activation": None, "other": 0
+    }  # fmt: skip
+    row = figure_build(insights_get(PERIOD), "visits").rows[1]
+    assert row[1:] == [20, HIDDEN, HIDDEN, 0, 27]
+
+
+def test_selfie_causes_and_their_groups_do_not_give_back_a_hidden_one(db):
+    _figure("selfie", 30, cause="matched", age_group="30-44", gender="F")
+    _figure("selfie", 8, cause="matched", age_group="<30", gender="M")
+    _figure("selfie", 2, cause="matched", age_group=">55", gender="F")
+    _figure("selfie", 3, cause="not_matched", age_group="30-44", gender="F")
+    _figure("selfie", 6, cause="no_face", age_group="30-44", gender="M")
+    rows = {r["cause"]: r for r in insights_get(PERIOD)["selfie_outcomes"]}
+    # 40 matched: 32 women and 8 men, shown; 2 over 55 hidden, and the 8 under 30
+    # with them (the 30 aged 30-44 and the total would give the 2 back).
+    assert rows["matched"]["genders"] == {"M": 8, "F": 32}
+    ages = rows["matched"]["age_groups"]
+    assert (ages["30-44"], ages["<30"], ages[">55"]) == (30, None, None)
+    # 3 not matched is hidden; with the shares, the 49 attempts in all would give
+    # it back from the causes shown, so the smallest other cause (6 no face) goes.
+    assert rows["not_matched"]["count"] is None
+    assert (rows["no_face"]["count"], rows["no_face"]["share"]) == (None, None)
+    assert rows["matched"]["count"] == 40
+    # 6 no face, all men: nothing small inside it, shown as they are.
+    assert rows["no_face"]["genders"] == {"M": 6, "F": 0}
