@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from claims.models import ClaimType
+from tutorials.models import Branch
 
 from .selectors import Period
 
@@ -18,6 +19,11 @@ DATE_LIMITS = [
     MinValueValidator(dt.date(2000, 1, 1)),
     MaxValueValidator(dt.date(2100, 12, 31)),
 ]
+
+
+def _branches() -> list[tuple[str, str]]:
+    """Every branch with a desk, closed ones too (their past visits still count)."""
+    return [("", _("All branches")), *Branch.objects.values_list("code", "name")]
 
 
 def default_period() -> tuple[dt.date, dt.date]:
@@ -38,7 +44,7 @@ class PeriodForm(forms.Form):
         validators=DATE_LIMITS,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    branch = forms.SlugField(label=_("Branch"), max_length=40, required=False)
+    branch = forms.ChoiceField(label=_("Branch"), required=False, choices=_branches)
     claim_type = forms.ChoiceField(
         label=_("Claim type"),
         required=False,

@@ -185,3 +185,26 @@ def test_the_page_says_which_period_it_shows_when_the_dates_are_left_empty(manag
     assert "Angka dari 1 Desember 2025 sampai 30 November 2026" in page.content.decode()
     bad = client.get(reverse("insights:page"), {"from": "x"})
     assert 'id="period-shown"' not in bad.content.decode()
+
+
+def test_the_branch_is_chosen_from_the_branches_and_an_unknown_one_is_refused(
+    manager, branch
+):
+    """A mistyped branch showed a year of zero desk visits as if nobody came."""
+    client = staff_login(manager)
+    page = client.get(reverse("insights:page"))
+    assert (
+        f'<option value="{branch.code}">{branch.name}</option>' in page.content.decode()
+    )
+    assert (
+        client.get(reverse("insights:page"), {"branch": branch.code})
+        .context["form"]
+        .is_valid()
+    )
+    typo = client.get(reverse("insights:page"), {"branch": "pusta"})
+    assert "branch" in typo.context["form"].errors
+    api = staff_api(manager).get(
+        "/api/v1/insights/", {"branch": "pusta"}, HTTP_ACCEPT_LANGUAGE="id"
+    )
+    assert api.status_code == 400 and api.json()["code"] == "invalid_period"
+    assert "pusta" in api.json()["detail"]
