@@ -31,6 +31,11 @@ class BankAccountForm(forms.Form):
         label=_("NPWP (tax number)"),
         max_length=25,
         required=False,
+        # Shown only when the step asks for it (npwp_required).
+        help_text=_(
+            "Required: your balance is above Rp 50.000.000 or you made a partial "
+            "claim before."
+        ),
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
 

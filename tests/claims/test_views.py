@@ -171,3 +171,15 @@ def test_a_member_whose_face_check_is_blocked_sees_it_before_starting(logged_in)
     assert 'id="blocked"' in page
     assert "Verifikasi wajah Anda diblokir" in page
     assert "Mulai klaim ini" not in page  # no claim to start and never finish
+
+
+def test_the_npwp_hint_is_read_out_with_its_field(client):
+    # Above Rp 50.000.000 the bank step asks for the NPWP; its hint says why, and a
+    # screen reader reads it with the field only when the field points at it.
+    participant = make_participant(balance=60_000_000)
+    client.force_login(participant.user)
+    claim = services.claim_start(participant=participant, claim_type="resign")
+    services.claim_kpj_check(claim=claim, kpj_number=participant.kpj)
+    page = client.get(f"/claims/{claim.reference}/bank/").content.decode()
+    assert 'aria-describedby="id_npwp_helptext"' in page
+    assert '<span class="helptext" id="id_npwp_helptext">Wajib:' in page
