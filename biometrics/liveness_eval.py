@@ -6,6 +6,17 @@ left-right is the same person turning the other way. Attack: one photo printed o
 on a screen, moved in front of the camera: random perspective tilts (the attacker
 tilts it to fake the asked turn), in-plane rotation, scale and position, and glare
 or moire on some frames.
+
+Framing: the capture page shows an oval guide that the member fills with their face
+at arm's length, so a real burst shows the face at about one size, whatever the
+angle. Every photo is therefore cropped around its largest face before it reaches
+the camera (`_framed`: the face's box FACE_SHARE of the frame's height, centred like
+the oval, background colour where the crop leaves the photo), for the genuine frames
+and for the attacker's print alike (the print is held so its face fills the oval
+too; the tilts, glare and hand shake apply after). Placed whole on the frame
+instead, a full-length photo showed a face 40% the size of a close-up's in the
+same burst, and a 250 px LFW photo a face a quarter of the frame's height: neither
+happens on the capture page.
 """
 
 import io
@@ -26,6 +37,9 @@ from .models import LivenessRun
 
 FRAMES = 8
 CANVAS = (640, 480)
+# The face's box (dlib's, brows to chin) against the frame's height when the
+# face fills the capture page's oval guide (the oval is 76% of the height).
+FACE_SHARE = 0.45
 
 
 @dataclass
@@ -64,16 +78,57 @@ def _camera(img: Image.Image, rng: random.Random) -> bytes:
     return _jpeg(Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)))
 
 
-def _yaw(img: Image.Image) -> float | None:
-    found = liveness.frame_face(
-        image_decode(
-            image=_jpeg(img, 92),
-            max_bytes=50 * 2**20,
-            max_pixels=10**8,
-            long_side=liveness.FRAME_LONG_SIDE,
-        ).rgb
+def _face(img: Image.Image) -> liveness.FrameFace | None:
+    """The photo's largest face as the worker finds it; its box in photo pixels."""
+    decoded = image_decode(
+        image=_jpeg(img, 92),
+        max_bytes=50 * 2**20,
+        max_pixels=10**8,
+        long_side=liveness.FRAME_LONG_SIDE,
+    ).rgb
+    found = liveness.frame_face(decoded)
+    if found is None:
+        return None
+    scale = img.width / decoded.shape[1]
+    r = found.rect
+    found.rect = tuple(v * scale for v in (r.left(), r.top(), r.right(), r.bottom()))
+    return found
+
+
+def _framed(
+    img: Image.Image, face: liveness.FrameFace | None, rng: random.Random
+) -> Image.Image:
+    """The photo as the capture page frames it: the face fills the oval guide.
+
+    The member holds the phone so that the face fills the page's oval, whatever the
+    photo was: a CANVAS-sized view with the face's box FACE_SHARE of the height,
+    centred, and the background colour where the view leaves the photo.
+    """
+    if face is None:
+        return img
+    left, top, right, bottom = face.rect
+    zoom = FACE_SHARE * CANVAS[1] / max(bottom - top, 1)
+    cx, cy = (left + right) / 2, (top + bottom) / 2
+    box = (
+        cx - CANVAS[0] / 2 / zoom,
+        cy - CANVAS[1] / 2 / zoom,
+        cx + CANVAS[0] / 2 / zoom,
+        cy + CANVAS[1] / 2 / zoom,
     )
-    return None if found is None else found.yaw
+    view = Image.new("RGB", CANVAS, tuple(rng.randint(60, 190) for _ in range(3)))
+    inside = (
+        max(0, int(box[0])),
+        max(0, int(box[1])),
+        min(img.width, int(np.ceil(box[2]))),
+        min(img.height, int(np.ceil(box[3]))),
+    )
+    if inside[2] <= inside[0] or inside[3] <= inside[1]:
+        return view
+    x0, y0 = round((inside[0] - box[0]) * zoom), round((inside[1] - box[1]) * zoom)
+    x1, y1 = round((inside[2] - box[0]) * zoom), round((inside[3] - box[1]) * zoom)
+    part = img.crop(inside).resize((x1 - x0, y1 - y0), Image.Resampling.LANCZOS)
+    view.paste(part, (x0, y0))
+    return view
 
 
 def genuine_sequences(root: Path, rng: random.Random) -> Iterator[Sequence]:
@@ -85,19 +140,23 @@ def genuine_sequences(root: Path, rng: random.Random) -> Iterator[Sequence]:
                 continue
             img = _load(path)
             for variant in (img, ImageOps.mirror(img)):
-                yaw = _yaw(variant)
-                if yaw is not None:
-                    photos.append((yaw, variant))
-        frontal = [img for yaw, img in photos if abs(yaw) <= 0.08]
+                face = _face(variant)
+                if face is not None:
+                    photos.append((variant, face))
+        frontal = [(img, face) for img, face in photos if abs(face.yaw) <= 0.08]
         # A clear turn, as the challenge asks for (about 15 degrees or more).
-        turned = [(yaw, img) for yaw, img in photos if abs(yaw) >= 0.23]
+        turned = [(img, face) for img, face in photos if abs(face.yaw) >= 0.23]
         if not frontal:
             continue
-        for yaw, img in turned:
+        for img, face in turned:
             first, last = rng.choice(frontal), rng.choice(frontal)
-            frames = [first, first] + [img] * 3 + [last] * 3
-            step = liveness.STEP_TURN_LEFT if yaw > 0 else liveness.STEP_TURN_RIGHT
-            yield Sequence(person.name, [_camera(f, rng) for f in frames], [step])
+            frames = [first, first] + [(img, face)] * 3 + [last] * 3
+            step = liveness.STEP_TURN_LEFT if face.yaw > 0 else liveness.STEP_TURN_RIGHT
+            yield Sequence(
+                person.name,
+                [_camera(_framed(f, found, rng), rng) for f, found in frames],
+                [step],
+            )
 
 
 def _perspective(
@@ -190,8 +249,11 @@ def attack_sequences(
             if path.suffix.lower() not in PHOTO_SUFFIXES:
                 continue
             img = _load(path)
+            face = _face(img)
             for _ in range(per_photo):
-                yield Sequence(person.name, attack_frames(img, rng), [])
+                # The print is held so that its face fills the oval too.
+                frames = attack_frames(_framed(img, face, rng), rng)
+                yield Sequence(person.name, frames, [])
 
 
 def decide(sequence: Sequence, quality: dict) -> tuple[liveness.LivenessResult, float]:
