@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import gettext as _
 
 from tutorials.selectors import branch_list
 
@@ -11,3 +12,11 @@ def desk_queue_branch() -> str:
     A staff login names no branch of its own (yet)."""
     branch = branch_list().first()
     return branch.code if branch else ""
+
+
+@register.filter
+def policy_value(value):
+    """A policy value as the history shows it: a switch reads yes or no."""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return value

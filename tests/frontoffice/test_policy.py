@@ -221,6 +221,7 @@ def test_document_lists_tax_brackets_and_yield_rates_change_with_history(
     with translation.override("id"):
         label = f"{doc.get_claim_type_display()}: {document_label(doc.kind, doc.label)}"
     assert f"{label}: wajib" in history
+    assert f"{label}: wajib</td><td>ya → tidak</td>" in history  # not True → False
     assert "Hasil pengembangan tahun 2026: tarif (basis poin)" in history
     assert f"{doc.claim_type}/{doc.kind}" not in history
     assert DocumentRequirement.history.filter(history_user=admin_user).exists()
