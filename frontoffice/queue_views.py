@@ -111,6 +111,8 @@ def finish(request, pk: int):
 @role_required(FRONT_OFFICE)
 def stats(request):
     branch = query_text(request, "branch")
+    if branch:
+        _branch(branch, open_only=False)  # a mistyped code is no branch's zeros
     return render(
         request,
         "frontoffice/stats.html",
@@ -118,5 +120,6 @@ def stats(request):
             "rows": visit_stats(days=14, branch=branch),
             "reasons": VisitReason.choices,
             "branch": branch,
+            "branches": Branch.objects.all(),
         },
     )

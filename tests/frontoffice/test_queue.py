@@ -69,6 +69,13 @@ def test_stats_count_visits_per_day_by_reason(officer, branch):
     page = officer.get(reverse("frontoffice:stats")).content.decode()
     assert "<strong>5</strong>" in page
     assert "Account activation unblock" in page or "Buka blokir aktivasi akun" in page
+    # One branch, chosen from the branches; a mistyped code is no branch at all.
+    page = officer.get(reverse("frontoffice:stats"), {"branch": branch.code})
+    assert f'<option value="{branch.code}" selected>' in page.content.decode()
+    assert (
+        officer.get(reverse("frontoffice:stats"), {"branch": "pusta"}).status_code
+        == 404
+    )
 
 
 @pytest.mark.django_db(transaction=True)
