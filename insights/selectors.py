@@ -193,13 +193,20 @@ def selfie_outcomes(period: Period) -> list[dict]:
         _withhold(row, ages, AGE_GROUPS)
         _withhold(row, genders, GENDERS)
         rows.append(row)
-    # The shares give every cause's count back from the total of all attempts.
+    # The shares give every cause's count back from the total of all attempts; a
+    # count withheld for that reason takes its age groups and genders along (they
+    # add up to it).
     counts = {r["cause"]: r["count"] for r in rows}
     _withhold({}, counts, CAUSES)
     for row in rows:
         if counts[row["cause"]] is None and row["count"] is not None:
             row.update(count=None, share=None)
             row["suppressed"] += ["count", "share"]
+            for groups in (row["age_groups"], row["genders"]):
+                for group, n in groups.items():
+                    if n:
+                        groups[group] = None
+                        row["suppressed"].append(group)
     return rows
 
 

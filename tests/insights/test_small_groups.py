@@ -85,5 +85,6 @@ def test_selfie_causes_and_their_groups_do_not_give_back_a_hidden_one(db):
     assert rows["not_matched"]["count"] is None
     assert (rows["no_face"]["count"], rows["no_face"]["share"]) == (None, None)
     assert rows["matched"]["count"] == 40
-    # 6 no face, all men: nothing small inside it, shown as they are.
-    assert rows["no_face"]["genders"] == {"M": 6, "F": 0}
+    # Nor through its 6 men aged 30-44, which would add up to it.
+    assert rows["no_face"]["genders"] == {"M": None, "F": 0}
+    assert rows["no_face"]["age_groups"]["30-44"] is None
