@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from jmo_portal.exceptions import ApplicationError
 from jmo_portal.querystring import query_text
 from tutorials.models import Branch
-from tutorials.selectors import branch_get
+from tutorials.selectors import branch_get, branch_list
 
 from .forms import TicketForm
 from .models import VisitReason, WalkInTicket
@@ -120,6 +120,6 @@ def stats(request):
             "rows": visit_stats(days=14, branch=branch),
             "reasons": VisitReason.choices,
             "branch": branch,
-            "branches": Branch.objects.all(),
+            "branches": branch_list(open_only=False),
         },
     )

@@ -1,9 +1,9 @@
 """Inline SVG charts drawn on the server (as participants.chart): bars and lines.
 
 Pure functions of their arguments; every text is escaped, so the markup can be
-marked safe. A bar whose value is SUPPRESSED (a group of fewer than five, or a part that would give one back) is
-drawn as an outline with `hidden_text`; a value of None (nothing to measure,
-such as the median of no claims) as a dash.
+marked safe. A bar whose value is SUPPRESSED (a group of fewer than five, or a
+part that would give one back) is drawn as an outline with `hidden_text`; a value
+of None (nothing to measure, such as the median of no claims) as a dash.
 """
 
 from collections.abc import Callable, Sequence

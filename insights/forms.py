@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from claims.models import ClaimType
-from tutorials.models import Branch
+from tutorials.selectors import branch_list
 
 from .selectors import Period
 
@@ -22,8 +22,8 @@ DATE_LIMITS = [
 
 
 def _branches() -> list[tuple[str, str]]:
-    """Every branch with a desk, closed ones too (their past visits still count)."""
-    return [("", _("All branches")), *Branch.objects.values_list("code", "name")]
+    branches = branch_list(open_only=False).values_list("code", "name")
+    return [("", _("All branches")), *branches]
 
 
 def default_period() -> tuple[dt.date, dt.date]:

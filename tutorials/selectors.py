@@ -62,11 +62,12 @@ def faq_search(*, query: str = "") -> QuerySet[Faq]:
     return faqs
 
 
-def branch_list() -> QuerySet[Branch]:
-    return Branch.objects.filter(is_active=True)
+def branch_list(*, open_only: bool = True) -> QuerySet[Branch]:
+    """The open branches; with open_only=False the closed ones too (their past
+    walk-in visits still count)."""
+    return Branch.objects.filter(is_active=True) if open_only else Branch.objects.all()
 
 
 def branch_get(*, code: str, open_only: bool = True) -> Branch | None:
     """The branch with this code (by default only while it is open), or None."""
-    branches = branch_list() if open_only else Branch.objects.all()
-    return branches.filter(code=code).first()
+    return branch_list(open_only=open_only).filter(code=code).first()

@@ -1,6 +1,6 @@
 from django import template
-from django.utils.translation import gettext as _
 
+from participants.changes import value_shown
 from tutorials.selectors import branch_list
 
 register = template.Library()
@@ -16,7 +16,6 @@ def desk_queue_branch() -> str:
 
 @register.filter
 def policy_value(value):
-    """A policy value as the history shows it: a switch reads yes or no."""
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    return value
+    """A policy value as the history shows it: a switch reads yes or no, as on
+    every staff page (participants.changes)."""
+    return value_shown("", value) if isinstance(value, bool) else value
