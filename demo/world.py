@@ -327,11 +327,13 @@ def _ag_finish(participant: Participant, folder: str, desk: AbstractBaseUser) ->
 
 
 STAFF = (
-    ("desk", FRONT_OFFICE, "front-office desk: search members, lift blocks"),
+    ("desk", FRONT_OFFICE, "front-office desk at bekasi: search members, lift blocks"),
     ("officer", CLAIMS_OFFICER, "claims officer: review claims above the online cap"),
     ("manager", MANAGEMENT, "management: the effectiveness figures (/desk/insights/)"),
     ("admin", ADMIN, "admin: policies, audit log, Django admin"),
 )
+# Where the desk officer works: the staff menu's walk-in queue opens on it.
+STAFF_POSTS = {"desk": "bekasi"}
 
 
 # Demo only: fixed authenticator secrets, so `demo_logins` can print them (and
@@ -391,6 +393,7 @@ def demo_world_ensure() -> Counter:
             continue
         _member_build(member, employers, rates, today)
         added["participants"] += 1
+    added["branches"] += branches_demo_ensure()
     User = get_user_model()
     for username, role, _text in STAFF:
         exists = User.objects.filter(username=username).exists()
@@ -398,6 +401,7 @@ def demo_world_ensure() -> Counter:
             username=username,
             role=role,
             password=None if exists else DEMO_PASSWORD,
+            branch=STAFF_POSTS.get(username, ""),
             two_factor_secret=DEMO_TOTP_SECRETS[username],
         )
         added["staff"] += not exists
@@ -408,6 +412,5 @@ def demo_world_ensure() -> Counter:
             added["logins"] += 1
         _ag_finish(participant, folder, desk)
     quiz_demo_ensure()
-    added["branches"] += branches_demo_ensure()
     added["calibration"] += _calibration_ensure()
     return added

@@ -1,12 +1,15 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from jmo_portal.admin import PolicyAdmin, ReadOnlyAdmin
 from participants.models import AuditRecord, DataUpdate, ProfileChange
+from tutorials.selectors import branch_list
 
-from .models import DeskPolicy, WalkInTicket
+from .models import DeskPolicy, StaffPost, WalkInTicket
 from .selectors import audit_rows
+from .staff import staff_post_set
 
 
 @admin.register(DeskPolicy)
@@ -18,6 +21,28 @@ class DeskPolicyAdmin(PolicyAdmin):
 class WalkInTicketAdmin(ReadOnlyAdmin):
     list_display = ["label", "branch", "day", "reason", "status", "officer"]
     list_filter = ["branch", "reason", "status", "day"]
+
+
+@admin.register(StaffPost)
+class StaffPostAdmin(admin.ModelAdmin):
+    """Staff logins and their branch; saved through the audited service."""
+
+    list_display = ["user", "branch"]
+    list_filter = ["branch"]
+    search_fields = ["user__username"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "branch":
+            kwargs["queryset"] = branch_list()
+        elif db_field.name == "user":
+            kwargs["queryset"] = get_user_model().objects.filter(is_staff=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change) -> None:
+        staff_post_set(user=obj.user, branch=obj.branch.code, actor=request.user)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class AuditRecordAdmin(ReadOnlyAdmin):

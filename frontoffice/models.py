@@ -1,5 +1,6 @@
 """Desk data: the staff permissions (on the desk policy) and the walk-in queue."""
 
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -95,3 +96,22 @@ class WalkInTicket(models.Model):
     @property
     def label(self) -> str:
         return f"{self.prefix}-{self.number:03d}"
+
+
+class StaffPost(models.Model):
+    """The branch where a staff member works: the staff menu's walk-in queue opens
+    on it. Set with `create_staff --branch` or in the admin (frontoffice.staff)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_post"
+    )
+    branch = models.ForeignKey(
+        "tutorials.Branch", on_delete=models.PROTECT, related_name="staff_posts"
+    )
+
+    class Meta:
+        verbose_name = _("staff post")
+        verbose_name_plural = _("staff posts")
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.branch.code}"

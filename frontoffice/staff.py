@@ -8,14 +8,17 @@ from django.contrib.auth.models import AbstractBaseUser, Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from frontoffice.models import StaffPost
 from frontoffice.roles import ADMIN, CLAIMS_OFFICER, FRONT_OFFICE, MANAGEMENT
 from jmo_portal.exceptions import ApplicationError
 from participants.models import Participant
 from participants.services.audit import audit_record
 from participants.services.conflicts import staff_member_link
 from participants.services.two_factor import TwoFactorSetup, staff_two_factor_setup
+from tutorials.selectors import branch_get, branch_list
 
 STAFF_ROLES = (FRONT_OFFICE, CLAIMS_OFFICER, MANAGEMENT, ADMIN)
 
@@ -35,12 +38,14 @@ def staff_create(
     role: str,
     password: str | None = None,
     nik: str = "",
+    branch: str = "",
     two_factor_secret: str | None = None,
 ) -> StaffResult:
     """Create a staff login in one role group, or move an existing one to `role`.
 
     `nik` is the staff member's own NIK: staff are members too, and the services
-    refuse any staff action on the member with this NIK (conflicts.py)."""
+    refuse any staff action on the member with this NIK (conflicts.py). `branch`
+    is the code of the branch where they work (staff_post_set)."""
     if role not in STAFF_ROLES:
         raise ApplicationError(f"unknown role {role!r}", code="role")
     User = get_user_model()
@@ -69,6 +74,8 @@ def staff_create(
     user.groups.add(Group.objects.get_or_create(name=role)[0])
     if nik:
         staff_member_link(user=user, nik=nik)
+    if branch:
+        staff_post_set(user=user, branch=branch, actor=None)
     if old_roles != [role]:
         audit_record(
             actor=None,
@@ -87,3 +94,41 @@ def staff_create(
         generated_password=generated,
         two_factor=two_factor,
     )
+
+
+@transaction.atomic
+def staff_post_set(
+    *, user: AbstractBaseUser, branch: str, actor: AbstractBaseUser | None
+) -> StaffPost:
+    """Post a staff member at the open branch with this code (audited)."""
+    office = branch_get(code=branch)
+    if office is None:
+        raise ApplicationError(
+            _("No open branch has the code %(code)s.") % {"code": branch},
+            code="unknown_branch",
+        )
+    post = StaffPost.objects.select_for_update().filter(user=user).first()
+    old = post.branch.code if post else None
+    post = post or StaffPost(user=user)
+    post.branch = office
+    post.full_clean()
+    post.save()
+    if old != office.code:
+        audit_record(
+            actor=actor,
+            action="staff_post_set",
+            old_value={"username": user.get_username(), "branch": old},
+            new_value={"username": user.get_username(), "branch": office.code},
+        )
+    return post
+
+
+def staff_post_branch(*, user: AbstractBaseUser) -> str:
+    """The code of the branch whose queue the staff menu opens: the member's own
+    post while that branch is open, else the first open branch ("" if none)."""
+    post = StaffPost.objects.filter(user_id=user.pk, branch__is_active=True)
+    own = post.values_list("branch__code", flat=True).first()
+    if own:
+        return own
+    first = branch_list().first()
+    return first.code if first else ""

@@ -389,6 +389,7 @@ AUDIT_ACTION_LABELS = {
     "identity_correct": _("Identity data corrected"),
     "logout_everywhere": _("Logged out everywhere"),
     "policy_change": _("Policy changed"),
+    "staff_post_set": _("Staff branch set"),
     "staff_role_set": _("Staff role set"),
     "view_selfie": _("Selfie viewed"),
 }

@@ -1,17 +1,16 @@
 from django import template
 
+from frontoffice.staff import staff_post_branch
 from participants.changes import value_shown
-from tutorials.selectors import branch_list
 
 register = template.Library()
 
 
 @register.simple_tag
-def desk_queue_branch() -> str:
-    """The staff menu's walk-in queue: the first open branch's code ("" if none).
-    A staff login names no branch of its own (yet)."""
-    branch = branch_list().first()
-    return branch.code if branch else ""
+def desk_queue_branch(user) -> str:
+    """The staff menu's walk-in queue: the user's own branch, else the first open
+    one ("" if none)."""
+    return staff_post_branch(user=user)
 
 
 @register.filter

@@ -12,6 +12,7 @@ from claims import eligibility
 from claims.selectors import eligibility_facts, policy_rules
 from demo.world import DEMO_PASSWORD
 from frontoffice.roles import has_role
+from frontoffice.staff import staff_post_branch
 from participants.models import (
     Contribution,
     Employment,
@@ -143,6 +144,8 @@ def test_staff_logins_have_their_roles(demo_world):
         assert has_role(user, role)
     assert User.objects.get(username="admin").is_superuser
     assert not has_role(User.objects.get(username="desk"), "claims_officer")
+    # The desk officer works at a demo branch: the menu's queue opens there.
+    assert staff_post_branch(user=User.objects.get(username="desk")) == "bekasi"
 
 
 @pytest.mark.django_db

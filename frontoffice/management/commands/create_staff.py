@@ -1,4 +1,5 @@
-"""manage.py create_staff USERNAME --role ROLE [--password PASSWORD] [--nik NIK]."""
+"""manage.py create_staff USERNAME --role ROLE [--password PASSWORD] [--nik NIK]
+[--branch CODE]."""
 
 from django.core.management.base import BaseCommand, CommandError, no_translations
 
@@ -20,6 +21,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--nik", default="", help="the staff member's own NIK (never acts on it)"
         )
+        parser.add_argument(
+            "--branch",
+            default="",
+            help="the code of the branch where they work (the menu's walk-in queue)",
+        )
 
     @no_translations
     def handle(self, *args, **options) -> None:
@@ -29,6 +35,7 @@ class Command(BaseCommand):
                 role=options["role"],
                 password=options["password"],
                 nik=options["nik"],
+                branch=options["branch"],
             )
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
