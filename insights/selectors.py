@@ -3,7 +3,8 @@
 Small groups are suppressed: a value describing a group of 1–4 members (or
 sessions, attempts, claims) becomes None and its field name is listed in the
 row's `suppressed`, so no figure points at one person; so does a second part of a
-shown total when the total would give a single hidden part back (`_withhold`).
+shown total when the total would give a hidden part back, the total being shown
+on the same figure, on another one or under another filter (`insights.suppression`).
 """
 
 import datetime as dt
@@ -11,7 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from itertools import pairwise
 
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from biometrics.models import BiometricPolicy, CalibrationRun
@@ -25,6 +27,7 @@ from .groups import (
     GENDERS,
     PATHS,
     STEPS,
+    nearest_rank,
     percentile,
 )
 from .models import (
@@ -34,9 +37,16 @@ from .models import (
     MonthlyFigure,
     SlaBreach,
 )
+from .suppression import (
+    hide,
+    least,
+    small,
+    suppress,
+    table_hidden,
+    table_view,
+    withheld,
+)
 
-MIN_GROUP = 5
-BREACHES_LISTED = 50
 HOUR = 3600.0
 REASONS = ("biometric", "kpj", "activation", "other")
 
@@ -47,33 +57,6 @@ class Period:
     end: dt.date
     branch: str = ""
     claim_type: str = ""
-
-
-def _suppress(row: dict, **sizes: int) -> dict:
-    """Blank each named field whose group has 1–4 members; list it in `suppressed`."""
-    row.setdefault("suppressed", [])
-    for field, size in sizes.items():
-        if 0 < size < MIN_GROUP:
-            row[field] = None
-            row["suppressed"].append(field)
-    return row
-
-
-def _withhold(row: dict, values: dict, names) -> None:
-    """Parts of a shown total with exactly one of them hidden: the total minus the
-    shown parts would give the hidden one back, so the smallest other non-zero part
-    is hidden too (listed in `suppressed`, as a small group is)."""
-    hidden = [n for n in names if values[n] is None]
-    shown = [n for n in names if values[n]]
-    if len(hidden) == 1 and shown:
-        smallest = min(shown, key=values.__getitem__)
-        values[smallest] = None
-        row.setdefault("suppressed", []).append(smallest)
-
-
-def _least(*sizes: int) -> int:
-    """The smallest non-empty group behind a value derived from several counts."""
-    return min((n for n in sizes if n > 0), default=0)
 
 
 def _spans(period: Period, by: tuple[str, ...]) -> list[tuple[str, Q]]:
@@ -140,14 +123,20 @@ def _claim_type_q(period: Period, claim_metrics: tuple[str, ...]) -> Q:
 
 
 def funnel(period: Period) -> list[dict]:
-    """Members reaching each step first in the period, by path, with median waits."""
+    """Members reaching each step first in the period, by path, with median waits.
+
+    A claim step is read for every claim type: a type's row and the all-types
+    row are one table, so neither gives back what the other hides.
+    """
+    counts = _sums(period, ("metric", "claim_type", "path"), Q(metric__in=STEPS))
     q = Q(metric__in=STEPS) & _claim_type_q(period, CLAIM_STEPS)
-    counts = _sums(period, ("metric", "path"), q)
     waits = _histograms(period, ("metric", "path"), q)
-    rows, previous = [], None
+    rows, previous, previous_hidden = [], None, False
     for step in STEPS:
-        by_path = {p: counts.get((step, p), 0) for p in PATHS}
-        total = sum(by_path.values())
+        cells = {(t, p): n for (m, t, p), n in counts.items() if m == step}
+        values, hidden = table_hidden(cells, sorted({t for t, _p in cells}), PATHS)
+        kind = period.claim_type if step in CLAIM_STEPS else ""
+        by_path, total, names = table_view(values, hidden, kind, PATHS, "count")
         histograms = {p: waits.get((step, p), {}) for p in PATHS}
         both = _merged(*histograms.values())
         row = {"step": step, "count": total, **by_path,
@@ -155,20 +144,18 @@ def funnel(period: Period) -> list[dict]:
                "median_hours": _hours(both, 0.5) if step != "registered" else None,
                "online_median_hours": _hours(histograms["online"], 0.5),
                "desk_median_hours": _hours(histograms["desk"], 0.5)}  # fmt: skip
-        rows.append(
-            _suppress(
-                row,
-                count=total,
-                drop=_least(total, previous or 0),
-                online=by_path["online"],
-                desk=by_path["desk"],
-                median_hours=sum(both.values()),
-                online_median_hours=sum(histograms["online"].values()),
-                desk_median_hours=sum(histograms["desk"].values()),
-            )  # fmt: skip
+        suppress(
+            row,
+            median_hours=sum(both.values()),
+            online_median_hours=sum(histograms["online"].values()),
+            desk_median_hours=sum(histograms["desk"].values()),
         )
-        _withhold(rows[-1], rows[-1], PATHS)
-        previous = total
+        hide(row, row, sorted(names))
+        # The drop gives a hidden count back from the other one.
+        if "count" in names or previous_hidden:
+            hide(row, row, ["drop"])
+        rows.append(row)
+        previous, previous_hidden = total, "count" in names
     return rows
 
 
@@ -176,37 +163,28 @@ def selfie_outcomes(period: Period) -> list[dict]:
     """Final selfie attempts by cause, with the split by age group and gender."""
     counts = _sums(period, ("cause", "age_group", "gender"), Q(metric="selfie"))
     all_attempts = sum(counts.values())
-    rows = []
+    rows, totals = [], {}
     for cause in CAUSES:
         mine = {k: n for k, n in counts.items() if k[0] == cause}
-        total = sum(mine.values())
+        totals[cause] = total = sum(mine.values())
         ages = {a: sum(n for k, n in mine.items() if k[1] == a) for a in AGE_GROUPS}
         genders = {g: sum(n for k, n in mine.items() if k[2] == g) for g in GENDERS}
         row = {"cause": cause, "count": total,
                "share": round(total / all_attempts, 3) if all_attempts else None,
                "age_groups": ages, "genders": genders}  # fmt: skip
-        _suppress(row, count=total, share=total)
-        for group, n in [*ages.items(), *genders.items()]:
-            if 0 < n < MIN_GROUP:
-                (ages if group in ages else genders)[group] = None
-                row["suppressed"].append(group)
-        _withhold(row, ages, AGE_GROUPS)
-        _withhold(row, genders, GENDERS)
+        suppress(row, count=total, share=total)
+        hide(row, ages, sorted(withheld(ages, small(ages)), key=AGE_GROUPS.index))
+        hide(row, genders, sorted(withheld(genders, small(genders))))
         rows.append(row)
     # The shares give every cause's count back from the total of all attempts; a
     # count withheld for that reason takes its age groups and genders along (they
     # add up to it).
-    counts = {r["cause"]: r["count"] for r in rows}
-    _withhold({}, counts, CAUSES)
+    withheld_causes = withheld(totals, small(totals)) - small(totals)
     for row in rows:
-        if counts[row["cause"]] is None and row["count"] is not None:
-            row.update(count=None, share=None)
-            row["suppressed"] += ["count", "share"]
+        if row["cause"] in withheld_causes:
+            hide(row, row, ["count", "share"])
             for groups in (row["age_groups"], row["genders"]):
-                for group, n in groups.items():
-                    if n:
-                        groups[group] = None
-                        row["suppressed"].append(group)
+                hide(row, groups, [group for group, n in groups.items() if n])
     return rows
 
 
@@ -231,7 +209,7 @@ def locks(period: Period) -> dict:
                "median_hours": _hours(histogram, 0.5),
                "p90_hours": _hours(histogram, 0.9)}  # fmt: skip
         rows.append(
-            _suppress(
+            suppress(
                 row,
                 blocks=row["blocks"],
                 lifted=lifted,
@@ -243,39 +221,79 @@ def locks(period: Period) -> dict:
              "share": round(blocked / registered, 3) if registered else None}  # fmt: skip
     return {
         "kinds": rows,
-        "ever_blocked": _suppress(
-            share, ever_blocked=blocked, share=_least(blocked, registered)
+        "ever_blocked": suppress(
+            share, ever_blocked=blocked, share=least(blocked, registered)
         ),
     }
 
 
+def _claim_type_view(
+    cells: dict[tuple[str, str], int], period: Period, name: str, totals: bool = True
+) -> tuple[dict, int, set]:
+    """Per channel for the period's claim type (or all): what `_table_view` gives."""
+    kinds = sorted({t for t, _c in cells})
+    values, hidden = table_hidden(cells, kinds, CHANNELS, row_totals=totals)
+    return table_view(values, hidden, period.claim_type, CHANNELS, name)
+
+
 def time_to_cash(period: Period) -> dict:
     """Submit → paid per channel (median, p90, p99 in hours) and the SLA breaches."""
-    q = Q(metric="cash") & _claim_type_q(period, ("cash",))
-    histograms = _histograms(period, ("path",), q)
+    histograms = _histograms(period, ("claim_type", "path"), Q(metric="cash"))
+    cells = {key: sum(h.values()) for key, h in histograms.items()}
+    # No total of the channels is shown here (see the README on the funnel's paid).
+    counts, _total, names = _claim_type_view(cells, period, "total", totals=False)
     rows = []
     for channel in CHANNELS:
-        histogram = histograms.get((channel,), {})
-        n = sum(histogram.values())
+        histogram = _merged(*(h for (t, c), h in histograms.items() if c == channel
+                              and t == (period.claim_type or t)))  # fmt: skip
+        n = counts[channel]
         row = {"channel": channel, "count": n, "median_hours": _hours(histogram, 0.5),
                "p90_hours": _hours(histogram, 0.9), "p99_hours": _hours(histogram, 0.99)}  # fmt: skip
-        rows.append(_suppress(row, count=n, median_hours=n, p90_hours=n, p99_hours=n))
+        suppress(row, median_hours=n, p90_hours=n, p99_hours=n)
+        hide(row, row, ["count"] if channel in names else [])
+        rows.append(row)
+    return {"channels": rows, "sla_breaches": sla_breaches(period)}
+
+
+def sla_breaches(period: Period) -> dict:
+    """Claims whose SLA day is in the period and that were late: how many per
+    channel, how many are not paid yet, and how many days late (to today when not
+    paid). Counts and ages only: a claim's reference would say whose claim it is to
+    anyone who can look it up, and the claims officers' own pages list the claims."""
     breaches = SlaBreach.objects.filter(sla_due__range=(period.start, period.end))
-    if period.claim_type:
-        breaches = breaches.filter(claim_type=period.claim_type)
+    breaches = breaches.annotate(paid_on=TruncDate("paid_at"))
+    breaches = breaches.values("claim_type", "channel", "sla_due", "paid_on")
+    cells: dict[tuple, int] = defaultdict(int)
+    unpaid: dict[tuple, int] = defaultdict(int)
+    late: dict[str, dict[int, int]] = {c: defaultdict(int) for c in CHANNELS}
     today = timezone.localdate()
-    listed = [
-        {"reference": b.reference, "claim_type": b.claim_type, "channel": b.channel,
-         "sla_due": b.sla_due.isoformat(),
-         "paid_on": timezone.localdate(b.paid_at).isoformat() if b.paid_at else None,
-         "days_late": ((timezone.localdate(b.paid_at) if b.paid_at else today) - b.sla_due).days}
-        for b in breaches[:BREACHES_LISTED]
-    ]  # fmt: skip
-    return {
-        "channels": rows,
-        "sla_breach_count": breaches.count(),
-        "sla_breaches": listed,
-    }
+    for claim_type, channel, due, paid_on, n in (
+        breaches.annotate(n=Count("pk"))
+        .order_by()
+        .values_list("claim_type", "channel", "sla_due", "paid_on", "n")
+    ):
+        cells[(claim_type, channel)] += n
+        unpaid[(claim_type, channel)] += n if paid_on is None else 0
+        if channel in late and claim_type == (period.claim_type or claim_type):
+            late[channel][((paid_on or today) - due).days] += n
+    counts, total, names = _claim_type_view(cells, period, "count")
+    not_paid, not_paid_total, not_paid_names = _claim_type_view(
+        unpaid, period, "not_paid"
+    )
+    rows = []
+    for channel in CHANNELS:
+        n = sum(late[channel].values())
+        row = {"channel": channel, "count": counts[channel],
+               "not_paid": not_paid[channel],
+               "median_days_late": nearest_rank(late[channel], 0.5),
+               "p90_days_late": nearest_rank(late[channel], 0.9)}  # fmt: skip
+        suppress(row, median_days_late=n, p90_days_late=n)
+        hide(row, row, [f for f, gone in (("count", channel in names),
+                                          ("not_paid", channel in not_paid_names)) if gone])  # fmt: skip
+        rows.append(row)
+    overall = {"count": total, "not_paid": not_paid_total, "suppressed": []}
+    hide(overall, overall, sorted((names | not_paid_names) & {"count", "not_paid"}))
+    return {**overall, "channels": rows}
 
 
 def _policy_changes(period: Period) -> list[tuple[dt.date, object, object]]:
@@ -300,45 +318,73 @@ def _window(per_day: dict, metric: str, first: dt.date, last: dt.date) -> int:
     )
 
 
+def _hide_rate(row: dict, blocks: int) -> None:
+    """Blocks per 1,000 sessions gives a hidden count back from the other one (a
+    rate of 0 says nothing about the sessions)."""
+    if "blocks" in row["suppressed"] or ("sessions" in row["suppressed"] and blocks):
+        hide(row, row, ["blocks_per_1000"])
+
+
+def _rate_row(row: dict, sessions: int, blocks: int, hidden: set) -> dict:
+    """Sessions, biometric blocks and their rate, with the counts in `hidden` hidden."""
+    row.update(sessions=sessions, blocks=blocks,
+               blocks_per_1000=round(1000 * blocks / sessions, 1) if sessions else None)  # fmt: skip
+    suppress(row, blocks_per_1000=least(sessions, blocks))
+    hide(row, row, sorted(hidden))
+    _hide_rate(row, blocks)
+    return row
+
+
 def policy_effects(period: Period) -> list[dict]:
-    """Blocks per 1,000 selfie sessions and impostor exposure before/after each change."""
+    """Blocks per 1,000 selfie sessions and impostor exposure before/after each change.
+
+    The windows between changes split the period's sessions and biometric blocks
+    (the locks figure shows those blocks): a hidden window takes another along.
+    """
     changes = _policy_changes(period)
     if not changes:
         return []
     q = Q(metric="selfie_session") | Q(metric="block", cause="biometric")
     per_day = _sums(period, ("metric", "day"), q)
     days = [period.start, *(c[0] for c in changes), period.end + dt.timedelta(days=1)]
+    windows = [(a, b - dt.timedelta(days=1)) for a, b in pairwise(days)]
+    sessions = {
+        i: _window(per_day, "selfie_session", *w) for i, w in enumerate(windows)
+    }
+    blocks = {i: _window(per_day, "block", *w) for i, w in enumerate(windows)}
+    hidden_sessions = withheld(sessions, small(sessions))
+    hidden_blocks = withheld(blocks, small(blocks))
     run = CalibrationRun.objects.first()  # read once: it holds thousands of distances
     rows = []
     for i, (day, old, new) in enumerate(changes):
         sides = {}
-        for side, policy, (first, last) in (
-            ("before", old, (days[i], day - dt.timedelta(days=1))),
-            ("after", new, (day, days[i + 2] - dt.timedelta(days=1))),
-        ):
-            sessions = _window(per_day, "selfie_session", first, last)
-            blocks = _window(per_day, "block", first, last)
+        for side, policy, w in (("before", old, i), ("after", new, i + 1)):
             exposure = tradeoff(
                 threshold=float(policy.match_threshold),
                 max_attempts=policy.max_attempts,
                 run=run,
             )
-            sides[side] = _suppress(
-                {"from": first.isoformat(), "to": last.isoformat(), "sessions": sessions,
-                 "blocks": blocks, "max_attempts": policy.max_attempts,
+            hidden = {"sessions"} if w in hidden_sessions else set()
+            hidden |= {"blocks"} if w in hidden_blocks else set()
+            sides[side] = _rate_row(
+                {"from": windows[w][0].isoformat(), "to": windows[w][1].isoformat(),
+                 "max_attempts": policy.max_attempts,
                  "threshold": float(policy.match_threshold),
-                 "blocks_per_1000": round(1000 * blocks / sessions, 1) if sessions else None,
                  "impostor_accepted": exposure["impostor_accepted"],
                  "lookalike_accepted": exposure["lookalike_accepted"]},
-                sessions=sessions, blocks=blocks,
-                blocks_per_1000=_least(sessions, blocks),
+                sessions[w], blocks[w], hidden,
             )  # fmt: skip
         rows.append({"changed_on": day.isoformat(), **sides})
     return rows
 
 
 def learning(period: Period) -> list[dict]:
-    """Biometric blocks per 1,000 selfie sessions: tutorial watchers, quiz takers, neither."""
+    """Biometric blocks per 1,000 selfie sessions: tutorial watchers, quiz takers, neither.
+
+    The groups add up to all sessions and blocks (less those who did both, often
+    nobody), which the policy windows and the locks figure show: a hidden group
+    takes another along.
+    """
     q = Q(metric="selfie_session") | Q(metric="block", cause="biometric")
     counts = _sums(period, ("metric", "cohort"), q)
     groups = {
@@ -346,44 +392,53 @@ def learning(period: Period) -> list[dict]:
         "quiz": ("quiz", "both"),
         "neither": ("none",),
     }
-    rows = []
-    for group, cohorts in groups.items():
-        sessions = sum(counts.get(("selfie_session", c), 0) for c in cohorts)
-        blocks = sum(counts.get(("block", c), 0) for c in cohorts)
-        row = {"group": group, "sessions": sessions, "blocks": blocks,
-               "blocks_per_1000": round(1000 * blocks / sessions, 1) if sessions else None}  # fmt: skip
-        rows.append(
-            _suppress(
-                row,
-                sessions=sessions,
-                blocks=blocks,
-                blocks_per_1000=_least(sessions, blocks),
-            )
+    sessions = {
+        g: sum(counts.get(("selfie_session", c), 0) for c in cohorts)
+        for g, cohorts in groups.items()
+    }
+    blocks = {
+        g: sum(counts.get(("block", c), 0) for c in cohorts)
+        for g, cohorts in groups.items()
+    }
+    hidden_sessions = withheld(sessions, small(sessions))
+    hidden_blocks = withheld(blocks, small(blocks))
+    return [
+        _rate_row(
+            {"group": g},
+            sessions[g],
+            blocks[g],
+            ({"sessions"} if g in hidden_sessions else set())
+            | ({"blocks"} if g in hidden_blocks else set()),
         )
-    return rows
+        for g in groups
+    ]
 
 
 def desk_visits(period: Period) -> list[dict]:
-    """Walk-in tickets per week (Monday) by reason, for one branch or all."""
-    q = Q(metric="desk_visit") & (Q(branch=period.branch) if period.branch else Q())
-    counts = _sums(period, ("day", "cause"), q)
+    """Walk-in tickets per week (Monday) by reason, for one branch or all.
+
+    Every branch is read whichever is chosen: a branch's weeks and the
+    all-branches weeks are one table, so neither gives back what the other hides.
+    """
+    counts = _sums(period, ("day", "branch", "cause"), Q(metric="desk_visit"))
+    branches = sorted({branch for _day, branch, _reason in counts})
     weeks: dict[dt.date, dict] = {}
     monday = period.start - dt.timedelta(days=period.start.weekday())
     while monday <= period.end:
         weeks[monday] = defaultdict(int)
         monday += dt.timedelta(days=7)
-    for (day, reason), n in counts.items():
-        weeks[day - dt.timedelta(days=day.weekday())][reason] += n
+    for (day, branch, reason), n in counts.items():
+        weeks[day - dt.timedelta(days=day.weekday())][(branch, reason)] += n
     rows = []
-    for week, reasons in weeks.items():
-        row = {"week": week.isoformat(), "reasons": {r: reasons.get(r, 0) for r in REASONS},
-               "total": sum(reasons.values())}  # fmt: skip
-        _suppress(row, total=row["total"])
-        for reason, n in row["reasons"].items():
-            if 0 < n < MIN_GROUP:
-                row["reasons"][reason] = None
-                row["suppressed"].append(reason)
-        _withhold(row, row["reasons"], REASONS)
+    for week, cells in weeks.items():
+        values, hidden = table_hidden(cells, branches, REASONS)
+        reasons, total, names = table_view(
+            values, hidden, period.branch, REASONS, "total"
+        )
+        row = {"week": week.isoformat(), "reasons": reasons, "total": total,
+               "suppressed": []}  # fmt: skip
+        hide(row, row["reasons"], [r for r in REASONS if r in names])
+        hide(row, row, ["total"] if "total" in names else [])
         rows.append(row)
     return rows
 
