@@ -14,7 +14,10 @@ from .selectors import insights_get
 
 S = serializers
 _hours = {"allow_null": True}
-_suppressed = S.ListField(child=S.CharField(), help_text="fields hidden: group under 5")
+_suppressed = S.ListField(
+    child=S.CharField(),
+    help_text="fields hidden: a group under 5, or a value that would give one back",
+)
 
 
 def _schema(name: str, fields: dict, many: bool = False):
