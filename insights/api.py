@@ -14,7 +14,10 @@ from .selectors import insights_get
 
 S = serializers
 _hours = {"allow_null": True}
-_suppressed = S.ListField(child=S.CharField(), help_text="fields hidden: group under 5")
+_suppressed = S.ListField(
+    child=S.CharField(),
+    help_text="fields hidden: a group under 5, or a value that would give one back",
+)
 
 
 def _schema(name: str, fields: dict, many: bool = False):
@@ -62,12 +65,14 @@ OUTPUT = inline_serializer(
                 "channel": S.CharField(), "count": S.IntegerField(allow_null=True),
                 "median_hours": S.FloatField(**_hours), "p90_hours": S.FloatField(**_hours),
                 "p99_hours": S.FloatField(**_hours)}, many=True),
-            "sla_breach_count": S.IntegerField(),
-            "sla_breaches": inline_serializer("InsightsSlaBreach", {
-                "reference": S.CharField(), "claim_type": S.CharField(),
-                "channel": S.CharField(), "sla_due": S.DateField(),
-                "paid_on": S.DateField(allow_null=True), "days_late": S.IntegerField()},
-                many=True)}),
+            "sla_breaches": _schema("InsightsSlaBreaches", {
+                "count": S.IntegerField(allow_null=True),
+                "not_paid": S.IntegerField(allow_null=True),
+                "channels": _schema("InsightsSlaChannel", {
+                    "channel": S.CharField(), "count": S.IntegerField(allow_null=True),
+                    "not_paid": S.IntegerField(allow_null=True),
+                    "median_days_late": S.IntegerField(allow_null=True),
+                    "p90_days_late": S.IntegerField(allow_null=True)}, many=True)})}),
         "policy_changes": inline_serializer("InsightsPolicyChange", {
             "changed_on": S.DateField(), "before": SIDE, "after": SIDE}, many=True),
         "learning": _schema("InsightsLearning", {

@@ -93,15 +93,21 @@ def bucket_seconds(bucket: int) -> float:
     return math.exp(bucket / BUCKETS_PER_E)
 
 
-def percentile(histogram: dict[int, int], share: float) -> float | None:
-    """The value below which `share` of the durations lie (nearest rank), in seconds."""
+def nearest_rank(histogram: dict[int, int], share: float) -> int | None:
+    """The key below which `share` of the counted values lie (nearest rank)."""
     total = sum(histogram.values())
     if not total:
         return None
     rank = max(math.ceil(share * total), 1)
     seen = 0
-    for bucket in sorted(histogram):
-        seen += histogram[bucket]
+    for key in sorted(histogram):
+        seen += histogram[key]
         if seen >= rank:
-            return bucket_seconds(bucket)
+            return key
     return None  # pragma: no cover (rank <= total)
+
+
+def percentile(histogram: dict[int, int], share: float) -> float | None:
+    """The value below which `share` of the durations lie (nearest rank), in seconds."""
+    bucket = nearest_rank(histogram, share)
+    return None if bucket is None else bucket_seconds(bucket)

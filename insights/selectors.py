@@ -3,20 +3,26 @@
 Small groups are suppressed: a value describing a group of 1–4 members (or
 sessions, attempts, claims) becomes None and its field name is listed in the
 row's `suppressed`, so no figure points at one person; so does a second part of a
-shown total when the total would give a single hidden part back (`_withhold`).
+shown total when the total would give a hidden part back, the total being shown
+on the same figure, on another one or under another filter (`insights.suppression`).
 """
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
-from itertools import pairwise
 
-from django.db.models import Q, Sum
+from django.db.models import (
+    Count,
+    DateField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Q,
+    Sum,
+)
+from django.db.models.functions import Cast, ExtractIsoWeekDay, TruncDate
 from django.utils import timezone
 
-from biometrics.models import BiometricPolicy, CalibrationRun
-from biometrics.selectors import tradeoff
-
+from .effects import learning, policy_effects
 from .groups import (
     AGE_GROUPS,
     CAUSES,
@@ -25,188 +31,86 @@ from .groups import (
     GENDERS,
     PATHS,
     STEPS,
-    percentile,
+    nearest_rank,
 )
-from .models import (
-    DailyDuration,
-    DailyFigure,
-    MonthlyDuration,
-    MonthlyFigure,
-    SlaBreach,
+from .models import DailyFigure, SlaBreach
+from .reads import Period, claim_type_q, duration_sums, hours, merged, sums
+from .suppression import (
+    hide,
+    least,
+    small,
+    suppress,
+    table_hidden,
+    table_view,
+    withheld,
 )
 
-MIN_GROUP = 5
-BREACHES_LISTED = 50
-HOUR = 3600.0
 REASONS = ("biometric", "kpj", "activation", "other")
 
 
-@dataclass(frozen=True)
-class Period:
-    start: dt.date
-    end: dt.date
-    branch: str = ""
-    claim_type: str = ""
-
-
-def _suppress(row: dict, **sizes: int) -> dict:
-    """Blank each named field whose group has 1–4 members; list it in `suppressed`."""
-    row.setdefault("suppressed", [])
-    for field, size in sizes.items():
-        if 0 < size < MIN_GROUP:
-            row[field] = None
-            row["suppressed"].append(field)
-    return row
-
-
-def _withhold(row: dict, values: dict, names) -> None:
-    """Parts of a shown total with exactly one of them hidden: the total minus the
-    shown parts would give the hidden one back, so the smallest other non-zero part
-    is hidden too (listed in `suppressed`, as a small group is)."""
-    hidden = [n for n in names if values[n] is None]
-    shown = [n for n in names if values[n]]
-    if len(hidden) == 1 and shown:
-        smallest = min(shown, key=values.__getitem__)
-        values[smallest] = None
-        row.setdefault("suppressed", []).append(smallest)
-
-
-def _least(*sizes: int) -> int:
-    """The smallest non-empty group behind a value derived from several counts."""
-    return min((n for n in sizes if n > 0), default=0)
-
-
-def _spans(period: Period, by: tuple[str, ...]) -> list[tuple[str, Q]]:
-    """Whole months from the monthly rows, the days around them from the daily rows.
-
-    A figure grouped by day reads the daily rows only.
-    """
-    start, after = period.start, period.end + dt.timedelta(days=1)
-    first = (
-        start
-        if start.day == 1
-        else (start.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-    )
-    last = after.replace(day=1)
-    if "day" in by or first >= last:
-        return [("daily", Q(day__gte=start, day__lt=after))]
-    spans = [("monthly", Q(day__gte=first, day__lt=last))]
-    edges = [
-        Q(day__gte=a, day__lt=b) for a, b in ((start, first), (last, after)) if a < b
-    ]
-    if edges:
-        spans.append(("daily", edges[0] | edges[-1]))
-    return spans
-
-
-def _sums(period: Period, by: tuple[str, ...], q: Q) -> dict[tuple, int]:
-    out: dict[tuple, int] = defaultdict(int)
-    for grain, span in _spans(period, by):
-        model = MonthlyFigure if grain == "monthly" else DailyFigure
-        rows = model.objects.filter(q, span).values(*by).annotate(n=Sum("count"))
-        for *key, n in rows.order_by().values_list(*by, "n"):
-            out[tuple(key)] += n
-    return out
-
-
-def _histograms(period: Period, by: tuple[str, ...], q: Q) -> dict[tuple, dict]:
-    out: dict[tuple, dict] = defaultdict(lambda: defaultdict(int))
-    for grain, span in _spans(period, by):
-        model = MonthlyDuration if grain == "monthly" else DailyDuration
-        rows = model.objects.filter(q, span).values(*by, "bucket")
-        rows = rows.annotate(n=Sum("count")).order_by()
-        for *key, bucket, n in rows.values_list(*by, "bucket", "n"):
-            out[tuple(key)][bucket] += n
-    return out
-
-
-def _hours(histogram: dict, share: float) -> float | None:
-    seconds = percentile(histogram, share)
-    return None if seconds is None else round(seconds / HOUR, 2)
-
-
-def _merged(*histograms: dict) -> dict:
-    out: dict = defaultdict(int)
-    for histogram in histograms:
-        for bucket, n in histogram.items():
-            out[bucket] += n
-    return out
-
-
-def _claim_type_q(period: Period, claim_metrics: tuple[str, ...]) -> Q:
-    if not period.claim_type:
-        return Q()
-    return Q(claim_type=period.claim_type) | ~Q(metric__in=claim_metrics)
-
-
 def funnel(period: Period) -> list[dict]:
-    """Members reaching each step first in the period, by path, with median waits."""
-    q = Q(metric__in=STEPS) & _claim_type_q(period, CLAIM_STEPS)
-    counts = _sums(period, ("metric", "path"), q)
-    waits = _histograms(period, ("metric", "path"), q)
-    rows, previous = [], None
+    """Members reaching each step first in the period, by path, with median waits.
+
+    A claim step is read for every claim type: a type's row and the all-types
+    row are one table, so neither gives back what the other hides.
+    """
+    counts = sums(period, ("metric", "claim_type", "path"), Q(metric__in=STEPS))
+    q = Q(metric__in=STEPS) & claim_type_q(period, CLAIM_STEPS)
+    waits = duration_sums(period, ("metric", "path"), q)
+    rows, previous, previous_hidden = [], None, False
     for step in STEPS:
-        by_path = {p: counts.get((step, p), 0) for p in PATHS}
-        total = sum(by_path.values())
+        cells = {(t, p): n for (m, t, p), n in counts.items() if m == step}
+        values, hidden = table_hidden(cells, sorted({t for t, _p in cells}), PATHS)
+        kind = period.claim_type if step in CLAIM_STEPS else ""
+        by_path, total, names = table_view(values, hidden, kind, PATHS, "count")
         histograms = {p: waits.get((step, p), {}) for p in PATHS}
-        both = _merged(*histograms.values())
+        both = merged(*histograms.values())
         row = {"step": step, "count": total, **by_path,
                "drop": None if not previous else round(1 - total / previous, 3),
-               "median_hours": _hours(both, 0.5) if step != "registered" else None,
-               "online_median_hours": _hours(histograms["online"], 0.5),
-               "desk_median_hours": _hours(histograms["desk"], 0.5)}  # fmt: skip
-        rows.append(
-            _suppress(
-                row,
-                count=total,
-                drop=_least(total, previous or 0),
-                online=by_path["online"],
-                desk=by_path["desk"],
-                median_hours=sum(both.values()),
-                online_median_hours=sum(histograms["online"].values()),
-                desk_median_hours=sum(histograms["desk"].values()),
-            )  # fmt: skip
+               "median_hours": hours(both, 0.5) if step != "registered" else None,
+               "online_median_hours": hours(histograms["online"], 0.5),
+               "desk_median_hours": hours(histograms["desk"], 0.5)}  # fmt: skip
+        suppress(
+            row,
+            median_hours=sum(both.values()),
+            online_median_hours=sum(histograms["online"].values()),
+            desk_median_hours=sum(histograms["desk"].values()),
         )
-        _withhold(rows[-1], rows[-1], PATHS)
-        previous = total
+        hide(row, row, sorted(names))
+        # The drop gives a hidden count back from the other one.
+        if "count" in names or previous_hidden:
+            hide(row, row, ["drop"])
+        rows.append(row)
+        previous, previous_hidden = total, "count" in names
     return rows
 
 
 def selfie_outcomes(period: Period) -> list[dict]:
     """Final selfie attempts by cause, with the split by age group and gender."""
-    counts = _sums(period, ("cause", "age_group", "gender"), Q(metric="selfie"))
+    counts = sums(period, ("cause", "age_group", "gender"), Q(metric="selfie"))
     all_attempts = sum(counts.values())
-    rows = []
+    rows, totals = [], {}
     for cause in CAUSES:
         mine = {k: n for k, n in counts.items() if k[0] == cause}
-        total = sum(mine.values())
+        totals[cause] = total = sum(mine.values())
         ages = {a: sum(n for k, n in mine.items() if k[1] == a) for a in AGE_GROUPS}
         genders = {g: sum(n for k, n in mine.items() if k[2] == g) for g in GENDERS}
         row = {"cause": cause, "count": total,
                "share": round(total / all_attempts, 3) if all_attempts else None,
                "age_groups": ages, "genders": genders}  # fmt: skip
-        _suppress(row, count=total, share=total)
-        for group, n in [*ages.items(), *genders.items()]:
-            if 0 < n < MIN_GROUP:
-                (ages if group in ages else genders)[group] = None
-                row["suppressed"].append(group)
-        _withhold(row, ages, AGE_GROUPS)
-        _withhold(row, genders, GENDERS)
+        suppress(row, count=total, share=total)
+        hide(row, ages, sorted(withheld(ages, small(ages)), key=AGE_GROUPS.index))
+        hide(row, genders, sorted(withheld(genders, small(genders))))
         rows.append(row)
     # The shares give every cause's count back from the total of all attempts; a
     # count withheld for that reason takes its age groups and genders along (they
     # add up to it).
-    counts = {r["cause"]: r["count"] for r in rows}
-    _withhold({}, counts, CAUSES)
+    withheld_causes = withheld(totals, small(totals)) - small(totals)
     for row in rows:
-        if counts[row["cause"]] is None and row["count"] is not None:
-            row.update(count=None, share=None)
-            row["suppressed"] += ["count", "share"]
+        if row["cause"] in withheld_causes:
+            hide(row, row, ["count", "share"])
             for groups in (row["age_groups"], row["genders"]):
-                for group, n in groups.items():
-                    if n:
-                        groups[group] = None
-                        row["suppressed"].append(group)
+                hide(row, groups, [group for group, n in groups.items() if n])
     return rows
 
 
@@ -219,8 +123,8 @@ def _snapshot(metric: str, day: dt.date) -> int:
 def locks(period: Period) -> dict:
     """Blocks by kind, the share of members ever blocked, how long blocks last."""
     kinds = ("biometric", "kpj", "activation")
-    counts = _sums(period, ("cause",), Q(metric="block"))
-    durations = _histograms(period, ("cause",), Q(metric="block_lifted"))
+    counts = sums(period, ("cause",), Q(metric="block"))
+    durations = duration_sums(period, ("cause",), Q(metric="block_lifted"))
     registered = _snapshot("members_total", period.end)
     blocked = _snapshot("blocked_total", period.end)
     rows = []
@@ -228,10 +132,10 @@ def locks(period: Period) -> dict:
         histogram = durations.get((kind,), {})
         lifted = sum(histogram.values())
         row = {"kind": kind, "blocks": counts.get((kind,), 0), "lifted": lifted,
-               "median_hours": _hours(histogram, 0.5),
-               "p90_hours": _hours(histogram, 0.9)}  # fmt: skip
+               "median_hours": hours(histogram, 0.5),
+               "p90_hours": hours(histogram, 0.9)}  # fmt: skip
         rows.append(
-            _suppress(
+            suppress(
                 row,
                 blocks=row["blocks"],
                 lifted=lifted,
@@ -243,147 +147,118 @@ def locks(period: Period) -> dict:
              "share": round(blocked / registered, 3) if registered else None}  # fmt: skip
     return {
         "kinds": rows,
-        "ever_blocked": _suppress(
-            share, ever_blocked=blocked, share=_least(blocked, registered)
+        "ever_blocked": suppress(
+            share, ever_blocked=blocked, share=least(blocked, registered)
         ),
     }
 
 
+def _claim_type_view(
+    cells: dict[tuple[str, str], int], period: Period, name: str, totals: bool = True
+) -> tuple[dict, int, set]:
+    """Per channel for the period's claim type (or all): what `_table_view` gives."""
+    kinds = sorted({t for t, _c in cells})
+    values, hidden = table_hidden(cells, kinds, CHANNELS, row_totals=totals)
+    return table_view(values, hidden, period.claim_type, CHANNELS, name)
+
+
 def time_to_cash(period: Period) -> dict:
     """Submit → paid per channel (median, p90, p99 in hours) and the SLA breaches."""
-    q = Q(metric="cash") & _claim_type_q(period, ("cash",))
-    histograms = _histograms(period, ("path",), q)
+    histograms = duration_sums(period, ("claim_type", "path"), Q(metric="cash"))
+    cells = {key: sum(h.values()) for key, h in histograms.items()}
+    # No total of the channels is shown here (see the README on the funnel's paid).
+    counts, _total, names = _claim_type_view(cells, period, "total", totals=False)
     rows = []
     for channel in CHANNELS:
-        histogram = histograms.get((channel,), {})
-        n = sum(histogram.values())
-        row = {"channel": channel, "count": n, "median_hours": _hours(histogram, 0.5),
-               "p90_hours": _hours(histogram, 0.9), "p99_hours": _hours(histogram, 0.99)}  # fmt: skip
-        rows.append(_suppress(row, count=n, median_hours=n, p90_hours=n, p99_hours=n))
+        histogram = merged(*(h for (t, c), h in histograms.items() if c == channel
+                              and t == (period.claim_type or t)))  # fmt: skip
+        n = counts[channel]
+        row = {"channel": channel, "count": n, "median_hours": hours(histogram, 0.5),
+               "p90_hours": hours(histogram, 0.9), "p99_hours": hours(histogram, 0.99)}  # fmt: skip
+        suppress(row, median_hours=n, p90_hours=n, p99_hours=n)
+        hide(row, row, ["count"] if channel in names else [])
+        rows.append(row)
+    return {"channels": rows, "sla_breaches": sla_breaches(period)}
+
+
+def sla_breaches(period: Period) -> dict:
+    """Claims whose SLA day is in the period and that were late: how many per
+    channel, how many are not paid yet, and how many days late (to today when not
+    paid). Counts and ages only: a claim's reference would say whose claim it is to
+    anyone who can look it up, and the claims officers' own pages list the claims."""
     breaches = SlaBreach.objects.filter(sla_due__range=(period.start, period.end))
-    if period.claim_type:
-        breaches = breaches.filter(claim_type=period.claim_type)
+    breaches = breaches.annotate(paid_on=TruncDate("paid_at"))
+    breaches = breaches.values("claim_type", "channel", "sla_due", "paid_on")
+    cells: dict[tuple, int] = defaultdict(int)
+    unpaid: dict[tuple, int] = defaultdict(int)
+    late: dict[str, dict[int, int]] = {c: defaultdict(int) for c in CHANNELS}
     today = timezone.localdate()
-    listed = [
-        {"reference": b.reference, "claim_type": b.claim_type, "channel": b.channel,
-         "sla_due": b.sla_due.isoformat(),
-         "paid_on": timezone.localdate(b.paid_at).isoformat() if b.paid_at else None,
-         "days_late": ((timezone.localdate(b.paid_at) if b.paid_at else today) - b.sla_due).days}
-        for b in breaches[:BREACHES_LISTED]
-    ]  # fmt: skip
-    return {
-        "channels": rows,
-        "sla_breach_count": breaches.count(),
-        "sla_breaches": listed,
-    }
-
-
-def _policy_changes(period: Period) -> list[tuple[dt.date, object, object]]:
-    """(day, old row, new row) for each change of the attempt limit or threshold."""
-    history = list(BiometricPolicy.history.order_by("history_date", "history_id"))
-    changes = []
-    for old, new in pairwise(history):
-        if (old.max_attempts, old.match_threshold) == (
-            new.max_attempts,
-            new.match_threshold,
-        ):
-            continue
-        day = timezone.localdate(new.history_date)
-        if period.start <= day <= period.end:
-            changes.append((day, old, new))
-    return changes
-
-
-def _window(per_day: dict, metric: str, first: dt.date, last: dt.date) -> int:
-    return sum(
-        n for (m, day), n in per_day.items() if m == metric and first <= day <= last
+    for claim_type, channel, due, paid_on, n in (
+        breaches.annotate(n=Count("pk"))
+        .order_by()
+        .values_list("claim_type", "channel", "sla_due", "paid_on", "n")
+    ):
+        cells[(claim_type, channel)] += n
+        unpaid[(claim_type, channel)] += n if paid_on is None else 0
+        if channel in late and claim_type == (period.claim_type or claim_type):
+            late[channel][((paid_on or today) - due).days] += n
+    counts, total, names = _claim_type_view(cells, period, "count")
+    not_paid, not_paid_total, not_paid_names = _claim_type_view(
+        unpaid, period, "not_paid"
     )
-
-
-def policy_effects(period: Period) -> list[dict]:
-    """Blocks per 1,000 selfie sessions and impostor exposure before/after each change."""
-    changes = _policy_changes(period)
-    if not changes:
-        return []
-    q = Q(metric="selfie_session") | Q(metric="block", cause="biometric")
-    per_day = _sums(period, ("metric", "day"), q)
-    days = [period.start, *(c[0] for c in changes), period.end + dt.timedelta(days=1)]
-    run = CalibrationRun.objects.first()  # read once: it holds thousands of distances
     rows = []
-    for i, (day, old, new) in enumerate(changes):
-        sides = {}
-        for side, policy, (first, last) in (
-            ("before", old, (days[i], day - dt.timedelta(days=1))),
-            ("after", new, (day, days[i + 2] - dt.timedelta(days=1))),
-        ):
-            sessions = _window(per_day, "selfie_session", first, last)
-            blocks = _window(per_day, "block", first, last)
-            exposure = tradeoff(
-                threshold=float(policy.match_threshold),
-                max_attempts=policy.max_attempts,
-                run=run,
-            )
-            sides[side] = _suppress(
-                {"from": first.isoformat(), "to": last.isoformat(), "sessions": sessions,
-                 "blocks": blocks, "max_attempts": policy.max_attempts,
-                 "threshold": float(policy.match_threshold),
-                 "blocks_per_1000": round(1000 * blocks / sessions, 1) if sessions else None,
-                 "impostor_accepted": exposure["impostor_accepted"],
-                 "lookalike_accepted": exposure["lookalike_accepted"]},
-                sessions=sessions, blocks=blocks,
-                blocks_per_1000=_least(sessions, blocks),
-            )  # fmt: skip
-        rows.append({"changed_on": day.isoformat(), **sides})
-    return rows
-
-
-def learning(period: Period) -> list[dict]:
-    """Biometric blocks per 1,000 selfie sessions: tutorial watchers, quiz takers, neither."""
-    q = Q(metric="selfie_session") | Q(metric="block", cause="biometric")
-    counts = _sums(period, ("metric", "cohort"), q)
-    groups = {
-        "tutorial": ("tutorial", "both"),
-        "quiz": ("quiz", "both"),
-        "neither": ("none",),
-    }
-    rows = []
-    for group, cohorts in groups.items():
-        sessions = sum(counts.get(("selfie_session", c), 0) for c in cohorts)
-        blocks = sum(counts.get(("block", c), 0) for c in cohorts)
-        row = {"group": group, "sessions": sessions, "blocks": blocks,
-               "blocks_per_1000": round(1000 * blocks / sessions, 1) if sessions else None}  # fmt: skip
-        rows.append(
-            _suppress(
-                row,
-                sessions=sessions,
-                blocks=blocks,
-                blocks_per_1000=_least(sessions, blocks),
-            )
-        )
-    return rows
+    for channel in CHANNELS:
+        n = sum(late[channel].values())
+        row = {"channel": channel, "count": counts[channel],
+               "not_paid": not_paid[channel],
+               "median_days_late": nearest_rank(late[channel], 0.5),
+               "p90_days_late": nearest_rank(late[channel], 0.9)}  # fmt: skip
+        suppress(row, median_days_late=n, p90_days_late=n)
+        hide(row, row, [f for f, gone in (("count", channel in names),
+                                          ("not_paid", channel in not_paid_names)) if gone])  # fmt: skip
+        rows.append(row)
+    overall = {"count": total, "not_paid": not_paid_total, "suppressed": []}
+    hide(overall, overall, sorted((names | not_paid_names) & {"count", "not_paid"}))
+    return {**overall, "channels": rows}
 
 
 def desk_visits(period: Period) -> list[dict]:
-    """Walk-in tickets per week (Monday) by reason, for one branch or all."""
-    q = Q(metric="desk_visit") & (Q(branch=period.branch) if period.branch else Q())
-    counts = _sums(period, ("day", "cause"), q)
+    """Walk-in tickets per week (Monday) by reason, for one branch or all.
+
+    Every branch is read whichever is chosen: a branch's weeks and the
+    all-branches weeks are one table, so neither gives back what the other hides.
+    """
+    # Summed per week by the database: a year of 30 branches is 44,000 daily rows.
+    counts = DailyFigure.objects.filter(
+        metric="desk_visit", day__gte=period.start, day__lte=period.end
+    )
+    monday = ExpressionWrapper(
+        F("day") - Cast(ExtractIsoWeekDay("day"), IntegerField()) + 1,
+        output_field=DateField(),
+    )
+    counts = counts.annotate(week=monday).values("week", "branch", "cause")
+    counts = counts.annotate(n=Sum("count")).order_by()
+    counts = counts.values_list("week", "branch", "cause", "n")
     weeks: dict[dt.date, dict] = {}
     monday = period.start - dt.timedelta(days=period.start.weekday())
     while monday <= period.end:
-        weeks[monday] = defaultdict(int)
+        weeks[monday] = {}
         monday += dt.timedelta(days=7)
-    for (day, reason), n in counts.items():
-        weeks[day - dt.timedelta(days=day.weekday())][reason] += n
+    branches = set()
+    for week, branch, reason, n in counts:
+        weeks[week][(branch, reason)] = n
+        branches.add(branch)
+    branches = sorted(branches)
     rows = []
-    for week, reasons in weeks.items():
-        row = {"week": week.isoformat(), "reasons": {r: reasons.get(r, 0) for r in REASONS},
-               "total": sum(reasons.values())}  # fmt: skip
-        _suppress(row, total=row["total"])
-        for reason, n in row["reasons"].items():
-            if 0 < n < MIN_GROUP:
-                row["reasons"][reason] = None
-                row["suppressed"].append(reason)
-        _withhold(row, row["reasons"], REASONS)
+    for week, cells in weeks.items():
+        values, hidden = table_hidden(cells, branches, REASONS)
+        reasons, total, names = table_view(
+            values, hidden, period.branch, REASONS, "total"
+        )
+        row = {"week": week.isoformat(), "reasons": reasons, "total": total,
+               "suppressed": []}  # fmt: skip
+        hide(row, row["reasons"], [r for r in REASONS if r in names])
+        hide(row, row, ["total"] if "total" in names else [])
         rows.append(row)
     return rows
 
