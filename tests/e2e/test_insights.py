@@ -45,4 +45,7 @@ def test_the_admin_changes_the_period_and_downloads_a_figure(page, admin_user):
     )
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
     assert rows[0][1] == "Klaim dibayar"
-    assert rows[1][1] == "5" and rows[2][1] == "disembunyikan"
+    # 5 online and 1 reviewed: the funnel's 6 paid would give the one back from
+    # the 5, so both read hidden; the times of the five online are shown.
+    assert rows[1][1] == rows[2][1] == "disembunyikan"
+    assert rows[1][2] not in ("", "disembunyikan")

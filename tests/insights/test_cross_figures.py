@@ -7,7 +7,9 @@ The totals the figures share, and what each could be subtracted from:
 - policy windows' sessions added up = the learning groups' sessions (same proviso);
 - a branch's desk visits per week and reason, added over the branches = the
   all-branches week; a claim type's claim steps, time to cash and SLA breaches,
-  added over the types = the all-types figures.
+  added over the types = the all-types figures;
+- the funnel's paid members = the time to cash's claims paid per channel added up,
+  whenever nobody was paid twice in the period.
 Each test loads members, blocks, claims and tickets, rolls the days up and does
 the subtraction a reader could do with the figures shown.
 """
@@ -193,3 +195,16 @@ def test_hidden_parts_that_can_only_be_ones_take_another_along(db, ones):
     week = _week()
     assert week["total"] == 20 + ones
     assert week["reasons"]["biometric"] is None
+
+
+def test_the_time_to_cash_does_not_give_back_a_channel_from_the_funnels_paid(db):
+    for n in range(6):
+        _claim(n, "resign", paid_day=3, sla_day=20)
+    Claim.objects.filter(reference="JHT-X0005").update(channel="review")
+    _roll_up()
+    figures = insights_get(MARCH)
+    paid = next(r for r in figures["funnel"] if r["step"] == "paid")
+    channels = {c["channel"]: c for c in figures["time_to_cash"]["channels"]}
+    assert paid["count"] == 6 and channels["review"]["count"] is None
+    # 6 paid members - 5 paid online would give the reviewed one back.
+    assert channels["online"]["count"] is None

@@ -87,7 +87,9 @@ def test_locks_block_durations_and_the_share_ever_blocked(figures):
 def test_time_to_cash_per_channel_and_the_sla_breach(figures):
     channels = _by(figures["time_to_cash"]["channels"], "channel")
     online = channels["online"]
-    assert online["count"] == 5
+    # One claim went to review; the funnel's 6 paid would give it back from the 5
+    # paid online, so both counts are hidden (the times of the five are not).
+    assert online["count"] is None
     assert online["median_hours"] == _approx(4)
     assert online["p90_hours"] == _approx(6)
     assert online["p99_hours"] == _approx(6)
