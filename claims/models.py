@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from jmo_portal.fields import one_open, staff_link
 from jmo_portal.i18n import stored_text
+from jmo_portal.masking import mask_digits
 from participants.models import Participant, PolicySingleton
 
 from . import types as claim_types
@@ -248,8 +249,7 @@ class Claim(models.Model):
 
     @property
     def account_masked(self) -> str:
-        n = self.account_number
-        return f"{'•' * max(len(n) - 4, 0)}{n[-4:]}" if n else ""
+        return mask_digits(self.account_number, fill="•")
 
 
 class ClaimEvent(models.Model):

@@ -7,8 +7,8 @@ import html as html_lib
 import pytest
 from django.urls import reverse
 
+from jmo_portal.masking import mask_digits
 from participants.models import AuditRecord, ProfileChange
-from participants.validators import mask_digits
 from tests.conftest import staff_login
 from tests.data_update import confirm_data_at_desk
 from tests.frontoffice.test_claims_review import under_review
