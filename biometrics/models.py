@@ -265,6 +265,16 @@ class SelfieAttempt(models.Model):
         return stored_text(self.guidance, self.guidance_params)
 
     @property
+    def finding_texts(self) -> list[str]:
+        """The quality findings in the active language (a finding stored without
+        its text by its code); the measurements are not a finding."""
+        return [
+            stored_text(f["message"]) if f.get("message") else f["code"]
+            for f in self.quality_findings
+            if f["code"] != "metrics"
+        ]
+
+    @property
     def liveness_reason(self) -> str:
         """Why the camera check refused this attempt, for staff ("" if it did not).
 

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jmo_portal.admin import PolicyAdmin, ReadOnlyAdmin
 from jmo_portal.exceptions import ApplicationError
-from participants.validators import mask_digits
+from jmo_portal.masking import mask_digits
 
 from . import services
 from .forms import RejectForm

@@ -10,7 +10,6 @@ from rest_framework.views import APIView
 
 from jmo_portal.api import errors
 from jmo_portal.exceptions import ApplicationError
-from jmo_portal.i18n import stored_text
 from jmo_portal.parsers import JSONParser
 from participants.api import IsParticipant
 
@@ -29,18 +28,10 @@ def _claim(request, reference: str, queryset=None) -> Claim:
     return claim
 
 
-class StoredTextField(serializers.CharField):
-    """A text the portal stored in its source language (a timeline note of its
-    own), shown in the request's language; an officer's own words stay as typed."""
-
-    def to_representation(self, value):
-        return stored_text(value)
-
-
 class EventSerializer(serializers.Serializer):
     from_status = serializers.CharField()
     to_status = serializers.CharField()
-    note = StoredTextField()
+    note = serializers.CharField(source="note_text")
     at = serializers.DateTimeField(source="created_at")
 
 

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from jmo_portal.fields import one_open, staff_link
+from jmo_portal.i18n import stored_text
+from jmo_portal.masking import mask_digits
 from participants.models import Participant, PolicySingleton
 
 from . import types as claim_types
@@ -247,8 +249,7 @@ class Claim(models.Model):
 
     @property
     def account_masked(self) -> str:
-        n = self.account_number
-        return f"{'•' * max(len(n) - 4, 0)}{n[-4:]}" if n else ""
+        return mask_digits(self.account_number, fill="•")
 
 
 class ClaimEvent(models.Model):
@@ -275,6 +276,12 @@ class ClaimEvent(models.Model):
     @property
     def to_status_label(self) -> str:
         return status_label(self.to_status)
+
+    @property
+    def note_text(self) -> str:
+        """The note in the active language: the portal's own notes are stored as
+        msgids; an officer's own words stay as typed."""
+        return stored_text(self.note)
 
 
 def status_label(code: str) -> str:

@@ -19,8 +19,8 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from jmo_portal.masking import mask_digits
 from participants.money import rupiah
-from participants.validators import mask_digits
 
 from . import papers
 from .models import Claim, ClaimPolicy, TaxRegime

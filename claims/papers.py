@@ -19,7 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from participants.validators import mask_digits, mask_name
+from jmo_portal.masking import mask_digits
+from participants.validators import mask_name
 
 from .models import Claim, ClaimStatus, PayoutStatus, TaxRegime
 from .selectors import brackets

@@ -37,7 +37,7 @@ def kiosk(request, branch: str):
     ticket = None
     if request.method == "POST" and form.is_valid():
         try:
-            ticket = ticket_take(branch=branch, reason=form.cleaned_data["reason"])
+            ticket = ticket_take(branch=office, reason=form.cleaned_data["reason"])
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:

@@ -1,13 +1,15 @@
 import logging
 import re
 
+from jmo_portal.masking import mask_digits
+
 # NIKs (16 digits), bank accounts and KPJ numbers are long digit runs: keep only
 # the last four digits of any run of 8 or more, whatever logger wrote it.
 _MIN_RUN = re.compile(r"\b\d{8,}\b")
 
 
 def redact(text: str) -> str:
-    return _MIN_RUN.sub(lambda m: "*" * (len(m.group()) - 4) + m.group()[-4:], text)
+    return _MIN_RUN.sub(lambda m: mask_digits(m.group()), text)
 
 
 # What a LogRecord holds before any `extra=`: everything else was added by the

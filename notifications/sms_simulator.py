@@ -11,6 +11,7 @@ import time
 import uuid
 
 from jmo_portal import simulator
+from jmo_portal.masking import mask_digits
 
 UNREACHABLE = "089900000001"  # delivery FAILED: ABSENT_SUBSCRIBER
 DEFAULT_FLAGS = {
@@ -72,7 +73,8 @@ class Gateway(simulator.Store):
                 "SELECT * FROM messages WHERE idempotency_key=?", (key,)
             ).fetchone()
         if new and self.echo:
-            self.echo(f"SMS {row['id']} to ****{row['recipient'][-4:]}: {row['text']}")
+            to = mask_digits(row["recipient"])
+            self.echo(f"SMS {row['id']} to {to}: {row['text']}")
         return _public(row)
 
     def list(self, reference: str | None) -> list[dict]:

@@ -18,9 +18,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont
 
+from jmo_portal.masking import mask_digits
+
 from . import selectors
 from .models import Participant
-from .validators import ascii_digits, mask_digits, mask_name
+from .validators import ascii_digits, mask_name
 
 SALT = "participants.card"
 # ID-1 card proportions (85.6 x 54 mm) at about 300 dpi.

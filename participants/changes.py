@@ -15,9 +15,10 @@ from django.utils.formats import date_format
 from django.utils.timezone import is_aware, localtime
 from django.utils.translation import gettext_lazy as _
 
+from jmo_portal.masking import mask_digits
+
 from .models import BlockKind, Gender
 from .profile_models import EmergencyRelation, MaritalStatus
-from .validators import mask_digits
 
 # Identity numbers: shown masked to staff wherever a change record is read.
 MASKED_FIELDS = frozenset(

@@ -8,9 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from jmo_portal.i18n import stored_text
+from jmo_portal.masking import mask_digits
 from jmo_portal.policy_cache import policy_changed, policy_read
 
-from .validators import mask_digits, validate_kpj, validate_nik
+from .validators import validate_kpj, validate_nik
 
 
 class Gender(models.TextChoices):

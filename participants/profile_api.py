@@ -16,13 +16,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jmo_portal.api import errors
+from jmo_portal.masking import mask_digits
 from participants.services.credentials import client_address
 
 from .api import IsParticipant
 from .models import EmergencyRelation, MaritalStatus
 from .selectors import DataUpdateStatus, data_update_status
 from .services import data_update as services
-from .validators import mask_digits
 
 _ERRORS = errors(401, {403: "not a participant"})
 _WRITE_ERRORS = errors(

@@ -29,6 +29,7 @@ from .services.data_update import (
     data_update_open_get,
     data_update_valid_until,
     missing_sections,
+    phone_to_verify,
     profile_get,
 )
 
@@ -158,10 +159,8 @@ class DataUpdateStatus:
 
     @property
     def phone(self) -> str:
-        """The member's number as they last gave it: a new one that waits for its
-        SMS code, else the number on file."""
-        pending = self.update.phone_pending if self.update else ""
-        return pending or self.participant.phone
+        """The member's number as they last gave it (see phone_to_verify)."""
+        return phone_to_verify(update=self.update, on_file=self.participant.phone)
 
 
 def data_update_status(*, participant: Participant) -> DataUpdateStatus:

@@ -68,13 +68,6 @@ def validate_nik_matches(nik: str, birth_date: dt.date, gender: str) -> None:
         raise ValidationError(errors)
 
 
-def mask_digits(value: str, keep: int = 4) -> str:
-    """'3201010101900001' -> '************0001'."""
-    if not value:
-        return ""
-    return "*" * max(len(value) - keep, 0) + value[-keep:]
-
-
 def mask_name(value: str) -> str:
     """'Bambang Prasetyo' -> 'B****** P*******' (public pages show no full name)."""
     return " ".join(word[0] + "*" * (len(word) - 1) for word in value.split())

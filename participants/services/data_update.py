@@ -234,7 +234,7 @@ def data_update_contact_save(
     values = _profile_values({"address": address, "postal_code": postal_code})
     errors = _required(values)
     phone = _phone_or_error(phone, "phone", errors)
-    own = Participant.objects.values_list("phone", flat=True).get(pk=participant.pk)
+    own = _phone_on_file(participant)
     return _section_save(
         participant=participant,
         section="contact",
@@ -245,12 +245,16 @@ def data_update_contact_save(
     )
 
 
-def phone_to_verify(*, participant: Participant, update: DataUpdate) -> str:
-    """The number the SMS code goes to: a new one typed at the contact step, else
-    the number on file."""
-    return update.phone_pending or Participant.objects.values_list(
-        "phone", flat=True
-    ).get(pk=participant.pk)
+def _phone_on_file(participant: Participant) -> str:
+    """The number on file as committed: the caller's copy may be older."""
+    return Participant.objects.values_list("phone", flat=True).get(pk=participant.pk)
+
+
+def phone_to_verify(*, update: DataUpdate | None, on_file: str) -> str:
+    """The number the SMS code goes to (and the pages name): a new one typed at
+    the contact step, waiting on the open update, else the number on file."""
+    pending = update.phone_pending if update is not None else ""
+    return pending or on_file
 
 
 def data_update_population_save(
@@ -294,7 +298,7 @@ def data_update_emergency_save(
     errors = _required(values)
     values["emergency_phone"] = _phone_or_error(phone, "emergency_phone", errors)
     own = {
-        Participant.objects.values_list("phone", flat=True).get(pk=participant.pk),
+        _phone_on_file(participant),
         # A new number of the member's own that waits for its SMS code.
         DataUpdate.objects.filter(participant=participant, confirmed_at=None)
         .values_list("phone_pending", flat=True)
@@ -317,7 +321,7 @@ def data_update_phone_code_send(*, participant: Participant) -> DataUpdate:
     """Send a one-time code by SMS to the phone on file (after the row is saved)."""
     with transaction.atomic():
         update = open_locked(participant, DataUpdateChannel.ONLINE)
-        phone = phone_to_verify(participant=participant, update=update)
+        phone = phone_to_verify(update=update, on_file=_phone_on_file(participant))
         if not phone:
             raise ApplicationError(
                 _("Enter your mobile number in the contact data first."),
@@ -362,7 +366,7 @@ def data_update_phone_verify(
 def _phone_code_verify(participant: Participant, code: str) -> DataUpdate:
     with transaction.atomic():
         update = open_locked(participant, DataUpdateChannel.ONLINE)
-        phone = phone_to_verify(participant=participant, update=update)
+        phone = phone_to_verify(update=update, on_file=_phone_on_file(participant))
         error = None
         if update.code_hash and update.code_phone != phone:
             error = ApplicationError(

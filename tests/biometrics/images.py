@@ -123,6 +123,16 @@ def empty() -> bytes:
     return b""
 
 
+# Files no decoder reads, with the code the portal refuses each with (the service
+# and the API are tested on the same list).
+UNREADABLE = [
+    (empty, "empty_file"),
+    (not_an_image, "not_an_image"),
+    (truncated, "damaged_image"),
+    (bomb_header, "too_many_pixels"),
+]
+
+
 def phone_photo(person: str, n: int = 1, size: tuple[int, int] = (4000, 3000)) -> bytes:
     """A ~12 MP 'phone photo': the demo photo upscaled onto a 4:3 canvas."""
     img = load(person, n)

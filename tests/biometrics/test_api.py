@@ -64,15 +64,7 @@ def test_upload_is_accepted_then_decided(
     assert detail["attempts_left"] == 3
 
 
-@pytest.mark.parametrize(
-    ("make", "code"),
-    [
-        (images.empty, "empty_file"),
-        (images.not_an_image, "not_an_image"),
-        (images.truncated, "damaged_image"),
-        (images.bomb_header, "too_many_pixels"),
-    ],
-)
+@pytest.mark.parametrize(("make", "code"), images.UNREADABLE)
 def test_unreadable_files_get_400_with_a_message(
     participant_api, obama_reference, make, code
 ):

@@ -22,15 +22,7 @@ def _analyse(data: bytes) -> list[str]:
     return [f.code for f in faces.face_analyse(decoded.rgb, **QUALITY).findings]
 
 
-@pytest.mark.parametrize(
-    ("make", "code"),
-    [
-        (images.empty, "empty_file"),
-        (images.not_an_image, "not_an_image"),
-        (images.truncated, "damaged_image"),
-        (images.bomb_header, "too_many_pixels"),
-    ],
-)
+@pytest.mark.parametrize(("make", "code"), images.UNREADABLE)
 def test_it_refuses_unreadable_files_with_a_specific_code(make, code):
     with pytest.raises(ApplicationError) as exc:
         image_decode(image=make(), **LIMITS)

@@ -81,6 +81,27 @@ def ready_claim(participant: Participant, *, claim_type: str = "resign", **bank)
     return claim
 
 
+def under_review(
+    balance: int = 20_000_000,
+    *,
+    participant: Participant | None = None,
+    claim_type: str = "resign",
+):
+    """A claim with every document, submitted and waiting for an officer."""
+    from claims import services
+    from claims.models import ClaimStatus
+
+    participant = participant or make_participant(balance=balance)
+    claim = ready_claim(participant, claim_type=claim_type, npwp="123456789012345")
+    for requirement in claim.requirements:
+        services.claim_document_add(
+            claim=claim, kind=requirement["kind"], upload=png_upload()
+        )
+    claim = services.claim_submit(claim=claim)
+    assert claim.status == ClaimStatus.UNDER_REVIEW
+    return claim
+
+
 def dumps(value) -> str:
     return json.dumps(value, default=str)
 

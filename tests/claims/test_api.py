@@ -1,11 +1,13 @@
 import pytest
+from django.test import Client
+from django.urls import reverse
 from django.utils.translation import override
 from rest_framework.test import APIClient
 
 from claims.models import Claim, ClaimStatus
 from participants.models import Block
 from tests.claims.helpers import make_participant, pass_selfie, png_upload
-from tests.conftest import staff_api
+from tests.conftest import staff_api, staff_login
 
 pytestmark = pytest.mark.django_db
 
@@ -169,21 +171,31 @@ def test_a_json_null_body_is_a_clear_400_not_a_server_error(participant_api):
     assert response.status_code == 400
 
 
-def test_the_portals_own_timeline_notes_speak_the_readers_language(bank, participant):
+def test_the_portals_own_timeline_notes_speak_the_readers_language(
+    bank, participant, claims_officer_user
+):
     """A note the portal writes (not an officer's words) is stored in the source
-    language and shown in each reader's: before, it stayed in the language of the
-    request that caused it."""
+    language and shown in each reader's, in the API and on the member's and the
+    desk's timelines: before, it stayed in the language of the request that caused
+    it."""
     from claims import services
     from tests.claims.helpers import ready_claim
 
     claim = ready_claim(participant)
     services.claim_submit(claim=claim)
-    notes = {}
-    for language in ("id", "en"):
+    member = Client()
+    member.force_login(participant.user)
+    officer = staff_login(claims_officer_user)
+    desk = reverse("frontoffice:claim", args=[claim.reference])
+    said = {"en": "Approved automatically: online claim."}
+    said["id"] = "Disetujui otomatis: klaim online."
+    for language, other in (("id", "en"), ("en", "id")):
         api = api_for(participant)
         answer = api.get(
             f"/api/v1/claims/{claim.reference}/", HTTP_ACCEPT_LANGUAGE=language
         )
-        notes[language] = {e["note"] for e in answer.json()["timeline"] if e["note"]}
-    assert "Approved automatically: online claim." in notes["en"]
-    assert "Disetujui otomatis: klaim online." in notes["id"]
+        notes = {e["note"] for e in answer.json()["timeline"] if e["note"]}
+        assert said[language] in notes
+        for client, url in ((member, claim.get_absolute_url()), (officer, desk)):
+            page = client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+            assert said[language] in page and said[other] not in page

@@ -11,7 +11,8 @@ from claims import services, tasks
 from claims.bank.simulator import NAME_MISMATCH_ACCOUNT
 from claims.models import ClaimStatus, Payout, PayoutStatus
 from jmo_portal.sms import ConsoleSmsBackend
-from tests.claims.test_review import officer, under_review
+from tests.claims.helpers import under_review
+from tests.claims.test_review import officer
 from tests.claims.test_review_api import api_for
 from tests.conftest import staff_api
 from tests.data_update import confirm_data_at_desk

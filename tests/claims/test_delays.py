@@ -11,7 +11,8 @@ from django.utils import timezone
 from claims import services, tasks
 from claims.models import ClaimStatus
 from claims.selectors import claim_delay, claims_for_review
-from tests.claims.test_review import officer, under_review
+from tests.claims.helpers import under_review
+from tests.claims.test_review import officer
 from tests.conftest import _staff_user
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ from rest_framework.test import APIClient
 
 from claims import services
 from claims.models import DocumentRequirement
-from tests.claims.helpers import make_participant
-from tests.claims.test_review import officer, under_review
+from tests.claims.helpers import make_participant, under_review
+from tests.claims.test_review import officer
 
 pytestmark = pytest.mark.django_db
 

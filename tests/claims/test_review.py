@@ -18,7 +18,13 @@ from claims.models import (
 from claims.selectors import add_working_days
 from jmo_portal.exceptions import ApplicationError
 from participants.models import AttemptCounter, BlockKind
-from tests.claims.helpers import make_participant, png_bytes, png_upload, ready_claim
+from tests.claims.helpers import (
+    make_participant,
+    png_bytes,
+    png_upload,
+    ready_claim,
+    under_review,
+)
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,18 +35,6 @@ def officer(name: str):
     user = UserFactory(username=name, is_staff=True)
     user.groups.add(Group.objects.get_or_create(name="claims_officer")[0])
     return user
-
-
-def under_review(balance: int = 20_000_000):
-    participant = make_participant(balance=balance)
-    claim = ready_claim(participant, npwp="123456789012345")
-    for requirement in claim.requirements:
-        services.claim_document_add(
-            claim=claim, kind=requirement["kind"], upload=png_upload()
-        )
-    claim = services.claim_submit(claim=claim)
-    assert claim.status == S.UNDER_REVIEW
-    return claim
 
 
 def counters(participant) -> dict:

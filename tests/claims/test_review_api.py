@@ -6,8 +6,7 @@ from django.contrib.auth.models import Group
 from rest_framework.test import APIClient
 
 from claims.models import Claim, ClaimAppeal, ClaimCorrection, ClaimStatus
-from tests.claims.helpers import make_participant, png_upload
-from tests.claims.test_review import under_review
+from tests.claims.helpers import make_participant, png_upload, under_review
 from tests.conftest import _staff_user, staff_api
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from claims import services
 from claims.models import Claim, ClaimApproval, ClaimStatus, DocumentRequirement
 from jmo_portal.exceptions import ApplicationError
 from participants.models import AuditRecord, Block, BlockKind
-from tests.claims.helpers import make_participant, png_upload, ready_claim
+from tests.claims.helpers import make_participant, png_upload, ready_claim, under_review
 from tests.conftest import staff_api, staff_login
 from tests.factories import UserFactory
 from tests.frontoffice.conftest import make_block
@@ -30,17 +30,6 @@ def _admin(username: str):
     return user, client
 
 
-def _under_review(participant, claim_type="resign"):
-    claim = ready_claim(participant, claim_type=claim_type, npwp="123456789012345")
-    for requirement in claim.requirements:
-        services.claim_document_add(
-            claim=claim, kind=requirement["kind"], upload=png_upload()
-        )
-    claim = services.claim_submit(claim=claim)
-    assert claim.status == ClaimStatus.UNDER_REVIEW
-    return claim
-
-
 def _approve_in_admin(client, claim):
     return client.post(
         ADMIN_CLAIMS,
@@ -50,7 +39,7 @@ def _approve_in_admin(client, claim):
 
 
 def test_the_admin_approve_action_obeys_the_four_eyes_rule(bank):  # noqa: F811
-    claim = _under_review(make_participant(balance=60_000_000))
+    claim = under_review(60_000_000)
     first, first_client = _admin("admin_one")
     _second, second_client = _admin("admin_two")
 
@@ -88,7 +77,7 @@ def test_an_officer_cannot_approve_or_reject_their_own_claim_even_in_the_admin(
     bank,  # noqa: F811
 ):
     officer, member = officer_member
-    claim = _under_review(member)
+    claim = under_review(participant=member)
     client = Client()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     staff_login(officer, client)
@@ -179,7 +168,7 @@ def test_claims_that_need_proof_go_to_an_officer_with_the_proof_required(
 
 
 def test_a_claim_without_its_proof_is_never_approved(bank, claims_officer_user):  # noqa: F811
-    claim = _under_review(make_participant(balance=5_000_000), "leave_country")
+    claim = under_review(5_000_000, claim_type="leave_country")
     # A claim from before the rule: its snapshot lacked the exit evidence.
     claim.documents.filter(kind="exit_visa").delete()
 

@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.auth.models import Group
 from django.test import Client
 
 from biometrics.services import face_reference_create
@@ -6,6 +7,7 @@ from participants.models import BlockKind
 from participants.services.guards import attempt_register_failure
 from tests.biometrics import images
 from tests.conftest import staff_login
+from tests.factories import UserFactory
 
 
 def login(user) -> Client:
@@ -43,6 +45,19 @@ def make_block(participant, kind: str = BlockKind.KPJ):
 @pytest.fixture
 def kpj_block(participant):
     return make_block(participant, BlockKind.KPJ)
+
+
+@pytest.fixture
+def reviewer(claims_officer_user, bank):
+    return login(claims_officer_user)
+
+
+@pytest.fixture
+def second_reviewer(db):
+    """Another claims officer, for the four-eyes rule and appeals."""
+    user = UserFactory(username="claims_officer_2", is_staff=True)
+    user.groups.add(Group.objects.get(name="claims_officer"))
+    return login(user)
 
 
 @pytest.fixture

@@ -1,39 +1,11 @@
 """The claims officer's queue: documents, findings, tax preview, four-eyes rule."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from claims import services
 from claims.models import ClaimStatus
 from participants.models import AuditRecord
-from tests.claims.helpers import make_participant, png_upload, ready_claim
-from tests.factories import UserFactory
-from tests.frontoffice.conftest import login
-
-
-def under_review(balance: int):
-    participant = make_participant(balance=balance)
-    claim = ready_claim(participant, npwp="123456789012345")
-    for requirement in claim.requirements:
-        services.claim_document_add(
-            claim=claim, kind=requirement["kind"], upload=png_upload()
-        )
-    claim = services.claim_submit(claim=claim)
-    assert claim.status == ClaimStatus.UNDER_REVIEW
-    return claim
-
-
-@pytest.fixture
-def reviewer(claims_officer_user, bank):  # noqa: F811
-    return login(claims_officer_user)
-
-
-@pytest.fixture
-def second_reviewer(db):
-    user = UserFactory(username="claims_officer_2", is_staff=True)
-    user.groups.add(Group.objects.get(name="claims_officer"))
-    return login(user)
+from tests.claims.helpers import under_review
 
 
 def test_the_queue_shows_claims_above_the_cap_with_the_nik_masked(reviewer, db):

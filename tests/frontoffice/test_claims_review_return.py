@@ -1,29 +1,13 @@
 """The desk claims pages and the member's claim page after a review decision:
 return for correction, the fix, resending, the appeal and its second officer."""
 
-import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from claims.models import ClaimStatus
-from tests.claims.helpers import png_upload
-from tests.claims.test_review import under_review
-from tests.factories import UserFactory
+from tests.claims.helpers import png_upload, under_review
 from tests.frontoffice.conftest import login
 
 S = ClaimStatus
-
-
-@pytest.fixture
-def reviewer(claims_officer_user, bank):
-    return login(claims_officer_user)
-
-
-@pytest.fixture
-def second_reviewer(db):
-    user = UserFactory(username="claims_officer_2", is_staff=True)
-    user.groups.add(Group.objects.get(name="claims_officer"))
-    return login(user)
 
 
 def member_page(claim):

@@ -6,6 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import time_machine
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from frontoffice.models import TicketStatus, WalkInTicket
@@ -132,3 +133,13 @@ def test_a_closed_branch_gives_no_numbers_but_its_queue_can_be_finished(
     officer.post(reverse("frontoffice:call-next", args=["pusat"]))
     waiting.refresh_from_db()
     assert waiting.status == TicketStatus.CALLED
+
+
+def test_the_kiosk_finds_its_branch_once_for_a_number(client, branch):
+    """The page found the branch, then the service looked it up again."""
+    url = reverse("frontoffice:kiosk", args=["pusat"])
+    with CaptureQueriesContext(connection) as queries:
+        page = client.post(url, {"reason": "kpj"})
+    assert "B-001" in page.content.decode()
+    branch_reads = [q for q in queries if '"tutorials_branch"' in q["sql"]]
+    assert len(branch_reads) == 1

@@ -7,11 +7,11 @@ import html as html_lib
 import pytest
 from django.urls import reverse
 
+from jmo_portal.masking import mask_digits
 from participants.models import AuditRecord, ProfileChange
-from participants.validators import mask_digits
+from tests.claims.helpers import under_review
 from tests.conftest import staff_login
 from tests.data_update import confirm_data_at_desk
-from tests.frontoffice.test_claims_review import under_review
 
 pytestmark = pytest.mark.django_db
 

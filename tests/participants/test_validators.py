@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from jmo_portal.logging import redact
+from jmo_portal.masking import mask_digits
 from participants.validators import (
-    mask_digits,
     nik_birth_info,
     validate_kpj,
     validate_nik,
