@@ -34,6 +34,35 @@ TARGET_LOOKALIKE_IN = 0.01
 BEFORE_THRESHOLD = 0.47
 
 
+def raw_distance(a: np.ndarray, b: np.ndarray) -> float:
+    """The plain Euclidean distance (the matching before the descriptor directions)."""
+    return float(np.linalg.norm(np.asarray(a) - np.asarray(b)))
+
+
+@dataclass(frozen=True)
+class Matching:
+    """How a selfie is encoded (the LargestFace field read) and distances measured."""
+
+    label: str
+    probe: str
+    distance: Callable[[np.ndarray, np.ndarray], float]
+
+
+# Today's: the selfie as the portal encodes it, descriptor directions compared.
+CURRENT = Matching("descriptor directions compared", "probe", faces.encoding_distance)
+# The previous release: a one-sample selfie and the plain distance.
+PLAIN = Matching("one-sample selfie, plain distance", "single", raw_distance)
+# Measured, not adopted (faces.SELFIE_MIRROR): the selfie averaged with its mirror.
+MIRROR_ONLY = Matching(
+    "selfie + its mirror image, plain distance", "mirrored", raw_distance
+)
+MIRROR_DIRECTIONS = Matching(
+    "selfie + its mirror image, directions compared",
+    "mirrored",
+    faces.encoding_distance,
+)
+
+
 @dataclass
 class Dataset:
     faces: dict[str, list[LargestFace]] = field(default_factory=dict)
@@ -108,12 +137,13 @@ def pair_distances(
     hard: tuple[str, ...],
     *,
     as_references: bool = True,
+    matching: Matching = CURRENT,
 ) -> tuple[list[float], list[float], list[float]]:
     """Distances of every (reference photo, selfie photo) pair.
 
     as_references: the first photo is encoded as a reference is (jittered) and every
-    ordered pair counts; otherwise both are single samples and each pair counts once
-    (the matching before issue 16).
+    ordered pair counts; otherwise both are encoded as selfies and each pair counts
+    once (with PLAIN: the matching before issue 16).
     """
     items = [(p, f) for p, found in dataset.faces.items() for f in found]
     pairs = (
@@ -125,8 +155,9 @@ def pair_distances(
     impostor: list[float] = []
     lookalike: list[float] = []
     for (p1, f1), (p2, f2) in pairs:
-        reference = f1.reference if as_references else f1.probe
-        d = round(float(np.linalg.norm(reference - f2.probe)), 4)
+        probe = getattr(f2, matching.probe)
+        reference = f1.reference if as_references else getattr(f1, matching.probe)
+        d = round(matching.distance(reference, probe), 4)
         if p1 == p2:
             genuine.append(d)
             continue
@@ -191,6 +222,7 @@ def _passes(
     *,
     as_references: bool = True,
     ratio: float | None = faces.SECOND_FACE_RATIO,
+    matching: Matching = CURRENT,
 ) -> bool:
     """The selfie passes the face-count check and matches the reference.
 
@@ -201,24 +233,43 @@ def _passes(
         if ratio is None
         else faces.comparable_faces(probe.heights, ratio)
     )
-    reference = ref.reference if as_references else ref.probe
-    return not extra and np.linalg.norm(reference - probe.probe) <= threshold
+    selfie = getattr(probe, matching.probe)
+    reference = ref.reference if as_references else getattr(ref, matching.probe)
+    return not extra and matching.distance(reference, selfie) <= threshold
 
 
 def first_try_rate(
-    dataset: Dataset, threshold: float, *, as_references: bool, ratio: float | None
+    dataset: Dataset,
+    threshold: float,
+    *,
+    as_references: bool,
+    ratio: float | None,
+    matching: Matching = CURRENT,
+    enrolable_only: bool = False,
 ) -> float | None:
-    """Genuine pairs whose selfie passes the face-count check and matches, one try."""
+    """Genuine pairs whose selfie passes the face-count check and matches, one try.
+
+    enrolable_only: leave out pairs whose reference photo enrolment would refuse
+    (LargestFace.refused): no member has such a reference.
+    """
     outcomes = [
-        _passes(ref, probe, threshold, as_references=as_references, ratio=ratio)
+        _passes(
+            ref,
+            probe,
+            threshold,
+            as_references=as_references,
+            ratio=ratio,
+            matching=matching,
+        )
         for found in dataset.faces.values()
         for ref, probe in itertools.permutations(found, 2)
+        if not (enrolable_only and ref.refused)
     ]
     return sum(outcomes) / len(outcomes) if outcomes else None
 
 
 def blocked_counts(
-    dataset: Dataset, threshold: float, attempts: int
+    dataset: Dataset, threshold: float, attempts: int, matching: Matching = CURRENT
 ) -> tuple[int, int]:
     """(blocked, members): each photo of a person is a member's one reference and
     every set of `attempts` other photos of that person their tries; blocked when
@@ -231,7 +282,9 @@ def blocked_counts(
             others = [probe for p, probe in enumerate(found) if p != r]
             for tries in itertools.combinations(others, attempts):
                 members += 1
-                blocked += not any(_passes(ref, t, threshold) for t in tries)
+                blocked += not any(
+                    _passes(ref, t, threshold, matching=matching) for t in tries
+                )
     return blocked, members
 
 
@@ -242,6 +295,7 @@ def several_references_rates(
     threshold: float,
     count: int,
     combine: Callable[[np.ndarray], float | None] = faces.combined_distance,
+    matching: Matching = CURRENT,
 ) -> tuple[float | None, float | None]:
     """(genuine first try, look-alike per try) when a member has `count` references.
 
@@ -265,10 +319,13 @@ def several_references_rates(
             else []
         )
         for refs in itertools.combinations(range(len(found)), count):
-            encodings = np.array([found[r].reference for r in refs])
+            encodings = [found[r].reference for r in refs]
 
             def distance(probe, encodings=encodings):
-                return combine(np.linalg.norm(encodings - probe.probe, axis=1))
+                selfie = getattr(probe, matching.probe)
+                return combine(
+                    np.array([matching.distance(e, selfie) for e in encodings])
+                )
 
             genuine += [
                 distance(probe) for i, probe in enumerate(found) if i not in refs

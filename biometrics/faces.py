@@ -39,6 +39,22 @@ REFERENCE_JITTERS = 10
 # own defaults, which face_recognition.face_encodings uses).
 CHIP_SIZE = 150
 CHIP_PADDING = 0.25
+# Measured and not adopted: encode a selfie twice, as it is and mirrored, and average.
+# dlib's network does not give a face and its mirror image the same descriptor, and
+# its re-sampling of references mirrors about half of the samples
+# (`dlib.jitter_image`); the mean is the same for a photo and its mirror image. On the
+# dev set it adds about one point of genuine first tries on top of DESCRIPTOR_LENGTH
+# (2-3 of 230 pairs, within the noise of dlib's random re-sampling) for a second
+# encoder pass: +90 to +140 ms per selfie (`bench_selfie --in-process`). evaluate_faces
+# prints it; True turns it on.
+SELFIE_MIRROR = False
+# Distances compare the descriptors' directions: each is scaled to this length
+# before the Euclidean distance. A descriptor's length varies from photo to photo
+# (1.23-1.53 on the dev set) with the picture, not the person, and adds to every
+# distance. 1.35 is about the median length (1.355 on the dev set), so distances,
+# thresholds and SOFTMIN_SCALE keep their scale; it is a unit, it reorders no pair.
+# Stored encodings are not changed: the scaling happens when comparing.
+DESCRIPTOR_LENGTH = 1.35
 
 
 def _detect(fr: Any, rgb: np.ndarray) -> list:
@@ -67,8 +83,45 @@ def chip_encoding(chip: np.ndarray, jitters: int = 1) -> np.ndarray:
         return np.array(_fr().api.face_encoder.compute_face_descriptor(chip, jitters))
 
 
-def encode(rgb: np.ndarray, box: tuple, jitters: int = 1) -> np.ndarray:
-    return chip_encoding(face_chip(rgb, box), jitters)
+def encode(
+    rgb: np.ndarray, box: tuple, jitters: int = 1, *, mirror: bool = False
+) -> np.ndarray:
+    """The face's descriptor; mirror: the mean of the chip's and its mirror
+    image's (SELFIE_MIRROR)."""
+    chip = face_chip(rgb, box)
+    encoding = chip_encoding(chip, jitters)
+    if mirror:
+        mirrored = np.ascontiguousarray(chip[:, ::-1])
+        encoding = (encoding + chip_encoding(mirrored, jitters)) / 2
+    return encoding
+
+
+def selfie_encode(rgb: np.ndarray, box: tuple) -> np.ndarray:
+    """A selfie's descriptor: one sample (averaged with its mirror image's when
+    SELFIE_MIRROR is on)."""
+    return encode(rgb, box, mirror=SELFIE_MIRROR)
+
+
+def _directions(encodings: np.ndarray) -> np.ndarray:
+    encodings = np.asarray(encodings, dtype=np.float64)
+    lengths = np.linalg.norm(encodings, axis=-1, keepdims=True)
+    return DESCRIPTOR_LENGTH * encodings / np.maximum(lengths, 1e-12)
+
+
+def encoding_distance(a: np.ndarray, b: np.ndarray) -> float:
+    """The distance of two descriptors' directions (DESCRIPTOR_LENGTH)."""
+    return float(np.linalg.norm(_directions(a) - _directions(b)))
+
+
+def face_cut(face: Any, height: int, width: int) -> bool:
+    """The face box reaches more than 5% of its height outside the photo."""
+    margin = 0.05 * face.height()
+    return (
+        face.top() < -margin
+        or face.left() < -margin
+        or face.bottom() > height + margin
+        or face.right() > width + margin
+    )
 
 
 def comparable_faces(heights: list[int], ratio: float = SECOND_FACE_RATIO) -> int:
@@ -212,13 +265,7 @@ def face_analyse(
         result.findings.append(finding("several_faces"))
     top, right, bottom, left = face.top(), face.right(), face.bottom(), face.left()
     result.metrics["face_ratio"] = round(face.height() / height, 3)
-    margin = 0.05 * face.height()
-    if (
-        top < -margin
-        or left < -margin
-        or bottom > height + margin
-        or (right > width + margin)
-    ):
+    if face_cut(face, height, width):
         result.findings.append(finding("face_cut"))
     top, left = max(top, 0), max(left, 0)
     bottom, right = min(bottom, height - 1), min(right, width - 1)
@@ -241,15 +288,22 @@ def face_analyse(
     if result.findings:
         return result
     started = time.perf_counter()
-    result.encoding = encode(rgb, result.box, jitters)
+    # A reference (jitters > 1) is re-sampled, mirrors included; a selfie is one
+    # sample (SELFIE_MIRROR: measured, off).
+    result.encoding = (
+        encode(rgb, result.box, jitters)
+        if jitters > 1
+        else selfie_encode(rgb, result.box)
+    )
     result.timings["encode"] = round((time.perf_counter() - started) * 1000, 1)
     return result
 
 
 def face_distances(encoding: np.ndarray, references: list[list[float]]) -> np.ndarray:
+    """Distances of a selfie's descriptor to each reference (encoding_distance)."""
     if not references:
         return np.array([])
-    return np.linalg.norm(np.asarray(references) - encoding, axis=1)
+    return np.linalg.norm(_directions(references) - _directions(encoding), axis=1)
 
 
 # A selfie is compared with each of a member's references (up to three). Deciding on
@@ -274,9 +328,14 @@ def combined_distance(distances: np.ndarray) -> float | None:
 
 @dataclass
 class LargestFace:
-    probe: np.ndarray  # one sample, as a selfie is encoded
+    probe: np.ndarray  # as a selfie is encoded (SELFIE_MIRROR)
     reference: np.ndarray  # REFERENCE_JITTERS samples, as a reference is encoded
     heights: list[int]  # of every face found, largest first
+    single: np.ndarray | None = None  # one sample
+    mirrored: np.ndarray | None = None  # one sample averaged with its mirror image's
+    # Why enrolment would refuse this photo as a reference (face_analyse's
+    # check_quality=False findings: several_faces, face_cut), or None.
+    refused: str | None = None
 
 
 def largest_face(
@@ -296,6 +355,17 @@ def largest_face(
         min(face.bottom(), height - 1),
         max(face.left(), 0),
     )
-    probe = encode(rgb, box)
-    reference = encode(rgb, box, jitters) if jitters > 1 else probe
-    return LargestFace(probe, reference, [r.height() for r in rects])
+    chip = face_chip(rgb, box)
+    single = chip_encoding(chip)
+    mirrored = (single + chip_encoding(np.ascontiguousarray(chip[:, ::-1]))) / 2
+    probe = mirrored if SELFIE_MIRROR else single
+    reference = chip_encoding(chip, jitters) if jitters > 1 else probe
+    heights = [r.height() for r in rects]
+    refused = (
+        "several_faces"
+        if comparable_faces(heights)
+        else "face_cut"
+        if face_cut(face, height, width)
+        else None
+    )
+    return LargestFace(probe, reference, heights, single, mirrored, refused)

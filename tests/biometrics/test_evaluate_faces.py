@@ -9,8 +9,10 @@ from django.core.management import CommandError, call_command
 
 from biometrics import faces
 from biometrics.calibration import (
+    PLAIN,
     Dataset,
     blocked_counts,
+    first_try_rate,
     read_groups,
     several_references_rates,
 )
@@ -68,6 +70,11 @@ def test_it_prints_rates_per_threshold_and_stores_a_run(db, people):
     # Before and after issue 16, side by side: first-try pass rate and look-alikes.
     assert "chosen threshold" in text and "genuine first try" in text
     assert "| before: any second face refuses" in text and "| after: " in text
+    # Each change of the matching at its own threshold, next to the previous one.
+    assert "| + jittered references (the previous release), threshold" in text
+    assert "| after: + descriptor directions compared, threshold" in text
+    assert "| not adopted: + selfie averaged with its mirror image, threshold" in text
+    assert "photos enrolment would refuse as a reference" in text
     result = tradeoff(threshold=max(run.genuine_distances), max_attempts=3)
     assert result["run_id"] == run.pk
     assert result["genuine_blocked"] == 0 and result["impostor_accepted"] == 0
@@ -129,9 +136,11 @@ def test_export_then_import_keeps_the_distances(db, people, tmp_path):
 
 
 def _faces(*positions: float) -> list[LargestFace]:
-    """Faces on a line: the distance between two is the gap between their positions."""
+    """Faces on a line: with the plain distance (PLAIN), the distance between two
+    is the gap between their positions."""
     return [
-        LargestFace(np.array([x, 0.0]), np.array([x, 0.0]), [100]) for x in positions
+        LargestFace(np.array([x, 0.0]), np.array([x, 0.0]), [100], np.array([x, 0.0]))
+        for x in positions
     ]
 
 
@@ -140,10 +149,14 @@ def test_several_references_takes_every_set_of_references():
     # two references in turn, so the odd photo is a reference in two sets of three.
     dataset = Dataset(faces={"a": _faces(0.0, 0.3, 5.0), "b": _faces(5.2)})
     groups = {"a": "Hard", "b": "Hard"}
-    genuine, lookalike = several_references_rates(dataset, groups, ("Hard",), 0.35, 2)
+    genuine, lookalike = several_references_rates(
+        dataset, groups, ("Hard",), 0.35, 2, matching=PLAIN
+    )
     assert genuine == pytest.approx(2 / 3)  # only the odd photo as the selfie fails
     assert lookalike == pytest.approx(2 / 3)  # B passes wherever the odd photo is in
-    assert several_references_rates(dataset, groups, ("Hard",), 0.35, 1) == (
+    assert several_references_rates(
+        dataset, groups, ("Hard",), 0.35, 1, matching=PLAIN
+    ) == (
         pytest.approx(2 / 6),
         pytest.approx(2 / 6),  # and A's odd photo passes for B
     )
@@ -153,13 +166,13 @@ def test_blocked_members_count_one_persons_tries_together():
     # A's fourth photo is odd: as the reference, all three of A's other photos fail
     # (blocked); as one of three tries, the other two pass. B has too few photos.
     dataset = Dataset(faces={"a": _faces(0.0, 0.1, 0.2, 5.0), "b": _faces(0, 0, 0)})
-    assert blocked_counts(dataset, 0.35, 3) == (1, 4)
+    assert blocked_counts(dataset, 0.35, 3, PLAIN) == (1, 4)
     # Half of A's pairs fail, so independent tries would block 0.5 ** 3 = 12.5%;
     # measured, one member in four is blocked.
     # With two tries B counts too (never blocked); A's odd reference is blocked in
     # each of its three sets of two tries.
-    assert blocked_counts(dataset, 0.35, 2) == (3, 4 * 3 + 3)
-    assert blocked_counts(dataset, 6.0, 3) == (0, 4)
+    assert blocked_counts(dataset, 0.35, 2, PLAIN) == (3, 4 * 3 + 3)
+    assert blocked_counts(dataset, 6.0, 3, PLAIN) == (0, 4)
 
 
 def test_the_soft_minimum_of_the_distances_to_the_references():
@@ -172,3 +185,29 @@ def test_the_soft_minimum_of_the_distances_to_the_references():
     # Order does not matter, and more agreeing references never move it up.
     assert faces.combined_distance(np.array([0.9, 0.4, 0.9])) == pytest.approx(lone)
     assert faces.combined_distance(np.array([0.4, 0.41, 0.9])) < lone
+
+
+def test_photos_enrolment_would_refuse_are_left_out_as_references_on_request():
+    # A's second photo shows two faces: no member could have it as a reference.
+    a = _faces(0.0, 0.1, 0.2)
+    a[1].refused = "several_faces"
+    dataset = Dataset(faces={"a": a})
+    one = {"as_references": True, "ratio": None, "matching": PLAIN}
+    # At 0.15 the pairs (0, 0.1) and (0.1, 0.2) pass, both ways: 4 of 6.
+    assert first_try_rate(dataset, 0.15, **one) == pytest.approx(4 / 6)
+    # Without photo 2 as a reference: 0 -> 0.1 passes, 0 -> 0.2 and 0.2 -> 0 fail,
+    # 0.2 -> 0.1 passes.
+    kept = first_try_rate(dataset, 0.15, **one, enrolable_only=True)
+    assert kept == pytest.approx(2 / 4)
+
+
+def test_the_largest_face_says_why_enrolment_would_refuse_it():
+    from biometrics.imaging import image_decode
+    from tests.biometrics import images
+
+    def largest(data: bytes) -> LargestFace:
+        rgb = image_decode(image=data, max_bytes=2**24, max_pixels=10**8).rgb
+        return faces.largest_face(rgb, jitters=1)
+
+    assert largest(images.raw("obama")).refused is None
+    assert largest(images.two_faces()).refused == "several_faces"

@@ -149,7 +149,7 @@ def test_the_tradeoff_preview_without_a_calibration_run(admin):
 def test_api_get_lists_every_policy(admin_api):
     body = admin_api.get(POLICY).json()
     assert body["max_attempts"] == 3
-    assert body["match_threshold"] == "0.415"
+    assert body["match_threshold"] == "0.430"
     assert body["online_cap"] == ClaimPolicy.current().online_cap
     assert {"kpj_max_attempts", "four_eyes_above", "tax_brackets", "tradeoff"} <= set(
         body

@@ -8,8 +8,12 @@ from django.core.management.base import BaseCommand, CommandError
 from biometrics import faces
 from biometrics.calibration import (
     BEFORE_THRESHOLD,
+    CURRENT,
     DEFAULT_HARD_GROUPS,
     DEFAULT_THRESHOLDS,
+    MIRROR_DIRECTIONS,
+    MIRROR_ONLY,
+    PLAIN,
     TARGET_TRIES,
     Dataset,
     blocked_counts,
@@ -105,6 +109,7 @@ class Command(BaseCommand):
             calibration_run_export(run=run, path=Path(options["export"]))
         self._report(run, groups_path, attempts)
         chosen, first = self._before_after(dataset, groups, hard, run)
+        self._refused(dataset, chosen, first)
         self._blocked(dataset, chosen, first, attempts)
 
     def _chosen(self, lookalike: list[float], genuine: list[float]) -> float:
@@ -129,7 +134,7 @@ class Command(BaseCommand):
         out = self.stdout.write
         chosen = self._chosen(run.lookalike_distances, run.genuine_distances)
         _g, _i, old_lookalike = pair_distances(
-            dataset, groups, hard, as_references=False
+            dataset, groups, hard, as_references=False, matching=PLAIN
         )
 
         def lookalike_in(distances, t):
@@ -144,16 +149,33 @@ class Command(BaseCommand):
         rows = [
             ("before: any second face refuses, 1 sample, "
              f"threshold {BEFORE_THRESHOLD:.3f}",
-             first_try_rate(dataset, BEFORE_THRESHOLD, as_references=False, ratio=None),
+             first_try_rate(dataset, BEFORE_THRESHOLD, as_references=False, ratio=None,
+                            matching=PLAIN),
              lookalike_in(old_lookalike, BEFORE_THRESHOLD)),
             ("dominant face judged (second face >= "
              f"{faces.SECOND_FACE_RATIO:.0%} of its height refuses)",
              first_try_rate(dataset, BEFORE_THRESHOLD, as_references=False,
-                            ratio=faces.SECOND_FACE_RATIO),
+                            ratio=faces.SECOND_FACE_RATIO, matching=PLAIN),
              lookalike_in(old_lookalike, BEFORE_THRESHOLD)),
-            (f"after: + jittered references, threshold {chosen:.3f}",
-             after, lookalike_in(run.lookalike_distances, chosen)),
         ]  # fmt: skip
+        # Each matching at its own threshold, chosen the same way: the previous
+        # release's (PLAIN), today's (CURRENT), and the mirrored selfie measured
+        # and not adopted (faces.SELFIE_MIRROR: a second encoder pass per selfie).
+        steps = [
+            ("+ jittered references (the previous release)", PLAIN),
+            ("after: + descriptor directions compared", CURRENT),
+            ("not adopted: + selfie averaged with its mirror image", MIRROR_ONLY),
+            ("not adopted: + both", MIRROR_DIRECTIONS),
+        ]
+        for label, matching in steps:
+            lookalike = pair_distances(dataset, groups, hard, matching=matching)[2]
+            threshold = choose_threshold(lookalike)
+            rows.append(
+                (f"{label}, threshold {threshold:.3f}",
+                 first_try_rate(dataset, threshold, as_references=True,
+                                ratio=faces.SECOND_FACE_RATIO, matching=matching),
+                 lookalike_in(lookalike, threshold))
+            )  # fmt: skip
         for count in (2, 3):
             for how, combine in (
                 ("the smallest distance", np.min),
@@ -173,6 +195,30 @@ class Command(BaseCommand):
         for label, first, lookalike in rows:
             out(f"| {label} | {_pct(first)} | {_pct(lookalike)} |")
         return chosen, after
+
+    def _refused(self, dataset: Dataset, chosen: float, first: float | None) -> None:
+        """Photos enrolment would refuse as a reference, and the one-reference
+        first-try rate both with them (above) and without them as references."""
+        refused = [
+            f.refused for found in dataset.faces.values() for f in found if f.refused
+        ]
+        line = (
+            f"\nphotos enrolment would refuse as a reference (several faces, face "
+            f"cut): {len(refused)} of {dataset.photos}"
+        )
+        if refused:
+            kept = first_try_rate(
+                dataset,
+                chosen,
+                as_references=True,
+                ratio=faces.SECOND_FACE_RATIO,
+                enrolable_only=True,
+            )
+            line += (
+                f"; genuine first try with one reference {_pct(first)} % with them, "
+                f"{_pct(kept)} % without them as references (no member has one)"
+            )
+        self.stdout.write(line)
 
     def _blocked(
         self, dataset: Dataset, chosen: float, first: float | None, attempts: int
