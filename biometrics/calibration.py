@@ -51,8 +51,9 @@ class Matching:
 # Today's: the selfie as the portal encodes it, descriptor directions compared.
 CURRENT = Matching("descriptor directions compared", "probe", faces.encoding_distance)
 # The previous release: a one-sample selfie and the plain distance.
-PLAIN = Matching("one-sample selfie, plain distance", "single", raw_distance)
-# Measured, not adopted (faces.SELFIE_MIRROR): the selfie averaged with its mirror.
+PLAIN = Matching("one-sample selfie, plain distance", "probe", raw_distance)
+# Measured, not adopted (a second encoder pass per selfie for about one point): the
+# selfie averaged with its mirror image.
 MIRROR_ONLY = Matching(
     "selfie + its mirror image, plain distance", "mirrored", raw_distance
 )

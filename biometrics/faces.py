@@ -39,15 +39,6 @@ REFERENCE_JITTERS = 10
 # own defaults, which face_recognition.face_encodings uses).
 CHIP_SIZE = 150
 CHIP_PADDING = 0.25
-# Measured and not adopted: encode a selfie twice, as it is and mirrored, and average.
-# dlib's network does not give a face and its mirror image the same descriptor, and
-# its re-sampling of references mirrors about half of the samples
-# (`dlib.jitter_image`); the mean is the same for a photo and its mirror image. On the
-# dev set it adds about one point of genuine first tries on top of DESCRIPTOR_LENGTH
-# (2-3 of 230 pairs, within the noise of dlib's random re-sampling) for a second
-# encoder pass: +90 to +140 ms per selfie (`bench_selfie --in-process`). evaluate_faces
-# prints it; True turns it on.
-SELFIE_MIRROR = False
 # Distances compare the descriptors' directions: each is scaled to this length
 # before the Euclidean distance. A descriptor's length varies from photo to photo
 # (1.23-1.53 on the dev set) with the picture, not the person, and adds to every
@@ -83,23 +74,8 @@ def chip_encoding(chip: np.ndarray, jitters: int = 1) -> np.ndarray:
         return np.array(_fr().api.face_encoder.compute_face_descriptor(chip, jitters))
 
 
-def encode(
-    rgb: np.ndarray, box: tuple, jitters: int = 1, *, mirror: bool = False
-) -> np.ndarray:
-    """The face's descriptor; mirror: the mean of the chip's and its mirror
-    image's (SELFIE_MIRROR)."""
-    chip = face_chip(rgb, box)
-    encoding = chip_encoding(chip, jitters)
-    if mirror:
-        mirrored = np.ascontiguousarray(chip[:, ::-1])
-        encoding = (encoding + chip_encoding(mirrored, jitters)) / 2
-    return encoding
-
-
-def selfie_encode(rgb: np.ndarray, box: tuple) -> np.ndarray:
-    """A selfie's descriptor: one sample (averaged with its mirror image's when
-    SELFIE_MIRROR is on)."""
-    return encode(rgb, box, mirror=SELFIE_MIRROR)
+def encode(rgb: np.ndarray, box: tuple, jitters: int = 1) -> np.ndarray:
+    return chip_encoding(face_chip(rgb, box), jitters)
 
 
 def _directions(encodings: np.ndarray) -> np.ndarray:
@@ -288,13 +264,7 @@ def face_analyse(
     if result.findings:
         return result
     started = time.perf_counter()
-    # A reference (jitters > 1) is re-sampled, mirrors included; a selfie is one
-    # sample (SELFIE_MIRROR: measured, off).
-    result.encoding = (
-        encode(rgb, result.box, jitters)
-        if jitters > 1
-        else selfie_encode(rgb, result.box)
-    )
+    result.encoding = encode(rgb, result.box, jitters)
     result.timings["encode"] = round((time.perf_counter() - started) * 1000, 1)
     return result
 
@@ -328,11 +298,12 @@ def combined_distance(distances: np.ndarray) -> float | None:
 
 @dataclass
 class LargestFace:
-    probe: np.ndarray  # as a selfie is encoded (SELFIE_MIRROR)
+    probe: np.ndarray  # one sample, as a selfie is encoded
     reference: np.ndarray  # REFERENCE_JITTERS samples, as a reference is encoded
     heights: list[int]  # of every face found, largest first
-    single: np.ndarray | None = None  # one sample
-    mirrored: np.ndarray | None = None  # one sample averaged with its mirror image's
+    # One sample averaged with its mirror image's: measured and not adopted for
+    # selfies (a second encoder pass for about one point; evaluate_faces prints it).
+    mirrored: np.ndarray | None = None
     # Why enrolment would refuse this photo as a reference (face_analyse's
     # check_quality=False findings: several_faces, face_cut), or None.
     refused: str | None = None
@@ -356,9 +327,8 @@ def largest_face(
         max(face.left(), 0),
     )
     chip = face_chip(rgb, box)
-    single = chip_encoding(chip)
-    mirrored = (single + chip_encoding(np.ascontiguousarray(chip[:, ::-1]))) / 2
-    probe = mirrored if SELFIE_MIRROR else single
+    probe = chip_encoding(chip)
+    mirrored = (probe + chip_encoding(np.ascontiguousarray(chip[:, ::-1]))) / 2
     reference = chip_encoding(chip, jitters) if jitters > 1 else probe
     heights = [r.height() for r in rects]
     refused = (
@@ -368,4 +338,4 @@ def largest_face(
         if face_cut(face, height, width)
         else None
     )
-    return LargestFace(probe, reference, heights, single, mirrored, refused)
+    return LargestFace(probe, reference, heights, mirrored, refused)

@@ -14,10 +14,9 @@ from participants.models import Participant, PolicySingleton
 
 # Chosen by `manage.py evaluate_faces` on the dev set (README, "Face matching"): the
 # largest threshold at which a look-alike (SE/East-Asian) impostor gets through in
-# 5 tries at most 1% of the time, with jittered references, the selfie averaged with
-# its mirror image and descriptor directions compared (faces.SELFIE_MIRROR,
-# faces.DESCRIPTOR_LENGTH; 0.415 before them). face_recognition's 0.6 accepts ~26% of
-# look-alike pairs on one try.
+# 5 tries at most 1% of the time, with jittered references and descriptor directions
+# compared (faces.DESCRIPTOR_LENGTH; 0.415 before them). face_recognition's 0.6
+# accepts ~26% of look-alike pairs on one try.
 DEFAULT_MATCH_THRESHOLD = Decimal("0.430")
 
 

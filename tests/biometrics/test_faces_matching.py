@@ -39,32 +39,6 @@ def test_distances_compare_directions_not_lengths():
     assert distances == pytest.approx([faces.encoding_distance(a, b), 0], abs=1e-9)
 
 
-def test_a_photo_and_its_mirror_image_averaged_are_nearly_one_encoding():
-    # faces.SELFIE_MIRROR (measured, off): one sample of a face and of its mirror
-    # image lie apart; the mean of both is the same up to the landmarks found.
-    photo = images.load("obama")
-    mirrored = photo.transpose(images.Image.Transpose.FLIP_LEFT_RIGHT)
-    rgbs = [_rgb(images.jpeg(img)) for img in (photo, mirrored)]
-    boxes = [faces.face_analyse(rgb, **QUALITY).box for rgb in rgbs]
-    single = [faces.encode(rgb, box) for rgb, box in zip(rgbs, boxes, strict=True)]
-    both = [
-        faces.encode(rgb, box, mirror=True)
-        for rgb, box in zip(rgbs, boxes, strict=True)
-    ]
-    apart = faces.encoding_distance(*single)
-    together = faces.encoding_distance(*both)
-    assert together < apart / 2 and together < 0.1, (together, apart)
-
-
-def test_a_selfie_is_one_sample_unless_the_mirror_is_turned_on(monkeypatch):
-    rgb = _rgb(images.raw("obama"))
-    analysis = faces.face_analyse(rgb, **QUALITY)
-    assert np.allclose(analysis.encoding, faces.encode(rgb, analysis.box))
-    monkeypatch.setattr(faces, "SELFIE_MIRROR", True)
-    mirrored = faces.face_analyse(rgb, **QUALITY)
-    assert np.allclose(mirrored.encoding, faces.encode(rgb, analysis.box, mirror=True))
-
-
 def test_a_reference_is_encoded_as_before():
     rgb = _rgb(images.raw("biden"))
     analysis = faces.face_analyse(

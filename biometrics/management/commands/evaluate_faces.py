@@ -160,7 +160,7 @@ class Command(BaseCommand):
         ]  # fmt: skip
         # Each matching at its own threshold, chosen the same way: the previous
         # release's (PLAIN), today's (CURRENT), and the mirrored selfie measured
-        # and not adopted (faces.SELFIE_MIRROR: a second encoder pass per selfie).
+        # and not adopted (a second encoder pass per selfie).
         steps = [
             ("+ jittered references (the previous release)", PLAIN),
             ("after: + descriptor directions compared", CURRENT),
