@@ -69,3 +69,20 @@ def test_a_stalled_camera_alternating_pictures_is_measured_on_steady_frames():
         for i, j, k in triples
     )
     assert any(j == 2 for _i, j, _k in liveness._turns(smoothed, -1))  # before
+
+
+def test_a_smile_while_turning_changes_no_rigid_face_cue(frontal):
+    # A member may smile while turning: the mouth widens and its corners rise. The
+    # relief and solid cues assume a rigid face, so they leave the mouth out.
+    noise = np.random.default_rng(3).normal(0, 0.01 * _eyes(frontal), (2, 68, 2))
+    angle, z = np.radians(15), liveness.DEPTH * 0.6 * _eyes(frontal)
+    turned = np.c_[frontal[:, 0] * np.cos(angle) + z * np.sin(angle), frontal[:, 1]]
+    smiling = turned.copy()
+    centre = turned[48:68, 0].mean()
+    smiling[48:68, 0] = centre + 1.15 * (turned[48:68, 0] - centre)
+    smiling[[48, 54], 1] -= 0.08 * _eyes(frontal)
+    source = frontal + noise[0]
+    plain = liveness.depth_cues(source, turned + noise[1], direction=1)
+    smile = liveness.depth_cues(source, smiling + noise[1], direction=1)
+    assert smile["solid"] == pytest.approx(plain["solid"])
+    assert liveness.depth_score(smile) > liveness.MIN_DEPTH
