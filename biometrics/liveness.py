@@ -66,9 +66,9 @@ DEPTH[[50, 51, 52, 56, 57, 58, 61, 62, 63, 65, 66, 67]] = 0.4
 DEPTH[[19, 24, 20, 21, 22, 23]] = [0.15, 0.15, 0.3, 0.3, 0.3, 0.3]
 # The mouth moves with expression as well as with the head: a member may smile or
 # speak while turning. The relief and solid cues assume a rigid face, so they leave
-# the mouth out (its DEPTH above is kept, unused). Its corners stay among
-# PLANE_POINTS: below the eyes only they and the chin hold the homography (without
-# them more genuine turns were refused, README).
+# the mouth out (its DEPTH above still describes the generic face). Its corners
+# stay among PLANE_POINTS: below the eyes only they and the chin hold the
+# homography (without them more genuine turns were refused, README).
 MOUTH = range(48, 68)
 RIGID = np.array([p for p in range(68) if p not in MOUTH])
 OFF_PLANE = np.array([p for p in np.flatnonzero(DEPTH) if p not in MOUTH])
