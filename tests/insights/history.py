@@ -120,14 +120,19 @@ def history_build() -> dict:
                 branch=branch, day=dt.date(2026, 3, 10), prefix="A", number=i + 1,
                 reason=reason, status="served",
             )  # fmt: skip
+    limit_changed_on_15_march()
+    CalibrationRun.objects.create(
+        dataset="test", genuine_distances=[0.3, 0.4, 0.5],
+        impostor_distances=[0.3, 0.5, 0.6, 0.7], lookalike_distances=[0.6],
+    )  # fmt: skip
+    return {"men": men, "woman": woman}
+
+
+def limit_changed_on_15_march() -> None:
+    """The selfie attempt limit went from 3 to 5 on 15 March (set on 1 January)."""
     policy = BiometricPolicy.current()
     policy.max_attempts = 5
     policy.save()
     first, change = BiometricPolicy.history.order_by("history_date")
     BiometricPolicy.history.filter(pk=first.pk).update(history_date=at(1, 0, month=1))
     BiometricPolicy.history.filter(pk=change.pk).update(history_date=at(15, 10))
-    CalibrationRun.objects.create(
-        dataset="test", genuine_distances=[0.3, 0.4, 0.5],
-        impostor_distances=[0.3, 0.5, 0.6, 0.7], lookalike_distances=[0.6],
-    )  # fmt: skip
-    return {"men": men, "woman": woman}

@@ -18,7 +18,7 @@ import datetime as dt
 
 import pytest
 
-from biometrics.models import BiometricPolicy, CalibrationRun
+from biometrics.models import CalibrationRun
 from claims.models import Claim
 from frontoffice.models import WalkInTicket
 from insights.rollup import insights_rollup
@@ -27,7 +27,7 @@ from participants.models import Block
 from tests.factories import ParticipantFactory
 from tutorials.models import Tutorial, TutorialView
 
-from .history import at, history_build
+from .history import at, history_build, limit_changed_on_15_march
 
 MARCH = Period(dt.date(2026, 3, 1), dt.date(2026, 3, 31))
 
@@ -50,12 +50,7 @@ def _blocked(*, day: int, tutorial: bool) -> None:
 
 
 def _limit_changed_on_15_march() -> None:
-    policy = BiometricPolicy.current()
-    policy.max_attempts = 5
-    policy.save()
-    first, change = BiometricPolicy.history.order_by("history_date")
-    BiometricPolicy.history.filter(pk=first.pk).update(history_date=at(1, 0, month=1))
-    BiometricPolicy.history.filter(pk=change.pk).update(history_date=at(15, 10))
+    limit_changed_on_15_march()
     CalibrationRun.objects.create(
         dataset="test", genuine_distances=[0.3], impostor_distances=[0.6],
         lookalike_distances=[0.6],
