@@ -4,6 +4,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -29,8 +30,9 @@ from participants.models import (
     ProfileChange,
     audit_action_label,
 )
+from tutorials.selectors import branch_list
 
-from .models import VisitReason, WalkInTicket
+from .models import StaffPost, VisitReason, WalkInTicket
 from .policy_labels import policy_labels
 from .roles import ROLE_LABELS
 
@@ -195,3 +197,14 @@ def visit_stats(*, days: int = 14, branch: str = "") -> list[dict]:
             }
         )
     return rows
+
+
+def staff_post_branch(*, user: AbstractBaseUser) -> str:
+    """The code of the branch whose queue the staff menu opens: the member's own
+    post while that branch is open, else the first open branch ("" if none)."""
+    post = StaffPost.objects.filter(user_id=user.pk, branch__is_active=True)
+    own = post.values_list("branch__code", flat=True).first()
+    if own:
+        return own
+    first = branch_list().first()
+    return first.code if first else ""

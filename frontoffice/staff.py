@@ -18,7 +18,7 @@ from participants.models import Participant
 from participants.services.audit import audit_record
 from participants.services.conflicts import staff_member_link
 from participants.services.two_factor import TwoFactorSetup, staff_two_factor_setup
-from tutorials.selectors import branch_get, branch_list
+from tutorials.selectors import branch_get
 
 STAFF_ROLES = (FRONT_OFFICE, CLAIMS_OFFICER, MANAGEMENT, ADMIN)
 
@@ -107,7 +107,12 @@ def staff_post_set(
             _("No open branch has the code %(code)s.") % {"code": branch},
             code="unknown_branch",
         )
-    post = StaffPost.objects.select_for_update().filter(user=user).first()
+    post = (
+        StaffPost.objects.select_for_update(of=("self",))
+        .select_related("branch")
+        .filter(user=user)
+        .first()
+    )
     old = post.branch.code if post else None
     post = post or StaffPost(user=user)
     post.branch = office
@@ -121,14 +126,3 @@ def staff_post_set(
             new_value={"username": user.get_username(), "branch": office.code},
         )
     return post
-
-
-def staff_post_branch(*, user: AbstractBaseUser) -> str:
-    """The code of the branch whose queue the staff menu opens: the member's own
-    post while that branch is open, else the first open branch ("" if none)."""
-    post = StaffPost.objects.filter(user_id=user.pk, branch__is_active=True)
-    own = post.values_list("branch__code", flat=True).first()
-    if own:
-        return own
-    first = branch_list().first()
-    return first.code if first else ""

@@ -1,6 +1,6 @@
 from django import template
 
-from frontoffice.staff import staff_post_branch
+from frontoffice.selectors import staff_post_branch
 from participants.changes import value_shown
 
 register = template.Library()

@@ -12,7 +12,7 @@ from claims import eligibility
 from claims.selectors import eligibility_facts, policy_rules
 from demo.world import DEMO_PASSWORD
 from frontoffice.roles import has_role
-from frontoffice.staff import staff_post_branch
+from frontoffice.selectors import staff_post_branch
 from participants.models import (
     Contribution,
     Employment,
