@@ -7,6 +7,7 @@ from django.http import Http404
 from participants.models import BlockKind, Participant
 from participants.services.guards import attempt_state
 
+from .calibration import choose_threshold
 from .models import (
     BiometricPolicy,
     CalibrationRun,
@@ -90,6 +91,19 @@ def liveness_shares(run: LivenessRun | None = None) -> dict:
         "genuine_retry": run.genuine_retry / run.genuine if run.genuine else None,
         "attacks_live": run.attacks_live / run.attacks if run.attacks else None,
     }
+
+
+def suggested_threshold(
+    *, max_attempts: int, run: CalibrationRun | None = None
+) -> float | None:
+    """The largest threshold at which a look-alike impostor of the calibration run
+    gets through within `max_attempts` tries at most 1% of the time: the rule that
+    chose the default (calibration.choose_threshold), for the policy's own limit.
+    None without a run or without look-alike pairs in it."""
+    run = run or CalibrationRun.objects.first()
+    if run is None or not run.lookalike_distances:
+        return None
+    return choose_threshold(run.lookalike_distances, tries=max_attempts)
 
 
 def tradeoff(

@@ -316,7 +316,7 @@ def tradeoff_preview(values: dict[str, Any]) -> dict:
     genuine members on the latest liveness run. With liveness on and a `not_live`
     result using an attempt, those results add to the genuine blocks."""
     from biometrics.models import CalibrationRun
-    from biometrics.selectors import liveness_shares, tradeoff
+    from biometrics.selectors import liveness_shares, suggested_threshold, tradeoff
 
     threshold, max_attempts = values["match_threshold"], values["max_attempts"]
     run = CalibrationRun.objects.first()
@@ -342,6 +342,7 @@ def tradeoff_preview(values: dict[str, Any]) -> dict:
         **shares,
         "not_live_counted": not_live is not None,
         "has_calibration": run is not None,
+        "suggested_threshold": suggested_threshold(max_attempts=max_attempts, run=run),
         "by_threshold": [_pair(t, max_attempts) for t in THRESHOLD_STEPS]
         if run
         else [],

@@ -60,6 +60,14 @@
     set("lookalike-accepted", data.lookalike_accepted);
     set("genuine-not-live", data.genuine_not_live);
     set("attacks-live", data.attacks_live);
+    var suggested = document.getElementById("tradeoff-suggested");
+    if (suggested) {
+      suggested.hidden = data.suggested_threshold === null;
+      if (!suggested.hidden) {
+        document.getElementById("suggested-threshold").textContent =
+          Number(data.suggested_threshold).toFixed(3);
+      }
+    }
     var counted = document.getElementById("not-live-counted");
     if (counted) counted.hidden = !data.not_live_counted;
     box.dataset.maxAttempts = data.max_attempts;

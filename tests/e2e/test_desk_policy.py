@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from biometrics.calibration import choose_threshold
 from biometrics.models import BiometricPolicy, CalibrationRun, LivenessRun
 from tests.conftest import totp_code
 from tests.e2e.conftest import screenshot
@@ -30,16 +31,27 @@ def test_the_admin_sees_the_tradeoff_change_before_saving_and_the_history_after(
     # The calibration the page reads comes from the product's own command, run
     # on real photos (three people, to keep it quick); the expected figures are
     # worked out here from the distances it stored.
-    for person in ("ag_obama", "ag_biden", "ag_rose_leslie"):
+    # All three count as one look-alike group, so the run has look-alike pairs
+    # and the page suggests a threshold.
+    people = ("ag_obama", "ag_biden", "ag_rose_leslie")
+    for person in people:
         shutil.copytree(FACES / person, tmp_path / person)
-    call_command("evaluate_faces", str(tmp_path), stdout=StringIO())
+    groups = tmp_path / "groups.csv"
+    groups.write_text("".join(f"{p},Look-alike\n" for p in people))
+    call_command(
+        "evaluate_faces",
+        str(tmp_path),
+        groups=str(groups),
+        hard_groups="Look-alike",
+        stdout=StringIO(),
+    )
     run = CalibrationRun.objects.get()
     threshold = float(BiometricPolicy.current().match_threshold)
     frr = sum(d > threshold for d in run.genuine_distances) / len(run.genuine_distances)
     far = sum(d <= threshold for d in run.impostor_distances) / len(
         run.impostor_distances
     )
-    lines = 3 if run.lookalike_distances else 2  # genuine, impostor, look-alike
+    lines = 3  # genuine, impostor, look-alike
     # The liveness counts of the dev set, stored by the product's own import.
     call_command("evaluate_liveness", "--import", str(LIVENESS), stdout=StringIO())
     live = LivenessRun.objects.get()
@@ -60,6 +72,8 @@ def test_the_admin_sees_the_tradeoff_change_before_saving_and_the_history_after(
     assert page.inner_text("#impostor-accepted") == _percent(1 - (1 - far) ** 5)
     expect(page.locator("#tradeoff")).to_have_attribute("data-max-attempts", "5")
     expect(page.locator("#tradeoff-chart polyline")).to_have_count(lines)
+    suggested = choose_threshold(run.lookalike_distances, tries=5)
+    expect(page.locator("#suggested-threshold")).to_have_text(f"{suggested:.3f}")
     assert page.inner_text("#genuine-not-live") == _percent(not_live)
     expect(page.locator("#not-live-counted")).to_be_hidden()
     # Liveness on, and a 'not live' result uses an attempt (the default): a try

@@ -112,6 +112,25 @@ def test_the_tradeoff_preview_follows_the_threshold(admin, calibration):
     assert bad.status_code == 400
 
 
+def test_the_preview_suggests_the_highest_threshold_for_the_attempt_limit(admin):
+    """One look-alike pair in 200 at 0.40: with one try that is 0.5% of look-alikes
+    through (under 1%), with five tries 2.5% (over), so the suggestion moves below
+    it. The policy's own limit is what counts, as typed."""
+    CalibrationRun.objects.create(
+        dataset="dev",
+        genuine_distances=[0.30, 0.45],
+        impostor_distances=[0.70],
+        lookalike_distances=[0.40] + [0.50] * 199,
+    )
+    url = reverse("frontoffice:tradeoff")
+    one = admin.get(url, {"threshold": "0.43", "max_attempts": "1"}).json()
+    five = admin.get(url, {"threshold": "0.43", "max_attempts": "5"}).json()
+    assert (one["suggested_threshold"], five["suggested_threshold"]) == (0.495, 0.395)
+    # The saved limit, 3 tries: 1.5% through at 0.40.
+    page = admin.get(reverse("frontoffice:policy")).content.decode()
+    assert 'id="suggested-threshold">0.395</strong>' in page
+
+
 def test_the_preview_shows_what_liveness_costs_genuine_members(admin, calibration):
     LivenessRun.objects.create(
         dataset="dev", genuine=20, genuine_not_live=4, attacks=100, attacks_live=1
@@ -142,6 +161,7 @@ def test_the_tradeoff_preview_without_a_calibration_run(admin):
         reverse("frontoffice:tradeoff"), {"threshold": "0.47", "max_attempts": "3"}
     ).json()
     assert body["has_calibration"] is False and body["genuine_blocked"] is None
+    assert body["suggested_threshold"] is None
     page = admin.get(reverse("frontoffice:policy")).content.decode()
     assert 'id="tradeoff-none"' in page and 'id="liveness-none"' in page
 
