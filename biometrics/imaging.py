@@ -23,6 +23,7 @@ from jmo_portal.exceptions import ApplicationError
 
 ANALYSIS_LONG_SIDE = 640
 MIN_SIDE = 160
+MAX_ASPECT = ANALYSIS_LONG_SIDE / MIN_SIDE  # longer than 4:1 leaves < MIN_SIDE
 ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP")  # JPEG also opens MPO phone files
 Image.init()  # register every plugin, so `formats=` can name WEBP
 
@@ -95,6 +96,16 @@ def _open(data: bytes, max_pixels: int) -> Image.Image:
             )
             % {"w": width, "h": height},
             code="image_too_small",
+        )
+    if max(width, height) > MAX_ASPECT * min(width, height):
+        # Its analysis copy would be too coarse to judge the face fairly.
+        raise ApplicationError(
+            _(
+                "The photo is too long and narrow (%(w)d x %(h)d pixels). Take a "
+                "normal photo with your camera, not a panorama or a screenshot."
+            )
+            % {"w": width, "h": height},
+            code="image_odd_shape",
         )
     return img
 
