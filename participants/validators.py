@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -66,6 +67,21 @@ def validate_nik_matches(nik: str, birth_date: dt.date, gender: str) -> None:
         errors["birth_date"] = _("Birth date cannot be in the future.")
     if errors:
         raise ValidationError(errors)
+
+
+# Apostrophes a keyboard may type for "'" (iOS smart punctuation types U+2019).
+_APOSTROPHES = str.maketrans(
+    dict.fromkeys("\u2018\u2019\u02bc\u02bb`\u00b4\u2032", "'")
+)
+
+
+def name_key(name: str) -> str:
+    """A name as compared, never as stored: the same letters however the device
+    encoded them (composed or not, full-width, curly apostrophe, zero-width
+    characters pasted along), spaces collapsed, case folded."""
+    text = unicodedata.normalize("NFKC", name or "").translate(_APOSTROPHES)
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return " ".join(text.split()).casefold()
 
 
 def mask_name(value: str) -> str:

@@ -31,6 +31,7 @@ from participants.models import (
 )
 from participants.validators import (
     ascii_digits,
+    name_key,
     validate_kpj,
     validate_nik,
     validate_nik_matches,
@@ -297,7 +298,7 @@ def _same_member(participant: Participant, row: MemberRow) -> None:
             code="conflict",
         )
     differs = []
-    if participant.full_name.casefold() != row.full_name.casefold():
+    if name_key(participant.full_name) != name_key(row.full_name):
         differs.append("full_name")
     if participant.birth_date != row.birth_date:
         differs.append("birth_date")

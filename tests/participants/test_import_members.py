@@ -254,3 +254,11 @@ def test_the_output_never_shows_a_nik_in_full(tmp_path):
     assert err.count("line ") == 2
     for row in rows:
         assert row["nik"] not in out + err
+
+
+def test_the_same_name_from_another_tool_is_the_same_member(tmp_path):
+    """One export composes 'é', another decomposes it and curls the apostrophe."""
+    _import(_csv(tmp_path, [_row(1, full_name="Ma'ruf S\u00e9tiawan")]))
+    again = _row(1, full_name="Ma\u2019ruf Se\u0301tiawan")
+    out, err = _import(_csv(tmp_path, [again]))
+    assert "1 unchanged" in out and not err
