@@ -147,14 +147,37 @@ def _date(
     return day
 
 
+# A monthly wage above Rp 10 billion is a typing error, not a wage; the bound also
+# keeps every contribution and balance far inside the database's bigint.
+MAX_WAGE = 10_000_000_000
+
+
 def _amount(values: Mapping, field: str, errors: list[str]) -> int | None:
     raw = values[field]
-    if not ascii_digits(raw) or int(raw) <= 0:
+    if not ascii_digits(raw) or not raw.strip("0"):
         errors.append(
             f"{field}: must be a positive whole number of rupiah, without separators"
         )
         return None
+    if len(raw.lstrip("0")) > len(str(MAX_WAGE)) or int(raw) > MAX_WAGE:
+        errors.append(f"{field}: at most {MAX_WAGE} rupiah a month")
+        return None
     return int(raw)
+
+
+def _cells(values: Mapping, columns: tuple[str, ...], errors: list[str]) -> dict:
+    """Each column's text, stripped. A control character (a NUL cannot even be
+    stored) is the row's error; it is dropped so the other checks still run."""
+    if None in values:
+        raise ApplicationError("more values than columns", code="invalid_row")
+    cells = {}
+    for name in columns:
+        value = (values.get(name) or "").strip()
+        if any((ch < " " and ch not in "\t\n\r") or ch == "\x7f" for ch in value):
+            errors.append(f"{name}: contains a control character")
+            value = "".join(ch for ch in value if ch >= " " and ch != "\x7f")
+        cells[name] = value
+    return cells
 
 
 def _check(validator, value: str, field: str, errors: list[str]) -> bool:
@@ -184,10 +207,8 @@ def member_row_parse(
     values: Mapping, *, photos_dir: Path | None, today: dt.date
 ) -> MemberRow:
     """Validate one registry row; every problem of the row in one message."""
-    if None in values:
-        raise ApplicationError("more values than columns", code="invalid_row")
-    values = {name: (values.get(name) or "").strip() for name in MEMBER_COLUMNS}
     errors: list[str] = []
+    values = _cells(values, MEMBER_COLUMNS, errors)
     nik_ok = _check(validate_nik, values["nik"], "nik", errors)
     _check(validate_kpj, values["kpj"], "kpj", errors)
     full_name = " ".join(values["full_name"].split())
@@ -389,10 +410,8 @@ def _period(raw: str, errors: list[str]) -> dt.date | None:
 @transaction.atomic
 def contribution_import_row(*, values: Mapping) -> Outcome:
     """Load one monthly contribution; a month already recorded is left as it is."""
-    if None in values:
-        raise ApplicationError("more values than columns", code="invalid_row")
-    values = {name: (values.get(name) or "").strip() for name in CONTRIBUTION_COLUMNS}
     errors: list[str] = []
+    values = _cells(values, CONTRIBUTION_COLUMNS, errors)
     _check(validate_kpj, values["kpj"], "kpj", errors)
     period = _period(values["period"], errors)
     if period and period.replace(day=1) > timezone.localdate().replace(day=1):

@@ -177,14 +177,20 @@ def test_a_photo_missing_from_the_folder_is_a_row_error(tmp_path):
             "monthly_wage: must be a positive whole number",
         ),
         ({"monthly_wage": "0"}, "monthly_wage: must be a positive whole number"),
+        ({"monthly_wage": "9" * 30}, "monthly_wage: at most 10000000000"),
         ({"employer": " "}, "employer: required"),
+        # The database cannot store a NUL; other control bytes are no text either.
+        ({"full_name": "Agus\x00Setiawan"}, "full_name: contains a control character"),
+        ({"employer": "PT\x00Maju"}, "employer: contains a control character"),
+        ({"phone": "0812\x1b3456"}, "phone: contains a control character"),
     ],
 )
 def test_each_invalid_field_is_a_row_error_naming_the_field(tmp_path, changes, reason):
-    _out, err = _import(_csv(tmp_path, [_row(1, **changes)]))
+    out, err = _import(_csv(tmp_path, [_row(1, **changes), _row(2)]))
     assert err.startswith("line 2: ")
     assert reason in err
-    assert not Participant.objects.exists()
+    assert "1 created" in out and "1 failed" in out  # the next row still loads
+    assert Participant.objects.get().kpj == _row(2)["kpj"]
 
 
 def test_a_birth_date_in_the_future_is_refused(tmp_path):
