@@ -119,8 +119,19 @@ def csv_rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict]]
             f"{path}: missing columns: {', '.join(missing)}", code="columns"
         )
     reader.fieldnames = header
-    for values in reader:
-        yield reader.line_num, values
+    rows = []
+    try:
+        # The whole file is split first: a file the reader cannot split is
+        # refused as a whole, like one that is not UTF-8.
+        for values in reader:
+            rows.append((reader.line_num, values))
+    except csv.Error as exc:
+        raise ApplicationError(
+            f"{path}: line {reader.line_num + 1} cannot be read as CSV ({exc}); "
+            "check the quotes in it (nothing was imported)",
+            code="csv",
+        ) from exc
+    yield from rows
 
 
 def _messages(exc: ValidationError) -> str:

@@ -268,3 +268,14 @@ def test_the_same_name_from_another_tool_is_the_same_member(tmp_path):
     again = _row(1, full_name="Ma\u2019ruf Se\u0301tiawan")
     out, err = _import(_csv(tmp_path, [again]))
     assert "1 unchanged" in out and not err
+
+
+def test_a_file_the_csv_reader_cannot_split_is_refused_before_any_row_loads(tmp_path):
+    """A cell over the reader's 128 KiB limit (a stray quote swallowing the file,
+    or a hostile file) used to stop the command half-way with a traceback."""
+    rows = [_row(1), _row(2, full_name="A" * 200_000), _row(3)]
+    with pytest.raises(
+        CommandError, match=r"line 3 cannot be read as CSV .*nothing was imported"
+    ):
+        _import(_csv(tmp_path, rows))
+    assert _counts() == dict.fromkeys(_counts(), 0)
