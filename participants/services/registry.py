@@ -102,7 +102,8 @@ def csv_text(path: Path) -> str:
 
 
 def csv_rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict]]:
-    """(line number, values) per data row; the header must name every column.
+    """(line number, values) per data row; the header must name every column,
+    rows with every cell empty are skipped.
 
     Comma, semicolon (Excel's CSV where the decimal mark is a comma, as in
     Indonesia) and tab separators are recognised from the header line."""
@@ -124,7 +125,10 @@ def csv_rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict]]
         # The whole file is split first: a file the reader cannot split is
         # refused as a whole, like one that is not UTF-8.
         for values in reader:
-            rows.append((reader.line_num, values))
+            # A row of separators only (Excel's formatted empty rows) is no row.
+            cells = [*values.values(), *values.get(None, ())]
+            if any(isinstance(v, str) and v.strip() for v in cells):
+                rows.append((reader.line_num, values))
     except csv.Error as exc:
         raise ApplicationError(
             f"{path}: line {reader.line_num + 1} cannot be read as CSV ({exc}); "

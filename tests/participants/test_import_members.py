@@ -279,3 +279,12 @@ def test_a_file_the_csv_reader_cannot_split_is_refused_before_any_row_loads(tmp_
     ):
         _import(_csv(tmp_path, rows))
     assert _counts() == dict.fromkeys(_counts(), 0)
+
+
+def test_excels_empty_rows_of_separators_are_skipped_not_failed(tmp_path):
+    """Excel writes ';;;;' for rows that were once formatted, below the data."""
+    path = _csv(tmp_path, [_row(1)], encoding="utf-8-sig", delimiter=";")
+    with path.open("a", newline="") as handle:
+        handle.write(";" * (len(MEMBER_COLUMNS) - 1) + "\r\n" + " ; ;\r\n")
+    out, err = _import(path)
+    assert out.strip() == "1 created, 0 updated, 0 unchanged, 0 failed" and not err
