@@ -111,10 +111,12 @@ def digits_only(value: str) -> str:
 
 
 def normalize_phone(value: str) -> str:
-    """'+62 812-3456-7890' or '0812 3456 7890' -> '081234567890'."""
+    """'+62 812-3456-7890', '0062 812…' or '0812 3456 7890' -> '081234567890'."""
     phone = re.sub(r"[\s\-().]", "", value or "")
     if phone.startswith("+62"):
         phone = "0" + phone[3:]
+    elif phone.startswith("0062"):  # the international call prefix dialled
+        phone = "0" + phone[4:]
     elif phone.startswith("62"):
         phone = "0" + phone[2:]
     if not _PHONE_RE.match(phone):

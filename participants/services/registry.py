@@ -32,6 +32,7 @@ from participants.models import (
 from participants.validators import (
     ascii_digits,
     name_key,
+    normalize_phone,
     validate_kpj,
     validate_nik,
     validate_nik_matches,
@@ -241,8 +242,13 @@ def member_row_parse(
     email = values["email"].lower()
     if email:
         _check(validate_email, email, "email", errors)
-    if len(values["phone"]) > 20:
-        errors.append("phone: at most 20 characters")
+    phone = values["phone"]
+    if phone:
+        # The number on file is where SMS codes go: stored as the forms store it.
+        try:
+            phone = normalize_phone(phone)
+        except ValidationError as exc:
+            errors.append(f"phone: {' '.join(exc.messages)}")
     if not values["employer"]:
         errors.append("employer: required")
     start = _date(values, "membership_start", errors, today)
@@ -262,7 +268,7 @@ def member_row_parse(
         birth_date=birth_date,
         gender=gender,
         email=email,
-        phone=values["phone"],
+        phone=phone,
         employer=" ".join(values["employer"].split()),
         membership_start=start,
         membership_end=end,

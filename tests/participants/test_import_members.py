@@ -183,6 +183,8 @@ def test_a_photo_missing_from_the_folder_is_a_row_error(tmp_path):
         ({"full_name": "Agus\x00Setiawan"}, "full_name: contains a control character"),
         ({"employer": "PT\x00Maju"}, "employer: contains a control character"),
         ({"phone": "0812\x1b3456"}, "phone: contains a control character"),
+        ({"phone": "=1+2"}, "phone: Enter an Indonesian mobile number"),
+        ({"phone": "81234567890"}, "phone: Enter an Indonesian mobile number"),
     ],
 )
 def test_each_invalid_field_is_a_row_error_naming_the_field(tmp_path, changes, reason):
@@ -288,3 +290,13 @@ def test_excels_empty_rows_of_separators_are_skipped_not_failed(tmp_path):
         handle.write(";" * (len(MEMBER_COLUMNS) - 1) + "\r\n" + " ; ;\r\n")
     out, err = _import(path)
     assert out.strip() == "1 created, 0 updated, 0 unchanged, 0 failed" and not err
+
+
+@pytest.mark.parametrize(
+    "phone", ["+62 812-3456-7890", "62 812 3456 7890", "0062 812 3456 7890"]
+)
+def test_a_phone_in_international_form_is_stored_as_the_sms_number(tmp_path, phone):
+    """The number on file is where SMS codes go: stored as the portal's forms store it."""
+    out, err = _import(_csv(tmp_path, [_row(1, phone=phone)]))
+    assert "1 created" in out and not err
+    assert Participant.objects.get().phone == "081234567890"
