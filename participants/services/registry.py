@@ -9,6 +9,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, fields
 from enum import StrEnum
@@ -55,6 +56,7 @@ MEMBER_COLUMNS = (
     "photo",
 )
 CONTRIBUTION_COLUMNS = ("kpj", "period", "employer", "wage")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class Outcome(StrEnum):
@@ -150,9 +152,12 @@ def _messages(exc: ValidationError) -> str:
 def _date(
     values: Mapping, field: str, errors: list[str], today: dt.date
 ) -> dt.date | None:
-    """An ISO date, not after today."""
+    """A YYYY-MM-DD date, not after today."""
     raw = values[field]
     try:
+        # fromisoformat alone also reads '2020-W01' (a week) and '20200101'.
+        if not _ISO_DATE.fullmatch(raw):
+            raise ValueError(raw)
         day = dt.date.fromisoformat(raw)
     except ValueError:
         errors.append(f"{field}: {raw!r} is not a date (YYYY-MM-DD)")
@@ -257,6 +262,8 @@ def member_row_parse(
         end = _date(values, "membership_end", errors, today)
     if start and end and end < start:
         errors.append("membership_end: before membership_start")
+    if start and birth_date and start < birth_date:
+        errors.append("membership_start: before birth_date")
     wage = _amount(values, "monthly_wage", errors)
     photo = _photo(values["photo"], photos_dir, errors)
     if errors:

@@ -168,6 +168,10 @@ def test_a_photo_missing_from_the_folder_is_a_row_error(tmp_path):
         ({"gender": "X"}, "gender: must be M or F"),
         ({"email": "agus-at-example"}, "email: Enter a valid email address."),
         ({"membership_end": "2019-12-31"}, "membership_end: before membership_start"),
+        # Year 1 would have recorded 24,000 monthly contributions.
+        ({"membership_start": "0001-01-01"}, "membership_start: before birth_date"),
+        ({"membership_start": "1990-05-16"}, "membership_start: before birth_date"),
+        ({"membership_start": "2020-W01"}, "membership_start: '2020-W01' is not"),
         (
             {"membership_start": "2999-01-01"},
             "membership_start: cannot be in the future",
