@@ -56,6 +56,8 @@ MEMBER_COLUMNS = (
     "photo",
 )
 CONTRIBUTION_COLUMNS = ("kpj", "period", "employer", "wage")
+# M/F, and as Indonesian registries and the KTP write it: L(aki-laki), P(erempuan).
+_GENDERS = {"M": "M", "F": "F", "L": "M", "P": "F", "LAKI-LAKI": "M", "PEREMPUAN": "F"}
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
@@ -236,9 +238,9 @@ def member_row_parse(
     if not full_name or len(full_name) > 200:
         errors.append("full_name: required, at most 200 characters")
     birth_date = _date(values, "birth_date", errors, today)
-    gender = values["gender"].upper()
-    if gender not in ("M", "F"):
-        errors.append("gender: must be M or F")
+    gender = _GENDERS.get(values["gender"].upper(), "")
+    if not gender:
+        errors.append("gender: must be M or F (L or P)")
     elif nik_ok and birth_date:
         try:
             validate_nik_matches(values["nik"], birth_date, gender)

@@ -304,3 +304,17 @@ def test_a_phone_in_international_form_is_stored_as_the_sms_number(tmp_path, pho
     out, err = _import(_csv(tmp_path, [_row(1, phone=phone)]))
     assert "1 created" in out and not err
     assert Participant.objects.get().phone == "081234567890"
+
+
+@pytest.mark.parametrize(
+    ("written", "stored"),
+    [("L", "M"), ("p", "F"), ("Laki-laki", "M"), ("PEREMPUAN", "F")],
+)
+def test_the_indonesian_gender_letters_of_a_registry_export_load(
+    tmp_path, written, stored
+):
+    """Indonesian registries write L (laki-laki) and P (perempuan), as on the KTP."""
+    row = _row(1, gender=stored) | {"gender": written}
+    out, err = _import(_csv(tmp_path, [row]))
+    assert "1 created" in out and not err
+    assert Participant.objects.get().gender == stored
