@@ -23,7 +23,6 @@ from jmo_portal.exceptions import ApplicationError
 
 ANALYSIS_LONG_SIDE = 640
 MIN_SIDE = 160
-MAX_ASPECT = ANALYSIS_LONG_SIDE / MIN_SIDE  # longer than 4:1 leaves < MIN_SIDE
 ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP")  # JPEG also opens MPO phone files
 Image.init()  # register every plugin, so `formats=` can name WEBP
 
@@ -69,7 +68,7 @@ def _too_large(max_bytes: int) -> ApplicationError:
     )
 
 
-def _open(data: bytes, max_pixels: int) -> Image.Image:
+def _open(data: bytes, max_pixels: int, long_side: int) -> Image.Image:
     """Open the header only and refuse bombs before anything is decoded."""
     try:
         with warnings.catch_warnings():
@@ -97,8 +96,10 @@ def _open(data: bytes, max_pixels: int) -> Image.Image:
             % {"w": width, "h": height},
             code="image_too_small",
         )
-    if max(width, height) > MAX_ASPECT * min(width, height):
-        # Its analysis copy would be too coarse to judge the face fairly.
+    if max(width, height) * MIN_SIDE > long_side * min(width, height):
+        # Its analysis copy (long side `long_side`) would have a short side under
+        # MIN_SIDE: too coarse to judge the face fairly, and refused when the
+        # worker decodes that copy again.
         raise ApplicationError(
             _(
                 "The photo is too long and narrow (%(w)d x %(h)d pixels). Take a "
@@ -149,7 +150,7 @@ def image_decode(
     # face_recognition turns this on process-wide when imported; we never want it.
     ImageFile.LOAD_TRUNCATED_IMAGES = False
     data = _read(image, max_bytes)
-    img = _open(data, max_pixels)
+    img = _open(data, max_pixels, long_side)
     width, height = img.size
     try:
         if img.format in ("JPEG", "MPO"):
