@@ -70,18 +70,23 @@ def validate_nik_matches(nik: str, birth_date: dt.date, gender: str) -> None:
 
 
 # Apostrophes a keyboard may type for "'" (iOS smart punctuation types U+2019).
-_APOSTROPHES = str.maketrans(
-    dict.fromkeys("\u2018\u2019\u02bc\u02bb`\u00b4\u2032", "'")
-)
+_APOSTROPHES = str.maketrans(dict.fromkeys("\u2018\u2019\u02bc\u02bb`\u2032", "'"))
+
+
+def name_clean(name: str) -> str:
+    """A typed name in plain letters: composed (NFKC, so full-width letters become
+    ASCII), zero-width and other invisible format characters dropped, spaces
+    collapsed. For names that go on to another system, such as a bank."""
+    text = unicodedata.normalize("NFKC", name or "")
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return " ".join(text.split())
 
 
 def name_key(name: str) -> str:
     """A name as compared, never as stored: the same letters however the device
-    encoded them (composed or not, full-width, curly apostrophe, zero-width
-    characters pasted along), spaces collapsed, case folded."""
+    encoded them (see name_clean; curly apostrophes too), case folded."""
     text = unicodedata.normalize("NFKC", name or "").translate(_APOSTROPHES)
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
-    return " ".join(text.split()).casefold()
+    return name_clean(text).casefold()
 
 
 def mask_name(value: str) -> str:
