@@ -430,7 +430,10 @@ def member_import_row(
 
 
 def _period(raw: str, errors: list[str]) -> dt.date | None:
+    """A month, YYYY-MM (or a date in it, YYYY-MM-DD)."""
     try:
+        if not (_ISO_DATE.fullmatch(raw) or _ISO_DATE.fullmatch(f"{raw}-01")):
+            raise ValueError(raw)  # fromisoformat also reads weeks: '2020-W01'
         return dt.date.fromisoformat(raw if len(raw) > 7 else f"{raw}-01")
     except ValueError:
         errors.append(f"period: {raw!r} is not a month (YYYY-MM)")
@@ -452,6 +455,8 @@ def contribution_import_row(*, values: Mapping) -> Outcome:
     participant = Participant.objects.filter(kpj=values["kpj"]).first()
     if not errors and participant is None:
         errors.append("kpj: no registered member has this KPJ number")
+    elif period and participant and period < participant.birth_date.replace(day=1):
+        errors.append("period: before the member's birth")
     if errors:
         raise ApplicationError("; ".join(errors), code="invalid_row")
     period = period.replace(day=1)
