@@ -32,6 +32,7 @@ from participants.models import (
 )
 from participants.validators import (
     ascii_digits,
+    digits_only,
     name_key,
     normalize_phone,
     validate_kpj,
@@ -188,6 +189,12 @@ def _amount(values: Mapping, field: str, errors: list[str]) -> int | None:
     return int(raw)
 
 
+def _number(raw: str) -> str:
+    """A NIK or KPJ as the forms read it: without the spaces, dots and dashes of
+    the card, nor the apostrophe Excel users type to keep a long number as text."""
+    return digits_only(raw.removeprefix("'"))
+
+
 def _cells(values: Mapping, columns: tuple[str, ...], errors: list[str]) -> dict:
     """Each column's text, stripped. A control character (a NUL cannot even be
     stored) is the row's error; it is dropped so the other checks still run."""
@@ -232,6 +239,7 @@ def member_row_parse(
     """Validate one registry row; every problem of the row in one message."""
     errors: list[str] = []
     values = _cells(values, MEMBER_COLUMNS, errors)
+    values["nik"], values["kpj"] = _number(values["nik"]), _number(values["kpj"])
     nik_ok = _check(validate_nik, values["nik"], "nik", errors)
     _check(validate_kpj, values["kpj"], "kpj", errors)
     full_name = " ".join(values["full_name"].split())
@@ -445,6 +453,7 @@ def contribution_import_row(*, values: Mapping) -> Outcome:
     """Load one monthly contribution; a month already recorded is left as it is."""
     errors: list[str] = []
     values = _cells(values, CONTRIBUTION_COLUMNS, errors)
+    values["kpj"] = _number(values["kpj"])
     _check(validate_kpj, values["kpj"], "kpj", errors)
     period = _period(values["period"], errors)
     if period and period.replace(day=1) > timezone.localdate().replace(day=1):

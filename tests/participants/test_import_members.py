@@ -318,3 +318,15 @@ def test_the_indonesian_gender_letters_of_a_registry_export_load(
     out, err = _import(_csv(tmp_path, [row]))
     assert "1 created" in out and not err
     assert Participant.objects.get().gender == stored
+
+
+def test_a_nik_and_kpj_written_for_people_load_as_the_forms_read_them(tmp_path):
+    """Spaces, dots and dashes as printed on the card, and the apostrophe Excel
+    users type to keep a long number as text: the forms drop them, so does the
+    import (the rest of the value must still be 16 and 11 digits)."""
+    row = _row(1)
+    nik, kpj = row["nik"], row["kpj"]
+    row |= {"nik": f"'{nik[:6]} {nik[6:12]} {nik[12:]}", "kpj": f"{kpj[:2]}-{kpj[2:]}"}
+    out, err = _import(_csv(tmp_path, [row]))
+    assert "1 created" in out and not err
+    assert Participant.objects.filter(nik=nik, kpj=kpj).exists()
