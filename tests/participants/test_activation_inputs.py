@@ -1,8 +1,11 @@
-"""A name typed as on the KTP matches however the phone's keyboard encodes it."""
+"""Activation inputs as people type them: a name however the keyboard encodes it,
+and email addresses that are valid but cannot be a Django username."""
 
 import datetime as dt
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
 from django.urls import reverse
 
 from participants.models import AttemptCounter
@@ -54,3 +57,36 @@ def test_a_different_name_still_does_not_match(client):
     }
     assert client.post(START, data).status_code == 200
     assert AttemptCounter.objects.get(participant=member).attempts_used == 1
+
+
+@pytest.mark.parametrize(
+    "email",
+    [
+        "ma'ruf.amin@example.id",  # valid, but no username character
+        "siti.rahmawati." + "x" * 130 + "@example.id",  # 156: over the 150 of a login
+        "s" * 64 + "@" + "k" * 60 + "." + "l" * 60 + "." + "m" * 60 + ".id",  # 255
+    ],
+)
+def test_an_email_that_cannot_be_a_login_is_refused_before_a_code_is_sent(
+    client, email
+):
+    """It used to answer 500: at the password step, after the code was mailed
+    (quote, over 150 characters), or at once (over 254)."""
+    born = dt.date(1988, 3, 14)
+    member = ParticipantFactory(
+        full_name="Siti Rahmawati",
+        birth_date=born,
+        gender="F",
+        nik=nik_for(born, "F", 7),
+    )
+    data = {
+        "nik": member.nik,
+        "kpj": member.kpj,
+        "full_name": member.full_name,
+        "birth_date": born.isoformat(),
+    }
+    assert client.post(START, data).url == EMAIL
+    response = client.post(EMAIL, {"email": email}, HTTP_ACCEPT_LANGUAGE="id")
+    assert response.status_code == 200
+    assert "tidak dapat dipakai" in str(response.context["form"].errors["email"])
+    assert mail.outbox == [] and not get_user_model().objects.exists()
