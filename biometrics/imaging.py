@@ -68,7 +68,7 @@ def _too_large(max_bytes: int) -> ApplicationError:
     )
 
 
-def _open(data: bytes, max_pixels: int) -> Image.Image:
+def _open(data: bytes, max_pixels: int, long_side: int) -> Image.Image:
     """Open the header only and refuse bombs before anything is decoded."""
     try:
         with warnings.catch_warnings():
@@ -95,6 +95,18 @@ def _open(data: bytes, max_pixels: int) -> Image.Image:
             )
             % {"w": width, "h": height},
             code="image_too_small",
+        )
+    if max(width, height) * MIN_SIDE > long_side * min(width, height):
+        # Its analysis copy (long side `long_side`) would have a short side under
+        # MIN_SIDE: too coarse to judge the face fairly, and refused when the
+        # worker decodes that copy again.
+        raise ApplicationError(
+            _(
+                "The photo is too long and narrow (%(w)d x %(h)d pixels). Take a "
+                "normal photo with your camera, not a panorama or a screenshot."
+            )
+            % {"w": width, "h": height},
+            code="image_odd_shape",
         )
     return img
 
@@ -138,7 +150,7 @@ def image_decode(
     # face_recognition turns this on process-wide when imported; we never want it.
     ImageFile.LOAD_TRUNCATED_IMAGES = False
     data = _read(image, max_bytes)
-    img = _open(data, max_pixels)
+    img = _open(data, max_pixels, long_side)
     width, height = img.size
     try:
         if img.format in ("JPEG", "MPO"):

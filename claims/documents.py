@@ -11,6 +11,9 @@ from jmo_portal.exceptions import ApplicationError
 MAX_BYTES = 6 * 1024 * 1024
 MAX_PIXELS = 60_000_000
 _IMAGE_TYPES = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png")}
+# Pillow names a multi-picture JPEG (phones with depth or dual cameras) "MPO";
+# its first picture is a plain JPEG that every viewer shows.
+_FORMATS = {"JPEG": {"JPEG", "MPO"}, "PNG": {"PNG"}}
 
 
 def _refuse() -> ApplicationError:
@@ -22,7 +25,7 @@ def _refuse() -> ApplicationError:
 def _check_image(data: bytes, expected: str) -> None:
     try:
         with Image.open(io.BytesIO(data)) as image:
-            if image.format != expected:
+            if image.format not in _FORMATS[expected]:
                 raise _refuse()
             if image.width * image.height > MAX_PIXELS:
                 raise _refuse()

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -68,6 +69,26 @@ def validate_nik_matches(nik: str, birth_date: dt.date, gender: str) -> None:
         raise ValidationError(errors)
 
 
+# Apostrophes a keyboard may type for "'" (iOS smart punctuation types U+2019).
+_APOSTROPHES = str.maketrans(dict.fromkeys("\u2018\u2019\u02bc\u02bb`\u2032", "'"))
+
+
+def name_clean(name: str) -> str:
+    """A typed name in plain letters: composed (NFKC, so full-width letters become
+    ASCII), zero-width and other invisible format characters dropped, spaces
+    collapsed. For names that go on to another system, such as a bank."""
+    text = unicodedata.normalize("NFKC", name or "")
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return " ".join(text.split())
+
+
+def name_key(name: str) -> str:
+    """A name as compared, never as stored: the same letters however the device
+    encoded them (see name_clean; curly apostrophes too), case folded."""
+    text = unicodedata.normalize("NFKC", name or "").translate(_APOSTROPHES)
+    return name_clean(text).casefold()
+
+
 def mask_name(value: str) -> str:
     """'Bambang Prasetyo' -> 'B****** P*******' (public pages show no full name)."""
     return " ".join(word[0] + "*" * (len(word) - 1) for word in value.split())
@@ -95,10 +116,12 @@ def digits_only(value: str) -> str:
 
 
 def normalize_phone(value: str) -> str:
-    """'+62 812-3456-7890' or '0812 3456 7890' -> '081234567890'."""
+    """'+62 812-3456-7890', '0062 812…' or '0812 3456 7890' -> '081234567890'."""
     phone = re.sub(r"[\s\-().]", "", value or "")
     if phone.startswith("+62"):
         phone = "0" + phone[3:]
+    elif phone.startswith("0062"):  # the international call prefix dialled
+        phone = "0" + phone[4:]
     elif phone.startswith("62"):
         phone = "0" + phone[2:]
     if not _PHONE_RE.match(phone):

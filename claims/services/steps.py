@@ -25,7 +25,7 @@ from participants.services.guards import (
     attempt_reset,
     attempt_state,
 )
-from participants.validators import ascii_digits, digits_only
+from participants.validators import ascii_digits, digits_only, name_clean
 
 from .bank_change import claim_bank_change_record
 from .lifecycle import S, _not_allowed, _require_draft, claim_transition
@@ -122,7 +122,7 @@ def claim_bank_account_set(
         raise ApplicationError(
             _("An account number has 6 to 20 digits."), code="account_number"
         )
-    account_holder = " ".join((account_holder or "").split())
+    account_holder = name_clean(account_holder)
     participant = claim.participant
     if not names_match(account_holder, participant.full_name):
         raise ApplicationError(

@@ -16,9 +16,25 @@ PARTICIPANT_GROUP = "participant"
 
 
 def email_available(email: str) -> str:
-    """The normalized login email; refused when another account already uses it."""
+    """The normalized login email; refused when it cannot be a username or another
+    account already uses it."""
     User = get_user_model()
     email = User.objects.normalize_email(email).strip().lower()
+    username = User._meta.get_field(User.USERNAME_FIELD)
+    try:
+        # Valid addresses may still break the username rules ("ma'ruf@...", over
+        # 150 characters): refused here, before a code is sent, not at the end.
+        username.run_validators(email)  # the username rules and its max_length
+    except ValidationError as exc:
+        raise ApplicationError(
+            _(
+                "This email address cannot be used to log in: use at most "
+                "%(max)d characters, and only letters, digits and . _ + - "
+                "before the @."
+            )
+            % {"max": username.max_length},
+            code="email_unusable",
+        ) from exc
     if User.objects.filter(username__iexact=email).exists():
         raise ApplicationError(
             _("This email is already used by another account."), code="email_taken"

@@ -31,6 +31,7 @@ from participants.models import (
     Participant,
 )
 
+from ..validators import name_key
 from .accounts import account_create, email_available
 from .codes import code_clean, code_issue, code_problem
 from .credentials import credential_check
@@ -46,10 +47,6 @@ class ActivationStart:
 
     activation: ActivationRequest | None
     already_active: bool = False
-
-
-def normalize_name(name: str) -> str:
-    return " ".join((name or "").split()).casefold()
 
 
 def locked_error() -> ApplicationError:
@@ -93,7 +90,7 @@ def activation_start(
         raise locked_error()
     matches = (
         secrets.compare_digest(kpj.encode(), participant.kpj.encode())
-        and normalize_name(full_name) == normalize_name(participant.full_name)
+        and name_key(full_name) == name_key(participant.full_name)
         and birth_date == participant.birth_date
     )
     if not matches:

@@ -9,6 +9,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, fields
 from enum import StrEnum
@@ -31,6 +32,9 @@ from participants.models import (
 )
 from participants.validators import (
     ascii_digits,
+    digits_only,
+    name_key,
+    normalize_phone,
     validate_kpj,
     validate_nik,
     validate_nik_matches,
@@ -53,6 +57,9 @@ MEMBER_COLUMNS = (
     "photo",
 )
 CONTRIBUTION_COLUMNS = ("kpj", "period", "employer", "wage")
+# M/F, and as Indonesian registries and the KTP write it: L(aki-laki), P(erempuan).
+_GENDERS = {"M": "M", "F": "F", "L": "M", "P": "F", "LAKI-LAKI": "M", "PEREMPUAN": "F"}
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class Outcome(StrEnum):
@@ -101,7 +108,8 @@ def csv_text(path: Path) -> str:
 
 
 def csv_rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict]]:
-    """(line number, values) per data row; the header must name every column.
+    """(line number, values) per data row; the header must name every column,
+    rows with every cell empty are skipped.
 
     Comma, semicolon (Excel's CSV where the decimal mark is a comma, as in
     Indonesia) and tab separators are recognised from the header line."""
@@ -118,8 +126,22 @@ def csv_rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict]]
             f"{path}: missing columns: {', '.join(missing)}", code="columns"
         )
     reader.fieldnames = header
-    for values in reader:
-        yield reader.line_num, values
+    rows = []
+    try:
+        # The whole file is split first: a file the reader cannot split is
+        # refused as a whole, like one that is not UTF-8.
+        for values in reader:
+            # A row of separators only (Excel's formatted empty rows) is no row.
+            cells = [*values.values(), *values.get(None, ())]
+            if any(isinstance(v, str) and v.strip() for v in cells):
+                rows.append((reader.line_num, values))
+    except csv.Error as exc:
+        raise ApplicationError(
+            f"{path}: line {reader.line_num + 1} cannot be read as CSV ({exc}); "
+            "check the quotes in it (nothing was imported)",
+            code="csv",
+        ) from exc
+    yield from rows
 
 
 def _messages(exc: ValidationError) -> str:
@@ -133,9 +155,12 @@ def _messages(exc: ValidationError) -> str:
 def _date(
     values: Mapping, field: str, errors: list[str], today: dt.date
 ) -> dt.date | None:
-    """An ISO date, not after today."""
+    """A YYYY-MM-DD date, not after today."""
     raw = values[field]
     try:
+        # fromisoformat alone also reads '2020-W01' (a week) and '20200101'.
+        if not _ISO_DATE.fullmatch(raw):
+            raise ValueError(raw)
         day = dt.date.fromisoformat(raw)
     except ValueError:
         errors.append(f"{field}: {raw!r} is not a date (YYYY-MM-DD)")
@@ -146,14 +171,43 @@ def _date(
     return day
 
 
+# A monthly wage above Rp 10 billion is a typing error, not a wage; the bound also
+# keeps every contribution and balance far inside the database's bigint.
+MAX_WAGE = 10_000_000_000
+
+
 def _amount(values: Mapping, field: str, errors: list[str]) -> int | None:
     raw = values[field]
-    if not ascii_digits(raw) or int(raw) <= 0:
+    if not ascii_digits(raw) or not raw.strip("0"):
         errors.append(
             f"{field}: must be a positive whole number of rupiah, without separators"
         )
         return None
+    if len(raw.lstrip("0")) > len(str(MAX_WAGE)) or int(raw) > MAX_WAGE:
+        errors.append(f"{field}: at most {MAX_WAGE} rupiah a month")
+        return None
     return int(raw)
+
+
+def _number(raw: str) -> str:
+    """A NIK or KPJ as the forms read it: without the spaces, dots and dashes of
+    the card, nor the apostrophe Excel users type to keep a long number as text."""
+    return digits_only(raw.removeprefix("'"))
+
+
+def _cells(values: Mapping, columns: tuple[str, ...], errors: list[str]) -> dict:
+    """Each column's text, stripped. A control character (a NUL cannot even be
+    stored) is the row's error; it is dropped so the other checks still run."""
+    if None in values:
+        raise ApplicationError("more values than columns", code="invalid_row")
+    cells = {}
+    for name in columns:
+        value = (values.get(name) or "").strip()
+        if any((ch < " " and ch not in "\t\n\r") or ch == "\x7f" for ch in value):
+            errors.append(f"{name}: contains a control character")
+            value = "".join(ch for ch in value if ch >= " " and ch != "\x7f")
+        cells[name] = value
+    return cells
 
 
 def _check(validator, value: str, field: str, errors: list[str]) -> bool:
@@ -183,19 +237,18 @@ def member_row_parse(
     values: Mapping, *, photos_dir: Path | None, today: dt.date
 ) -> MemberRow:
     """Validate one registry row; every problem of the row in one message."""
-    if None in values:
-        raise ApplicationError("more values than columns", code="invalid_row")
-    values = {name: (values.get(name) or "").strip() for name in MEMBER_COLUMNS}
     errors: list[str] = []
+    values = _cells(values, MEMBER_COLUMNS, errors)
+    values["nik"], values["kpj"] = _number(values["nik"]), _number(values["kpj"])
     nik_ok = _check(validate_nik, values["nik"], "nik", errors)
     _check(validate_kpj, values["kpj"], "kpj", errors)
     full_name = " ".join(values["full_name"].split())
     if not full_name or len(full_name) > 200:
         errors.append("full_name: required, at most 200 characters")
     birth_date = _date(values, "birth_date", errors, today)
-    gender = values["gender"].upper()
-    if gender not in ("M", "F"):
-        errors.append("gender: must be M or F")
+    gender = _GENDERS.get(values["gender"].upper(), "")
+    if not gender:
+        errors.append("gender: must be M or F (L or P)")
     elif nik_ok and birth_date:
         try:
             validate_nik_matches(values["nik"], birth_date, gender)
@@ -204,8 +257,13 @@ def member_row_parse(
     email = values["email"].lower()
     if email:
         _check(validate_email, email, "email", errors)
-    if len(values["phone"]) > 20:
-        errors.append("phone: at most 20 characters")
+    phone = values["phone"]
+    if phone:
+        # The number on file is where SMS codes go: stored as the forms store it.
+        try:
+            phone = normalize_phone(phone)
+        except ValidationError as exc:
+            errors.append(f"phone: {' '.join(exc.messages)}")
     if not values["employer"]:
         errors.append("employer: required")
     start = _date(values, "membership_start", errors, today)
@@ -214,6 +272,8 @@ def member_row_parse(
         end = _date(values, "membership_end", errors, today)
     if start and end and end < start:
         errors.append("membership_end: before membership_start")
+    if start and birth_date and start < birth_date:
+        errors.append("membership_start: before birth_date")
     wage = _amount(values, "monthly_wage", errors)
     photo = _photo(values["photo"], photos_dir, errors)
     if errors:
@@ -225,7 +285,7 @@ def member_row_parse(
         birth_date=birth_date,
         gender=gender,
         email=email,
-        phone=values["phone"],
+        phone=phone,
         employer=" ".join(values["employer"].split()),
         membership_start=start,
         membership_end=end,
@@ -297,7 +357,7 @@ def _same_member(participant: Participant, row: MemberRow) -> None:
             code="conflict",
         )
     differs = []
-    if participant.full_name.casefold() != row.full_name.casefold():
+    if name_key(participant.full_name) != name_key(row.full_name):
         differs.append("full_name")
     if participant.birth_date != row.birth_date:
         differs.append("birth_date")
@@ -378,7 +438,10 @@ def member_import_row(
 
 
 def _period(raw: str, errors: list[str]) -> dt.date | None:
+    """A month, YYYY-MM (or a date in it, YYYY-MM-DD)."""
     try:
+        if not (_ISO_DATE.fullmatch(raw) or _ISO_DATE.fullmatch(f"{raw}-01")):
+            raise ValueError(raw)  # fromisoformat also reads weeks: '2020-W01'
         return dt.date.fromisoformat(raw if len(raw) > 7 else f"{raw}-01")
     except ValueError:
         errors.append(f"period: {raw!r} is not a month (YYYY-MM)")
@@ -388,10 +451,9 @@ def _period(raw: str, errors: list[str]) -> dt.date | None:
 @transaction.atomic
 def contribution_import_row(*, values: Mapping) -> Outcome:
     """Load one monthly contribution; a month already recorded is left as it is."""
-    if None in values:
-        raise ApplicationError("more values than columns", code="invalid_row")
-    values = {name: (values.get(name) or "").strip() for name in CONTRIBUTION_COLUMNS}
     errors: list[str] = []
+    values = _cells(values, CONTRIBUTION_COLUMNS, errors)
+    values["kpj"] = _number(values["kpj"])
     _check(validate_kpj, values["kpj"], "kpj", errors)
     period = _period(values["period"], errors)
     if period and period.replace(day=1) > timezone.localdate().replace(day=1):
@@ -402,6 +464,8 @@ def contribution_import_row(*, values: Mapping) -> Outcome:
     participant = Participant.objects.filter(kpj=values["kpj"]).first()
     if not errors and participant is None:
         errors.append("kpj: no registered member has this KPJ number")
+    elif period and participant and period < participant.birth_date.replace(day=1):
+        errors.append("period: before the member's birth")
     if errors:
         raise ApplicationError("; ".join(errors), code="invalid_row")
     period = period.replace(day=1)

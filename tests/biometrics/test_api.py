@@ -3,6 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from PIL import Image
 from rest_framework.test import APIClient
 
 from biometrics.models import SelfieAttempt
@@ -144,3 +145,21 @@ def test_a_participant_never_learns_the_distance_or_threshold(
         assert response.status_code == 200
         assert "distance" not in text and "threshold" not in text
         assert not any(secret in text for secret in secrets), text
+
+
+def test_a_panorama_is_refused_at_upload_before_it_can_cost_an_attempt(
+    participant_api, obama_reference, django_capture_on_commit_callbacks
+):
+    # 1800 x 400: its 640-px analysis copy would be 142 px high, too coarse to
+    # judge fairly. It used to end as "error" in the worker (its copy is under
+    # the 160-px minimum), or as a counted "not_matched" on a tiny face.
+    face = images.load("obama", 2)
+    face.thumbnail((400, 400))
+    strip = Image.new("RGB", (1800, 400), (128, 128, 128))
+    strip.paste(face, (700, 0))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _upload(participant_api, images.jpeg(strip))
+    assert response.status_code == 400
+    assert response.json()["code"] == "image_odd_shape"
+    assert "1800 x 400" in response.json()["detail"]
+    assert not SelfieAttempt.objects.exists()

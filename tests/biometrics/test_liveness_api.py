@@ -248,3 +248,17 @@ def test_a_frame_of_another_face_anywhere_in_the_burst_is_not_live(
     attempt = SelfieAttempt.objects.get(pk=response.json()["id"])
     assert attempt.status == SelfieStatus.NOT_LIVE, attempt.liveness
     assert attempt.liveness["reason"] == "different_faces"
+
+
+def test_frames_too_long_for_their_small_copy_are_refused_before_anything_is_stored(
+    api, obama, django_capture_on_commit_callbacks
+):
+    # 1600 x 480: a 480-px frame copy would be 144 px high, under the 160-px
+    # minimum; the worker refused its own copy and the attempt ended in "error".
+    challenge = api.post(CHALLENGES).json()
+    wide = images.jpeg(images.load("obama", 5).resize((1600, 480)))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = send(api, challenge["nonce"], [wide] * 8)
+    assert (response.status_code, response.json()["code"]) == (400, "image_odd_shape")
+    assert not SelfieAttempt.objects.exists()
+    assert LivenessChallenge.objects.get(nonce=challenge["nonce"]).used_at is None

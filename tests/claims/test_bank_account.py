@@ -120,3 +120,23 @@ def test_a_bank_that_does_not_answer_is_a_clear_message(claim, settings):
     with pytest.raises(ApplicationError) as exc:
         _set(claim)
     assert exc.value.code == "bank_unavailable" and exc.value.status == 503
+
+
+def test_the_holder_name_reaches_the_bank_as_plain_letters(claim):
+    """Full-width letters or a zero-width space pasted along went to the bank's
+    inquiry and, at payout, to the transfer's account_holder_name as typed."""
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(claim.participant.user)
+    name = claim.participant.full_name
+    typed = chr(ord(name[0]) + 0xFEE0) + name[1:] + "\u200b"  # full-width first
+    response = api.put(
+        f"/api/v1/claims/{claim.reference}/bank-account/",
+        {"bank_code": "BCA", "account_number": "1234567890", "account_holder": typed},
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    claim.refresh_from_db()
+    assert claim.account_holder == name
+    assert claim.bank_verified_name == name.upper()

@@ -3,6 +3,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
+from rest_framework.test import APIClient
 
 from claims import selectors, services
 from claims.documents import MAX_BYTES
@@ -112,3 +113,26 @@ def test_an_empty_file_is_named_empty_on_the_page_not_missing(review_claim, clie
     none = client.post(url, {"kind": "ktp"}, follow=True).content.decode()
     assert "Pilih berkas untuk diunggah" in none
     assert not ClaimDocument.objects.exists()
+
+
+def _mpo_bytes() -> bytes:
+    """A multi-picture JPEG, as phones with depth or dual cameras save photos."""
+    out = io.BytesIO()
+    first = Image.new("RGB", (64, 48), (200, 180, 160))
+    first.save(out, "MPO", save_all=True, append_images=[first.resize((32, 24))])
+    return out.getvalue()
+
+
+def test_a_phone_multi_picture_jpeg_is_accepted_as_a_jpeg_document(review_claim):
+    api = APIClient()
+    api.force_authenticate(review_claim.participant.user)
+    upload = SimpleUploadedFile("IMG_0001.JPG", _mpo_bytes())
+    response = api.post(
+        f"/api/v1/claims/{review_claim.reference}/documents/",
+        {"kind": "ktp", "file": upload},
+        format="multipart",
+    )
+    assert response.status_code == 201, response.json()
+    document = ClaimDocument.objects.get(claim=review_claim, kind="ktp")
+    assert document.content_type == "image/jpeg"
+    assert document.file.name.endswith(".jpg")

@@ -72,6 +72,25 @@ def test_import_contributions_loads_each_month_once_and_reports_bad_rows_by_line
     assert member.balance == 2 * 228_000
 
 
+def test_import_contributions_refuses_a_month_before_birth_or_not_written_yyyy_mm(
+    tmp_path,
+):
+    member = ParticipantFactory(kpj="12345678901")
+    path = _contributions_csv(
+        tmp_path,
+        [
+            ("12345678901", "0001-01", "PT Sari Kopi", "4000000"),
+            ("12345678901", f"{member.birth_date.year - 1}-06", "PT Sari Kopi", "4000"),
+            ("12345678901", "2020-W01", "PT Sari Kopi", "4000000"),  # a week
+        ],
+    )
+    out, err = _run("import_contributions", str(path))
+    assert "0 created, 0 unchanged, 3 failed" in out, err
+    assert "line 2: period: before the member's birth" in err
+    assert "line 4: period: '2020-W01' is not a month (YYYY-MM)" in err
+    assert not Contribution.objects.exists()
+
+
 def test_import_contributions_needs_the_four_columns(tmp_path):
     path = tmp_path / "short.csv"
     path.write_text("kpj,period,wage\n12345678901,2024-01,4000000\n")

@@ -168,6 +168,10 @@ def test_a_photo_missing_from_the_folder_is_a_row_error(tmp_path):
         ({"gender": "X"}, "gender: must be M or F"),
         ({"email": "agus-at-example"}, "email: Enter a valid email address."),
         ({"membership_end": "2019-12-31"}, "membership_end: before membership_start"),
+        # Year 1 would have recorded 24,000 monthly contributions.
+        ({"membership_start": "0001-01-01"}, "membership_start: before birth_date"),
+        ({"membership_start": "1990-05-16"}, "membership_start: before birth_date"),
+        ({"membership_start": "2020-W01"}, "membership_start: '2020-W01' is not"),
         (
             {"membership_start": "2999-01-01"},
             "membership_start: cannot be in the future",
@@ -177,14 +181,22 @@ def test_a_photo_missing_from_the_folder_is_a_row_error(tmp_path):
             "monthly_wage: must be a positive whole number",
         ),
         ({"monthly_wage": "0"}, "monthly_wage: must be a positive whole number"),
+        ({"monthly_wage": "9" * 30}, "monthly_wage: at most 10000000000"),
         ({"employer": " "}, "employer: required"),
+        # The database cannot store a NUL; other control bytes are no text either.
+        ({"full_name": "Agus\x00Setiawan"}, "full_name: contains a control character"),
+        ({"employer": "PT\x00Maju"}, "employer: contains a control character"),
+        ({"phone": "0812\x1b3456"}, "phone: contains a control character"),
+        ({"phone": "=1+2"}, "phone: Enter an Indonesian mobile number"),
+        ({"phone": "81234567890"}, "phone: Enter an Indonesian mobile number"),
     ],
 )
 def test_each_invalid_field_is_a_row_error_naming_the_field(tmp_path, changes, reason):
-    _out, err = _import(_csv(tmp_path, [_row(1, **changes)]))
+    out, err = _import(_csv(tmp_path, [_row(1, **changes), _row(2)]))
     assert err.startswith("line 2: ")
     assert reason in err
-    assert not Participant.objects.exists()
+    assert "1 created" in out and "1 failed" in out  # the next row still loads
+    assert Participant.objects.get().kpj == _row(2)["kpj"]
 
 
 def test_a_birth_date_in_the_future_is_refused(tmp_path):
@@ -254,3 +266,67 @@ def test_the_output_never_shows_a_nik_in_full(tmp_path):
     assert err.count("line ") == 2
     for row in rows:
         assert row["nik"] not in out + err
+
+
+def test_the_same_name_from_another_tool_is_the_same_member(tmp_path):
+    """One export composes 'é', another decomposes it and curls the apostrophe."""
+    _import(_csv(tmp_path, [_row(1, full_name="Ma'ruf S\u00e9tiawan")]))
+    again = _row(1, full_name="Ma\u2019ruf Se\u0301tiawan")
+    out, err = _import(_csv(tmp_path, [again]))
+    assert "1 unchanged" in out and not err
+
+
+def test_a_file_the_csv_reader_cannot_split_is_refused_before_any_row_loads(tmp_path):
+    """A cell over the reader's 128 KiB limit (a stray quote swallowing the file,
+    or a hostile file) used to stop the command half-way with a traceback."""
+    rows = [_row(1), _row(2, full_name="A" * 200_000), _row(3)]
+    with pytest.raises(
+        CommandError, match=r"line 3 cannot be read as CSV .*nothing was imported"
+    ):
+        _import(_csv(tmp_path, rows))
+    assert _counts() == dict.fromkeys(_counts(), 0)
+
+
+def test_excels_empty_rows_of_separators_are_skipped_not_failed(tmp_path):
+    """Excel writes ';;;;' for rows that were once formatted, below the data."""
+    path = _csv(tmp_path, [_row(1)], encoding="utf-8-sig", delimiter=";")
+    with path.open("a", newline="") as handle:
+        handle.write(";" * (len(MEMBER_COLUMNS) - 1) + "\r\n" + " ; ;\r\n")
+    out, err = _import(path)
+    assert out.strip() == "1 created, 0 updated, 0 unchanged, 0 failed" and not err
+
+
+@pytest.mark.parametrize(
+    "phone", ["+62 812-3456-7890", "62 812 3456 7890", "0062 812 3456 7890"]
+)
+def test_a_phone_in_international_form_is_stored_as_the_sms_number(tmp_path, phone):
+    """The number on file is where SMS codes go: stored as the portal's forms store it."""
+    out, err = _import(_csv(tmp_path, [_row(1, phone=phone)]))
+    assert "1 created" in out and not err
+    assert Participant.objects.get().phone == "081234567890"
+
+
+@pytest.mark.parametrize(
+    ("written", "stored"),
+    [("L", "M"), ("p", "F"), ("Laki-laki", "M"), ("PEREMPUAN", "F")],
+)
+def test_the_indonesian_gender_letters_of_a_registry_export_load(
+    tmp_path, written, stored
+):
+    """Indonesian registries write L (laki-laki) and P (perempuan), as on the KTP."""
+    row = _row(1, gender=stored) | {"gender": written}
+    out, err = _import(_csv(tmp_path, [row]))
+    assert "1 created" in out and not err
+    assert Participant.objects.get().gender == stored
+
+
+def test_a_nik_and_kpj_written_for_people_load_as_the_forms_read_them(tmp_path):
+    """Spaces, dots and dashes as printed on the card, and the apostrophe Excel
+    users type to keep a long number as text: the forms drop them, so does the
+    import (the rest of the value must still be 16 and 11 digits)."""
+    row = _row(1)
+    nik, kpj = row["nik"], row["kpj"]
+    row |= {"nik": f"'{nik[:6]} {nik[6:12]} {nik[12:]}", "kpj": f"{kpj[:2]}-{kpj[2:]}"}
+    out, err = _import(_csv(tmp_path, [row]))
+    assert "1 created" in out and not err
+    assert Participant.objects.filter(nik=nik, kpj=kpj).exists()
