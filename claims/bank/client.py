@@ -5,6 +5,12 @@ import os
 import requests
 from django.conf import settings
 
+# What a refusal looks like: one of these statuses with the bank's own JSON error
+# (`error_code`). Any other 4xx says nothing about the transfer or the account (our
+# credentials, a wrong address, a proxy's page, the gateway's rate limit): the
+# payout is sent again with the same key, and an officer is alerted if it lasts.
+REFUSALS = {400, 409, 422}
+
 
 def _timeout() -> tuple[float, float]:
     # BANK_TIMEOUT_SECONDS: the read timeout; the fault tests shorten it.
@@ -21,7 +27,7 @@ class BankError(Exception):
 
 
 class BankTransientError(Exception):
-    """Timeout, connection error or 5xx: the same call may be repeated."""
+    """Timeout, cut connection, 5xx or an unreadable answer: the call may be repeated."""
 
 
 def _request(method: str, path: str, **kwargs) -> requests.Response:
@@ -35,22 +41,41 @@ def _request(method: str, path: str, **kwargs) -> requests.Response:
             timeout=kwargs.pop("timeout", _timeout()),
             **kwargs,
         )
-    except (requests.Timeout, requests.ConnectionError) as exc:
+    except requests.RequestException as exc:
+        # Timeouts, refused or reset connections, a body cut short.
         raise BankTransientError(f"{method} {path}: {type(exc).__name__}") from exc
     if response.status_code >= 500:
         raise BankTransientError(f"{method} {path}: HTTP {response.status_code}")
     return response
 
 
-def _error(response: requests.Response) -> BankError:
+def _transient(response: requests.Response, why: str) -> BankTransientError:
+    path = response.request.path_url.split("?")[0]
+    return BankTransientError(
+        f"{response.request.method} {path}: HTTP {response.status_code}, {why}"
+    )
+
+
+def _body(response: requests.Response, kind: type) -> dict | list:
+    """The JSON answer; a proxy's HTML page or a truncated body is not an answer."""
     try:
         body = response.json()
     except ValueError:
-        body = {}
+        body = None
+    if not isinstance(body, kind):
+        raise _transient(response, "unreadable answer")
+    return body
+
+
+def _error(response: requests.Response, refusals: set[int] = REFUSALS) -> BankError:
+    """The bank's refusal; raises BankTransientError for any other answer."""
+    body = _body(response, dict)
+    if response.status_code not in refusals or not body.get("error_code"):
+        raise _transient(response, "not a refusal")
     return BankError(
         body.get("message", f"HTTP {response.status_code}"),
         status=response.status_code,
-        code=body.get("error_code", ""),
+        code=body["error_code"],
     )
 
 
@@ -63,14 +88,14 @@ def disbursement_create(*, idempotency_key: str, payload: dict) -> dict:
     )
     if response.status_code not in (200, 201):
         raise _error(response)
-    return response.json()
+    return _body(response, dict)
 
 
 def disbursement_list(*, external_id: str) -> list[dict]:
     response = _request("GET", "/disbursements", params={"external_id": external_id})
     if response.status_code != 200:
-        raise _error(response)
-    return response.json()
+        raise _error(response, refusals=set())
+    return [row for row in _body(response, list) if isinstance(row, dict)]
 
 
 def account_inquiry(*, bank_code: str, account_number: str, name_hint: str) -> dict:
@@ -85,5 +110,5 @@ def account_inquiry(*, bank_code: str, account_number: str, name_hint: str) -> d
         },
     )
     if response.status_code != 200:
-        raise _error(response)
-    return response.json()
+        raise _error(response, refusals=REFUSALS | {404})
+    return _body(response, dict)
