@@ -191,6 +191,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Django waits for the SMTP server for ever by default: a server that accepts and
+# never answers held a page (activation code) or a worker (notifications) until
+# gunicorn or Celery killed it.
+EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT_SECONDS", default=10.0)
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="JMO Portal <noreply@jmo.example>"
 )
