@@ -5,10 +5,11 @@ import os
 import requests
 from django.conf import settings
 
-# What a refusal looks like: one of these statuses with the bank's own JSON error
-# (`error_code`). Any other 4xx says nothing about the transfer or the account (our
-# credentials, a wrong address, a proxy's page, the gateway's rate limit): the
-# payout is sent again with the same key, and an officer is alerted if it lasts.
+from jmo_portal.gateway import answer_json, described, refusal
+
+# The statuses of a refusal (with the bank's JSON `error_code`): any other answer
+# is transient (jmo_portal/gateway.py), and the payout is sent again with the same
+# key; an officer is alerted if it lasts (PAYOUT_ALERT_AFTER_SWEEPS).
 REFUSALS = {400, 409, 422}
 
 
@@ -27,7 +28,7 @@ class BankError(Exception):
 
 
 class BankTransientError(Exception):
-    """Timeout, cut connection, 5xx or an unreadable answer: the call may be repeated."""
+    """Timeout, cut connection, 5xx or no readable answer: the call may be repeated."""
 
 
 def _request(method: str, path: str, **kwargs) -> requests.Response:
@@ -49,29 +50,18 @@ def _request(method: str, path: str, **kwargs) -> requests.Response:
     return response
 
 
-def _transient(response: requests.Response, why: str) -> BankTransientError:
-    path = response.request.path_url.split("?")[0]
-    return BankTransientError(
-        f"{response.request.method} {path}: HTTP {response.status_code}, {why}"
-    )
-
-
-def _body(response: requests.Response, kind: type) -> dict | list:
-    """The JSON answer; a proxy's HTML page or a truncated body is not an answer."""
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
-    if not isinstance(body, kind):
-        raise _transient(response, "unreadable answer")
+def _answer(response: requests.Response, kind: type) -> dict | list:
+    body = answer_json(response, kind)
+    if body is None:
+        raise BankTransientError(described(response, "unreadable answer"))
     return body
 
 
-def _error(response: requests.Response, refusals: set[int] = REFUSALS) -> BankError:
-    """The bank's refusal; raises BankTransientError for any other answer."""
-    body = _body(response, dict)
-    if response.status_code not in refusals or not body.get("error_code"):
-        raise _transient(response, "not a refusal")
+def _error(response: requests.Response, refusals: set[int]) -> Exception:
+    """The bank's refusal, or a transient error for any other answer."""
+    body = refusal(response, refusals)
+    if body is None:
+        return BankTransientError(described(response, "not a refusal"))
     return BankError(
         body.get("message", f"HTTP {response.status_code}"),
         status=response.status_code,
@@ -87,15 +77,15 @@ def disbursement_create(*, idempotency_key: str, payload: dict) -> dict:
         headers={"Idempotency-Key": idempotency_key},
     )
     if response.status_code not in (200, 201):
-        raise _error(response)
-    return _body(response, dict)
+        raise _error(response, REFUSALS)
+    return _answer(response, dict)
 
 
 def disbursement_list(*, external_id: str) -> list[dict]:
     response = _request("GET", "/disbursements", params={"external_id": external_id})
     if response.status_code != 200:
-        raise _error(response, refusals=set())
-    return [row for row in _body(response, list) if isinstance(row, dict)]
+        raise _error(response, set())
+    return [row for row in _answer(response, list) if isinstance(row, dict)]
 
 
 def account_inquiry(*, bank_code: str, account_number: str, name_hint: str) -> dict:
@@ -110,5 +100,5 @@ def account_inquiry(*, bank_code: str, account_number: str, name_hint: str) -> d
         },
     )
     if response.status_code != 200:
-        raise _error(response, refusals=REFUSALS | {404})
-    return _body(response, dict)
+        raise _error(response, REFUSALS | {404})
+    return _answer(response, dict)

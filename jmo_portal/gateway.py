@@ -1,0 +1,33 @@
+"""What the bank and SMS clients share: which of a gateway's answers count.
+
+Only a gateway's own JSON error (`error_code`) with one of the statuses its
+contract uses for a refusal is a refusal. Any other 4xx says nothing about the
+message or the transfer (our credentials, a wrong address, a proxy's page, a rate
+limit), and a body that is not the expected JSON (an HTML page, a cut answer) is
+no answer: the caller sends the same request again with the same key.
+"""
+
+import requests
+
+
+def answer_json(response: requests.Response, kind: type) -> dict | list | None:
+    """The JSON body if it is a `kind` (dict or list), else None."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    return body if isinstance(body, kind) else None
+
+
+def refusal(response: requests.Response, statuses: set[int]) -> dict | None:
+    """The gateway's refusal `{error_code, message}`, or None when it is not one."""
+    if response.status_code not in statuses:
+        return None
+    body = answer_json(response, dict)
+    return body if body and body.get("error_code") else None
+
+
+def described(response: requests.Response, why: str) -> str:
+    """`POST /path: HTTP 401, why` (no query string: it may hold an account)."""
+    path = response.request.path_url.split("?")[0]
+    return f"{response.request.method} {path}: HTTP {response.status_code}, {why}"
