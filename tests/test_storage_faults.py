@@ -15,7 +15,10 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
+from biometrics.models import SelfieAttempt
+from biometrics.services import face_reference_create
 from claims.models import ClaimDocument
+from tests.biometrics import images
 from tests.claims.helpers import make_participant
 
 pytestmark = pytest.mark.django_db
@@ -67,12 +70,31 @@ def test_a_document_that_cannot_be_stored_keeps_the_one_stored_before(
     bigger = SimpleUploadedFile("b.pdf", BIG_PDF, content_type="application/pdf")
     with disk_full_past(LIMIT):
         response = api.post(url, {"kind": kind, "file": bigger})
-    assert response.status_code == 500
+    _unavailable(response)
     (document,) = ClaimDocument.objects.filter(claim__reference=ref)
     assert (document.pk, document.file.name) == (stored.pk, stored.file.name)
     with default_storage.open(document.file.name) as fh:
         assert fh.read() == SMALL_PDF  # before, the old file was deleted first
+    names = default_storage.listdir(f"claims/{ref}")[1]
+    assert names == [document.file.name.rsplit("/", 1)[1]]  # no half-written file
     with django_capture_on_commit_callbacks(execute=True):  # the disk has room again
         bigger.seek(0)
         assert api.post(url, {"kind": kind, "file": bigger}).status_code == 201
     assert not default_storage.exists(stored.file.name)  # replaced, then deleted
+
+
+def test_a_selfie_that_cannot_be_stored_is_not_an_attempt():
+    participant = make_participant(face=False)
+    face_reference_create(
+        participant=participant, image=images.raw("obama", 1), source="registry"
+    )
+    selfie = images.raw("obama", 2)
+    with disk_full_past(1024):
+        response = _api(participant).post(
+            "/api/v1/biometrics/selfies/",
+            {"image": SimpleUploadedFile("s.jpg", selfie, content_type="image/jpeg")},
+            format="multipart",
+        )
+    _unavailable(response)
+    assert not SelfieAttempt.objects.filter(participant=participant).exists()
+    assert default_storage.listdir(f"biometrics/selfies/{participant.pk}")[1] == []
