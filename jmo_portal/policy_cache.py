@@ -53,8 +53,16 @@ def _new_version() -> None:
     _local.version = None
     try:
         cache.set(VERSION_KEY, uuid.uuid4().hex, None)
-    except Exception:  # the cache is down: readers fall back to the database
+    except Exception:
         log.warning("policy cache: could not set a new version", exc_info=True)
+        # A Redis out of memory refuses the write but still serves the old
+        # version, so the other processes would keep the old policy: delete it
+        # (Redis allows a DEL then), and they read the database until a version
+        # can be written again.
+        try:
+            cache.delete(VERSION_KEY)
+        except Exception:  # the cache is down: readers fall back to the database
+            log.warning("policy cache: could not drop the version", exc_info=True)
 
 
 def _version() -> str | None:
