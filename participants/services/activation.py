@@ -53,6 +53,10 @@ class ActivationStart:
     already_active: bool = False
 
 
+def mail_unavailable_message() -> str:
+    return _("The email could not be sent just now. Try again in a few minutes.")
+
+
 def normalize_name(name: str) -> str:
     return " ".join((name or "").split()).casefold()
 
@@ -177,9 +181,7 @@ def activation_code_send(
             pk=activation.pk, code_hash=activation.code_hash
         ).update(**earlier)
         raise ApplicationError(
-            _("The email could not be sent just now. Try again in a few minutes."),
-            code="email_unavailable",
-            status=503,
+            mail_unavailable_message(), code="email_unavailable", status=503
         ) from exc
     return activation
 

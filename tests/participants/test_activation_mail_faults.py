@@ -108,3 +108,25 @@ def test_the_deployed_settings_give_the_mail_server_a_timeout():
     from jmo_portal import settings as deployed
 
     assert 0 < deployed.EMAIL_TIMEOUT <= 30
+
+
+@pytest.mark.parametrize("server", ["refusing", "hanging"])
+def test_a_password_reset_while_the_mail_server_is_down_says_so_to_everyone(
+    server, client, settings, request
+):
+    """The same answer for a known and an unknown address (no 500 that tells
+    which addresses have an account), and it says the email did not go."""
+    from tests.factories import UserFactory
+
+    port = (
+        _closed_port()
+        if server == "refusing"
+        else request.getfixturevalue("hanging_smtp")
+    )
+    UserFactory(username="known@example.id", email="known@example.id")
+    _smtp(settings, port)
+    reset = reverse("participants:password_reset")
+    for address in ("known@example.id", "nobody@example.id"):
+        response = client.post(reset, {"email": address})
+        assert response.status_code == 200, address
+        assert NOT_SENT in response.content.decode(), address
