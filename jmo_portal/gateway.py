@@ -4,8 +4,11 @@ Only a gateway's own JSON error (`error_code`) with one of the statuses its
 contract uses for a refusal is a refusal. Any other 4xx says nothing about the
 message or the transfer (our credentials, a wrong address, a proxy's page, a rate
 limit), and a body that is not the expected JSON (an HTML page, a cut answer) is
-no answer: the caller sends the same request again with the same key.
+no answer: the caller sends the same request again with the same key. The
+gateways' callbacks prove themselves with a shared token (`token_matches`).
 """
+
+import secrets
 
 import requests
 
@@ -31,3 +34,9 @@ def described(response: requests.Response, why: str) -> str:
     """`POST /path: HTTP 401, why` (no query string: it may hold an account)."""
     path = response.request.path_url.split("?")[0]
     return f"{response.request.method} {path}: HTTP {response.status_code}, {why}"
+
+
+def token_matches(given: str, expected: str) -> bool:
+    """A callback's shared token, compared in constant time; any header accepted
+    (compare_digest refuses str with non-ASCII characters: a 500 before)."""
+    return secrets.compare_digest(given.encode(), expected.encode())

@@ -62,3 +62,22 @@ def test_an_account_check_the_bank_cannot_answer_says_so(bank, odd_gateway, sett
         assert caught.value.code == "bank_unavailable", name
     claim.refresh_from_db()
     assert claim.account_number == ""
+
+
+@pytest.mark.parametrize(
+    ("token", "body", "status"),
+    [
+        ("dev-callback-token", "[1, 2]", 400),  # JSON, but not an object
+        ("dev-callback-token", '"COMPLETED"', 400),
+        ("tokén-ü", '{"external_id": "JHT-X"}', 403),  # non-ASCII token header
+    ],
+)
+def test_an_odd_bank_callback_is_refused_not_a_server_error(
+    client, settings, token, body, status
+):
+    token = settings.BANK_CALLBACK_TOKEN if token == "dev-callback-token" else token
+    response = client.post(
+        "/claims/bank/callback/", body, content_type="application/json",
+        headers={"X-Callback-Token": token},
+    )  # fmt: skip
+    assert response.status_code == status

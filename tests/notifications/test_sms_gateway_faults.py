@@ -69,3 +69,18 @@ def test_a_phone_code_asked_while_the_gateway_is_away_says_so_in_indonesian(
     assert response.status_code == 503, response.content
     assert response.json()["code"] == "sms_unavailable"
     assert "SMS belum dapat dikirim" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("token", "body", "status"),
+    [("good", "[1, 2]", 400), ("tokén-ü", '{"reference": "x"}', 403)],
+)
+def test_an_odd_delivery_report_is_refused_not_a_server_error(
+    client, settings, token, body, status
+):
+    token = settings.SMS_CALLBACK_TOKEN if token == "good" else token
+    response = client.post(
+        reverse("notifications:sms-report"), body, content_type="application/json",
+        headers={"X-Callback-Token": token},
+    )  # fmt: skip
+    assert response.status_code == status
