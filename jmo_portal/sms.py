@@ -21,7 +21,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.module_loading import import_string
 
-from jmo_portal.gateway import answer_json, described, refusal
+from jmo_portal.gateway import answer_json, described, refusal, request_within
 from jmo_portal.logging import redact
 
 logger = logging.getLogger(__name__)
@@ -64,7 +64,7 @@ class HttpSmsBackend:
         headers = {"X-API-Key": settings.SMS_API_KEY, **kwargs.pop("headers", {})}
         url = settings.SMS_API_URL.rstrip("/") + path
         try:
-            response = requests.request(
+            response = request_within(
                 method, url, headers=headers, timeout=(3.05, settings.SMS_TIMEOUT),
                 **kwargs,
             )  # fmt: skip

@@ -4,6 +4,7 @@ a connection reset mid-body. The bank and SMS clients must take each as transien
 import socket
 import struct
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,6 +20,9 @@ ANSWERS = {
     "half a JSON body": (200, "application/json", WHOLE[:20]),
     "a reset mid-body": (200, "application/json", WHOLE),
 }
+# A whole, correct answer: sent a byte at a time (`answer(name, drip=...)`) it
+# must still be given up on.
+COMPLETED = {"a whole answer": (200, "application/json", WHOLE)}
 
 
 class _Gateway(BaseHTTPRequestHandler):
@@ -27,6 +31,7 @@ class _Gateway(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     answer = ANSWERS["a wrong API key"]
     cut = False
+    drip = 0.0  # seconds between the body's bytes (0: all at once)
 
     def log_message(self, *args) -> None:
         pass
@@ -38,6 +43,15 @@ class _Gateway(BaseHTTPRequestHandler):
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
+        if self.drip:
+            try:
+                for byte in body:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(self.drip)
+            except OSError:  # the client gave up
+                self.close_connection = True
+            return
         if not self.cut:
             self.wfile.write(body)
             return
@@ -62,8 +76,10 @@ def odd_gateway() -> Iterator[ThreadingHTTPServer]:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     server.url = f"http://127.0.0.1:{server.server_port}"
 
-    def answer(name: str) -> None:
-        handler.answer, handler.cut = ANSWERS[name], name == "a reset mid-body"
+    def answer(name: str, drip: float = 0.0) -> None:
+        handler.answer = {**ANSWERS, **COMPLETED}[name]
+        handler.cut = name == "a reset mid-body"
+        handler.drip = drip
 
     server.answer = answer
     try:

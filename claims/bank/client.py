@@ -5,7 +5,7 @@ import os
 import requests
 from django.conf import settings
 
-from jmo_portal.gateway import answer_json, described, refusal
+from jmo_portal.gateway import answer_json, described, refusal, request_within
 
 # The statuses of a refusal (with the bank's JSON `error_code`): any other answer
 # is transient (jmo_portal/gateway.py), and the payout is sent again with the same
@@ -35,7 +35,7 @@ def _request(method: str, path: str, **kwargs) -> requests.Response:
     headers = {"X-API-Key": settings.BANK_API_KEY, **kwargs.pop("headers", {})}
     url = settings.BANK_API_URL.rstrip("/") + path
     try:
-        response = requests.request(
+        response = request_within(
             method,
             url,
             headers=headers,

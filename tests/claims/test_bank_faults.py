@@ -17,6 +17,11 @@ from tests.odd_gateway import ANSWERS
 pytestmark = pytest.mark.django_db
 
 
+def _transfers(bank, claim) -> list[dict]:
+    """This claim's transfers (the simulator is shared by the session's tests)."""
+    return [t for t in bank.transfers() if t["external_id"] == claim.reference]
+
+
 def test_no_odd_answer_fails_or_crashes_a_payout_and_it_is_paid_once_after(
     bank, odd_gateway, settings, django_capture_on_commit_callbacks
 ):
@@ -39,12 +44,12 @@ def test_no_odd_answer_fails_or_crashes_a_payout_and_it_is_paid_once_after(
             ClaimStatus.APPROVED,
         ), name
         assert payout.last_error.startswith("POST /disbursements"), name
-    assert bank.transfers() == []
+    assert _transfers(bank, claim) == []
     settings.BANK_API_URL = bank.url  # the gateway behaves again
     services.payout_send(payout_id=payout.pk)
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.PAID
-    assert [t["external_id"] for t in bank.transfers()] == [claim.reference]
+    assert [t["external_id"] for t in _transfers(bank, claim)] == [claim.reference]
 
 
 def test_an_account_check_the_bank_cannot_answer_says_so(bank, odd_gateway, settings):
@@ -62,6 +67,25 @@ def test_an_account_check_the_bank_cannot_answer_says_so(bank, odd_gateway, sett
         assert caught.value.code == "bank_unavailable", name
     claim.refresh_from_db()
     assert claim.account_number == ""
+
+
+def test_an_answer_dripped_a_byte_at_a_time_is_given_up_on(
+    bank, odd_gateway, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Each byte comes within the read timeout; the whole answer does not come
+    within connect + read timeout, so the call ends (before, it waited for all)."""
+    monkeypatch.setenv("BANK_TIMEOUT_SECONDS", "0.3")
+    participant = make_participant()
+    claim = ready_claim(participant)
+    with django_capture_on_commit_callbacks(execute=False):
+        services.claim_submit(claim=claim)
+    payout = claim.payouts.get()
+    settings.BANK_API_URL = odd_gateway.url
+    odd_gateway.answer("a whole answer", drip=0.1)  # ~8 s for the whole answer
+    with pytest.raises(BankTransientError, match="Timeout"):
+        services.payout_send(payout_id=payout.pk)
+    payout.refresh_from_db()
+    assert payout.status == PayoutStatus.SENDING
 
 
 @pytest.mark.parametrize(
