@@ -133,16 +133,23 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # memory (development: one process, tasks in-process).
 def _caches(broker_url: str) -> dict:
     if env.str("CACHE_URL", default=""):
-        return {"default": env.cache_url("CACHE_URL")}
-    if broker_url.startswith(("redis://", "rediss://")):
-        return {
-            "default": {
-                "BACKEND": "jmo_portal.cache.SharedRedisCache",
-                "LOCATION": broker_url,
-                "KEY_PREFIX": "jmo-cache",
-            }
+        cache = env.cache_url("CACHE_URL")
+    elif broker_url.startswith(("redis://", "rediss://")):
+        cache = {
+            "BACKEND": "jmo_portal.cache.SharedRedisCache",
+            "LOCATION": broker_url,
+            "KEY_PREFIX": "jmo-cache",
         }
-    return {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+    else:
+        cache = env.cache_url("CACHE_URL", default="locmemcache://")
+    if "redis" in cache["BACKEND"].lower():
+        # A cache call takes a millisecond; redis-py waits 5 s by default, which
+        # every request paid while Redis hung (jmo_portal.policy_cache).
+        seconds = env.float("CACHE_TIMEOUT_SECONDS", default=1.0)
+        options = cache.setdefault("OPTIONS", {})
+        options.setdefault("socket_connect_timeout", seconds)
+        options.setdefault("socket_timeout", seconds)
+    return {"default": cache}
 
 
 CACHES = _caches(env.str("CELERY_BROKER_URL", default=""))

@@ -6,6 +6,9 @@ ignored) until another save. Sessions, rate limits and blocks do not live in the
 cache (PostgreSQL), so they neither open nor vanish with it.
 """
 
+import os
+import signal
+
 import pytest
 import redis
 import requests
@@ -66,6 +69,48 @@ def test_a_policy_saved_while_redis_is_out_of_memory_reaches_every_process(
         for _ in range(2):
             body = requests.get(url, headers=headers, timeout=10).json()
             assert body["max_attempts"] == 5
+    finally:
+        if server is not None:
+            server.stop()
+        private.stop()
+
+
+def test_a_redis_that_hangs_does_not_hang_the_portal(tmp_path, settings):
+    """Redis stopped mid-flight (SIGSTOP: connections accepted, nothing answered),
+    as under a frozen VM or a network black hole: every request asked it for the
+    policy version and waited redis-py's default socket timeout (5 s). Now one
+    request per process waits the cache's timeout (1 s), and the process reads
+    the database without asking Redis for CACHE_RETRY_SECONDS."""
+    require_services(postgres=True, redis=True)
+    private = PrivateRedis(tmp_path)
+    private.start()
+    server = None
+    try:
+        member = registry_member(tmp_path)
+        activate(member)
+        confirm_data_at_desk(member)
+        server = WebServer(
+            worker_env(CACHE_URL=private.cache_url), tmp_path / "web.log", workers=1
+        )
+        server.start()
+        key = requests.post(
+            f"{server.url}/api/v1/auth/token/",
+            {"username": member.email, "password": PASSWORD}, timeout=10,
+        ).json()["token"]  # fmt: skip
+        url = f"{server.url}/api/v1/biometrics/status/"
+        headers = {"Authorization": f"Token {key}"}
+        assert requests.get(url, headers=headers, timeout=10).status_code == 200
+        os.kill(private.proc.pid, signal.SIGSTOP)
+        try:
+            # Before: 5 s each (redis-py's default socket timeout), which with a
+            # few sync workers is a portal that no longer answers.
+            for _ in range(3):
+                body = requests.get(url, headers=headers, timeout=3).json()
+                assert body["max_attempts"] == 3
+            page = requests.get(f"{server.url}/login/", timeout=3)
+            assert page.status_code == 200
+        finally:
+            os.kill(private.proc.pid, signal.SIGCONT)
     finally:
         if server is not None:
             server.stop()
