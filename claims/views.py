@@ -1,7 +1,6 @@
 """Participant claim pages: the ticks page, the wizard steps, the timeline."""
 
 import json
-import secrets
 from functools import wraps
 
 from django.conf import settings
@@ -17,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jmo_portal.exceptions import ApplicationError
+from jmo_portal.gateway import token_matches
 from participants.decorators import participant_required
 
 from . import selectors, services
@@ -354,11 +354,13 @@ def document_file(request, reference, pk):
 def bank_callback(request):
     """The bank's final status of a transfer (shared token; repeats are harmless)."""
     token = request.headers.get("X-Callback-Token", "")
-    if not secrets.compare_digest(token, settings.BANK_CALLBACK_TOKEN):
+    if not token_matches(token, settings.BANK_CALLBACK_TOKEN):
         return JsonResponse({"detail": "bad token"}, status=403)
     try:
         body = json.loads(request.body or b"{}")
     except ValueError:
+        return JsonResponse({"detail": "bad json"}, status=400)
+    if not isinstance(body, dict):
         return JsonResponse({"detail": "bad json"}, status=400)
     payout = services.payout_callback(
         external_id=str(body.get("external_id", "")),

@@ -5,11 +5,13 @@ API view (jmo_portal.api.exception_handler); these are the ones raised before or
 outside one: an unknown /api/ address, a request Django refuses as suspicious.
 
 When the database does not answer (PostgreSQL restarting or down, a dropped
-connection, a deadlock) the error is temporary: 503 with Retry-After, so that
+connection, a deadlock) or the disk refuses to store a file (full, over quota,
+read-only, not writable) the error is temporary: 503 with Retry-After, so that
 clients and proxies try again instead of treating it as a bug. The page renders
 without a request context: context processors may need the database.
 """
 
+import errno
 import sys
 
 from django.db import InterfaceError, OperationalError
@@ -21,6 +23,9 @@ from django.utils.translation import gettext_lazy
 from django.views import defaults
 
 RETRY_AFTER_SECONDS = 60
+# A storage write refused by the system, not by a bug of ours.
+STORAGE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES,
+                  errno.EPERM, errno.EIO}  # fmt: skip
 # A body that cannot be parsed (malformed JSON or multipart), here and in DRF.
 UNREADABLE = gettext_lazy("The request could not be read. Check it and send it again.")
 
@@ -62,8 +67,14 @@ def csrf_message() -> str:
     )
 
 
+def _temporary(exc: BaseException | None) -> bool:
+    if isinstance(exc, OperationalError | InterfaceError):
+        return True
+    return isinstance(exc, OSError) and exc.errno in STORAGE_ERRNOS
+
+
 def server_error(request) -> HttpResponse:
-    unavailable = isinstance(sys.exc_info()[1], OperationalError | InterfaceError)
+    unavailable = _temporary(sys.exc_info()[1])
     status = 503 if unavailable else 500
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if unavailable else {}
     if _is_api(request):

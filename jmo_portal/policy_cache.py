@@ -12,11 +12,16 @@ A save inside a transaction that is later rolled back must leave nothing
 behind: while the transaction that saved a policy is open, this thread reads
 policy rows from the database and keeps nothing; its commit sets a new version
 again, for the processes that read the old row meanwhile. When the cache does
-not answer, policies are read from the database (slower, never stale).
+not answer, policies are read from the database (slower, never stale), and the
+process leaves the cache alone for CACHE_RETRY_SECONDS: a Redis that hangs (stopped,
+a network black hole) cost every request the socket timeout before. A version
+that could not be written is written at the first read that reaches the cache
+again, so no process keeps what it read before the outage.
 """
 
 import logging
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -26,10 +31,14 @@ from django.core.signals import request_finished, request_started
 from django.db import connection, transaction
 
 VERSION_KEY = "policy:version"
+CACHE_RETRY_SECONDS = 10.0
 
 log = logging.getLogger(__name__)
 # Process-wide: {key: (version, value)}.
 _memo: dict[str, tuple[str, Any]] = {}
+# Process-wide: until when the cache is left alone after a failure, and whether
+# a new version is still to be written.
+_health = {"down_until": 0.0, "bump_pending": False}
 # Per thread: whether a request is running, the version it read, and the outer
 # transaction that saved a policy row (while it is open, nothing is kept).
 _local = threading.local()
@@ -49,12 +58,28 @@ request_started.connect(_request_started, dispatch_uid="policy_cache_started")
 request_finished.connect(_request_finished, dispatch_uid="policy_cache_finished")
 
 
+def _cache_failed(what: str) -> None:
+    """Leave the cache alone for a while; forget what was read under its versions."""
+    _health["down_until"] = time.monotonic() + CACHE_RETRY_SECONDS
+    _memo.clear()
+    log.warning("policy cache: %s; reading the database", what, exc_info=True)
+
+
 def _new_version() -> None:
     _local.version = None
     try:
         cache.set(VERSION_KEY, uuid.uuid4().hex, None)
-    except Exception:  # the cache is down: readers fall back to the database
-        log.warning("policy cache: could not set a new version", exc_info=True)
+        _health["bump_pending"] = False
+        return
+    except Exception:
+        _cache_failed("could not set a new version")
+    # A Redis out of memory refuses the write but still serves the old version,
+    # so the other processes would keep the old policy: delete it (Redis allows a
+    # DEL then), and they read the database until a version can be written.
+    try:
+        cache.delete(VERSION_KEY)
+    except Exception:  # unreachable: write the version once it answers again
+        _health["bump_pending"] = True
 
 
 def _version() -> str | None:
@@ -62,14 +87,19 @@ def _version() -> str | None:
     in_request = getattr(_local, "in_request", False)
     if in_request and getattr(_local, "version", None):
         return _local.version
+    if time.monotonic() < _health["down_until"]:
+        return None
     try:
+        if _health["bump_pending"]:
+            cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+            _health["bump_pending"] = False
         version = cache.get(VERSION_KEY)
         if version is None:
             version = uuid.uuid4().hex
             if not cache.add(VERSION_KEY, version, None):
                 version = cache.get(VERSION_KEY)
     except Exception:
-        log.warning("policy cache: no version, reading the database", exc_info=True)
+        _cache_failed("no version")
         return None
     if in_request:
         _local.version = version

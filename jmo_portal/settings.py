@@ -133,16 +133,23 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # memory (development: one process, tasks in-process).
 def _caches(broker_url: str) -> dict:
     if env.str("CACHE_URL", default=""):
-        return {"default": env.cache_url("CACHE_URL")}
-    if broker_url.startswith(("redis://", "rediss://")):
-        return {
-            "default": {
-                "BACKEND": "jmo_portal.cache.SharedRedisCache",
-                "LOCATION": broker_url,
-                "KEY_PREFIX": "jmo-cache",
-            }
+        cache = env.cache_url("CACHE_URL")
+    elif broker_url.startswith(("redis://", "rediss://")):
+        cache = {
+            "BACKEND": "jmo_portal.cache.SharedRedisCache",
+            "LOCATION": broker_url,
+            "KEY_PREFIX": "jmo-cache",
         }
-    return {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+    else:
+        cache = env.cache_url("CACHE_URL", default="locmemcache://")
+    if "redis" in cache["BACKEND"].lower():
+        # A cache call takes a millisecond; redis-py waits 5 s by default, which
+        # every request paid while Redis hung (jmo_portal.policy_cache).
+        seconds = env.float("CACHE_TIMEOUT_SECONDS", default=1.0)
+        options = cache.setdefault("OPTIONS", {})
+        options.setdefault("socket_connect_timeout", seconds)
+        options.setdefault("socket_timeout", seconds)
+    return {"default": cache}
 
 
 CACHES = _caches(env.str("CELERY_BROKER_URL", default=""))
@@ -186,11 +193,19 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 # public URL; views stream them after an access check.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "/private-media/"
+STORAGES = {
+    "default": {"BACKEND": "jmo_portal.storage.MediaStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Django waits for the SMTP server for ever by default: a server that accepts and
+# never answers held a page (activation code) or a worker (notifications) until
+# gunicorn or Celery killed it.
+EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT_SECONDS", default=10.0)
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="JMO Portal <noreply@jmo.example>"
 )
@@ -344,7 +359,7 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SECURE_CONTENT_TYPE_NOSNIFF = True
     STORAGES = {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "default": {"BACKEND": "jmo_portal.storage.MediaStorage"},
         "staticfiles": {
             "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         },

@@ -56,6 +56,6 @@ MEDIA_ROOT = env.str("TEST_MEDIA_ROOT", default="") or tempfile.mkdtemp(
 SMS_BACKEND = env.str("TEST_SMS_BACKEND", default="jmo_portal.sms.ConsoleSmsBackend")
 LANGUAGE_CODE = "id"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "jmo_portal.storage.MediaStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }

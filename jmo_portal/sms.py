@@ -21,6 +21,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.module_loading import import_string
 
+from jmo_portal.gateway import answer_json, described, refusal, request_within
 from jmo_portal.logging import redact
 
 logger = logging.getLogger(__name__)
@@ -36,7 +37,8 @@ class SmsError(Exception):
 
 
 class SmsTransientError(Exception):
-    """Timeout, connection error or 5xx: the same message may be sent again."""
+    """Timeout, cut connection, 5xx or no readable answer: the same message may be
+    sent again (the Idempotency-Key keeps it one SMS)."""
 
 
 class ConsoleSmsBackend:
@@ -62,11 +64,11 @@ class HttpSmsBackend:
         headers = {"X-API-Key": settings.SMS_API_KEY, **kwargs.pop("headers", {})}
         url = settings.SMS_API_URL.rstrip("/") + path
         try:
-            response = requests.request(
+            response = request_within(
                 method, url, headers=headers, timeout=(3.05, settings.SMS_TIMEOUT),
                 **kwargs,
             )  # fmt: skip
-        except (requests.Timeout, requests.ConnectionError) as exc:
+        except requests.RequestException as exc:  # also a body cut short
             raise SmsTransientError(f"{method} {path}: {type(exc).__name__}") from exc
         if response.status_code >= 500:
             raise SmsTransientError(f"{method} {path}: HTTP {response.status_code}")
@@ -81,23 +83,28 @@ class HttpSmsBackend:
                   "callback_url": callback},
         )  # fmt: skip
         if response.status_code not in (200, 201):
-            try:
-                body = response.json()
-            except ValueError:
-                body = {}
+            # Only the gateway's own refusal fails the message for good.
+            body = refusal(response, {400, 422})
+            if body is None:
+                raise SmsTransientError(described(response, "not a refusal"))
             raise SmsError(
                 body.get("message", f"HTTP {response.status_code}"),
-                code=body.get("error_code", "REFUSED"),
+                code=body["error_code"],
             )
+        answer = answer_json(response, dict)
+        if answer is None:
+            raise SmsTransientError(described(response, "unreadable answer"))
         logger.info("SMS %s to %s accepted by the gateway", reference, redact(phone))
-        return response.json()
+        return answer
 
     def lookup(self, reference: str) -> dict | None:
         """The gateway's record of a message; None when it never arrived there."""
         response = self._request("GET", "/messages", params={"reference": reference})
         if response.status_code != 200:
             raise SmsTransientError(f"GET /messages: HTTP {response.status_code}")
-        found = response.json()
+        found = answer_json(response, list)
+        if found is None or not all(isinstance(row, dict) for row in found):
+            raise SmsTransientError(described(response, "unreadable answer"))
         return found[0] if found else None
 
 

@@ -67,13 +67,8 @@ def notification_deliver(*, notification_id: int) -> bool:
     )
     participant = notification.participant
     # The member's choice of channels; an event may also ask for SMS itself.
-    if participant.email and participant.notify_email:
-        send_mail(
-            notification.title,
-            notification.body,
-            None,
-            [participant.email],
-        )
+    # The SMS is queued first (once per reference): a mail server that refuses
+    # fails this delivery for the sweep to retry, and must not hold the SMS back.
     wants_sms = participant.notify_sms or (
         notification.channel == Notification.Channel.EMAIL_SMS
     )
@@ -84,6 +79,13 @@ def notification_deliver(*, notification_id: int) -> bool:
             participant=participant,
             reference=f"notification-{notification.pk}",
             text=f"{notification.title}. {notification.body}",
+        )
+    if participant.email and participant.notify_email:
+        send_mail(
+            notification.title,
+            notification.body,
+            None,
+            [participant.email],
         )
     Notification.objects.filter(pk=notification_id).update(delivered_at=timezone.now())
     return True

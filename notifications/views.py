@@ -1,5 +1,4 @@
 import json
-import secrets
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -9,6 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from jmo_portal.gateway import token_matches
 from participants.decorators import participant_required
 
 from . import sms
@@ -49,7 +49,7 @@ def notification_open(request, pk: int):
 def sms_report(request):
     """The SMS gateway's delivery report (shared token; repeats are harmless)."""
     token = request.headers.get("X-Callback-Token", "")
-    if not secrets.compare_digest(token, settings.SMS_CALLBACK_TOKEN):
+    if not token_matches(token, settings.SMS_CALLBACK_TOKEN):
         return JsonResponse({"detail": "bad token"}, status=403)
     try:
         body = json.loads(request.body or b"{}")

@@ -25,7 +25,7 @@ urlpatterns = [
     path("activate/password/", views.activate_password, name="activate_password"),
     path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(
+        views.MailCheckedPasswordResetView.as_view(
             template_name="participants/password_reset_form.html",
             email_template_name="participants/email/password_reset.txt",
             subject_template_name="participants/email/password_reset_subject.txt",

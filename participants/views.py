@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.mail import get_connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.crypto import salted_hmac
@@ -210,6 +211,25 @@ def logout_everywhere(request: HttpRequest) -> HttpResponse:
     logout(request)
     messages.success(request, _("You are logged out on every device."))
     return redirect("home")
+
+
+class MailCheckedPasswordResetView(auth_views.PasswordResetView):
+    """When the mail server cannot be reached, say so to everyone who asks.
+
+    Django logs a reset email that fails and shows "we have sent it a link"
+    anyway. The server is tried before any account is looked up, so the answer
+    is the same for an address with an account and one without.
+    """
+
+    def form_valid(self, form):
+        connection = get_connection()
+        try:
+            connection.open()
+        except OSError:  # smtplib's errors, refused or timed-out connections
+            form.add_error("email", services.mail_unavailable_message())
+            return self.form_invalid(form)
+        connection.close()
+        return super().form_valid(form)
 
 
 class GuardedPasswordResetConfirmView(auth_views.PasswordResetConfirmView):

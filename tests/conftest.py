@@ -210,6 +210,15 @@ def bank_simulator(tmp_path_factory):
 
 
 @pytest.fixture
+def odd_gateway():
+    """A stand-in bank or SMS gateway that answers oddly (tests/odd_gateway.py)."""
+    from tests.odd_gateway import odd_gateway
+
+    with odd_gateway() as server:
+        yield server
+
+
+@pytest.fixture
 def bank(bank_simulator, settings):
     """The shared simulator with default switches; transfers settle at once.
 

@@ -4,6 +4,7 @@ challenges that were never answered."""
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
@@ -13,7 +14,9 @@ from ..models import BiometricPolicy, LivenessChallenge, SelfieAttempt, SelfieSt
 from .common import OUR_ERROR, selfie_dispatch_on_commit
 
 STUCK_QUEUED = timedelta(minutes=1)
-STUCK_PROCESSING = timedelta(minutes=5)
+# No task outlives Celery's hard time limit, so an attempt still processing after
+# it (and a margin) was left by a dead worker; the member is waiting on the page.
+STUCK_PROCESSING = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 30)
 MAX_DISPATCHES = 3
 
 

@@ -227,7 +227,10 @@ def claim_document_add(
             raise _not_allowed(locked)
         old = ClaimDocument.objects.filter(claim=claim, kind=kind).first()
         if old is not None:
-            old.file.delete(save=False)
+            # The old file goes once the new one is stored and committed: deleted
+            # first, a failed save (disk full) rolled the row back onto no file.
+            storage, name = old.file.storage, old.file.name
+            transaction.on_commit(lambda: storage.delete(name))
             old.delete()
         document = ClaimDocument(
             claim=claim,

@@ -10,6 +10,7 @@ ApplicationError raised afterwards must not roll the count back.
 """
 
 import datetime as dt
+import logging
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -37,8 +38,12 @@ from .codes import code_clean, code_issue, code_problem
 from .credentials import credential_check
 from .guards import attempt_register_failure, attempt_reset, block_active
 
+logger = logging.getLogger(__name__)
 # Steps 2 and 3 must be finished within this time after the registry match.
 REQUEST_VALID = dt.timedelta(hours=1)
+# What sending a code changes: put back when the mail does not leave.
+CODE_SEND_FIELDS = ("email", "email_verified_at", "code_hash", "code_sent_at",
+                    "code_expires_at", "code_attempts", "codes_sent")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,10 @@ class ActivationStart:
 
     activation: ActivationRequest | None
     already_active: bool = False
+
+
+def mail_unavailable_message() -> str:
+    return _("The email could not be sent just now. Try again in a few minutes.")
 
 
 def locked_error() -> ApplicationError:
@@ -142,6 +151,7 @@ def activation_code_send(
                 status=409,
             )
         email = email_available(email)
+        earlier = {field: getattr(activation, field) for field in CODE_SEND_FIELDS}
         code = code_issue(holder=activation)
         activation.email = email
         # A new address (or a new code) must be confirmed again.
@@ -150,14 +160,26 @@ def activation_code_send(
         activation.save()
     # The mail goes out after the row is saved, outside the transaction.
     context = {"code": code, "minutes": AccountPolicy.current().otp_valid_minutes}
-    send_mail(
-        subject=render_to_string(
-            "participants/email/activation_code_subject.txt", context
-        ).strip(),
-        message=render_to_string("participants/email/activation_code.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[email],
-    )
+    try:
+        send_mail(
+            subject=render_to_string(
+                "participants/email/activation_code_subject.txt", context
+            ).strip(),
+            message=render_to_string("participants/email/activation_code.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[email],
+        )
+    except OSError as exc:  # smtplib's errors, refused or timed-out connections
+        logger.warning("activation code not sent: %s", type(exc).__name__)
+        # The code never left: the request goes back to what it was (the earlier
+        # code still works, the hourly allowance is not used up), unless a newer
+        # code was issued meanwhile.
+        ActivationRequest.objects.filter(
+            pk=activation.pk, code_hash=activation.code_hash
+        ).update(**earlier)
+        raise ApplicationError(
+            mail_unavailable_message(), code="email_unavailable", status=503
+        ) from exc
     return activation
 
 

@@ -1,0 +1,86 @@
+"""The SMS gateway answering oddly or not at all.
+
+A message is never failed for good by an answer that says nothing about it (a
+wrong API key, a rate limit, a proxy's page, a broken body): the sweep sends it
+again with the same key. A phone code asked for meanwhile gets a clear message.
+"""
+
+import socket
+
+import pytest
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from jmo_portal.sms import SmsTransientError
+from notifications.models import SmsMessage
+from notifications.sms import sms_deliver, sms_poll, sms_queue
+from tests.factories import ParticipantFactory
+from tests.odd_gateway import ANSWERS
+
+pytestmark = pytest.mark.django_db
+S = SmsMessage.Status
+
+
+@pytest.fixture
+def http_sms(settings):
+    settings.SMS_BACKEND = "jmo_portal.sms.HttpSmsBackend"
+    settings.SMS_TIMEOUT = 0.5
+    return settings
+
+
+def test_no_odd_answer_fails_or_crashes_an_sms(http_sms, odd_gateway):
+    http_sms.SMS_API_URL = odd_gateway.url
+    participant = ParticipantFactory(phone="081234560009")
+    message = sms_queue(participant=participant, reference="odd-1", text="Hai")
+    for name in ANSWERS:
+        odd_gateway.answer(name)
+        with pytest.raises(SmsTransientError):
+            sms_deliver(sms_id=message.pk)
+        SmsMessage.objects.filter(pk=message.pk).update(status=S.ACCEPTED)
+        with pytest.raises(SmsTransientError):
+            sms_poll(sms_id=message.pk)
+        SmsMessage.objects.filter(pk=message.pk).update(status=S.QUEUED)
+        message.refresh_from_db()
+        assert (message.status, message.error_code) == (S.QUEUED, ""), name
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.parametrize("gateway", ["down", "odd"])
+def test_a_phone_code_asked_while_the_gateway_is_away_says_so_in_indonesian(
+    gateway, http_sms, request
+):
+    from tests.claims.helpers import make_participant
+
+    if gateway == "down":
+        http_sms.SMS_API_URL = f"http://127.0.0.1:{_closed_port()}"
+    else:
+        server = request.getfixturevalue("odd_gateway")
+        server.answer("an HTML 200")
+        http_sms.SMS_API_URL = server.url
+    participant = make_participant(phone="081234560010")
+    api = APIClient(HTTP_ACCEPT_LANGUAGE="id")
+    api.force_authenticate(participant.user)
+    response = api.post(reverse("participants_api:profile-phone-code"))
+    assert response.status_code == 503, response.content
+    assert response.json()["code"] == "sms_unavailable"
+    assert "SMS belum dapat dikirim" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("token", "body", "status"),
+    [("good", "[1, 2]", 400), ("tokén-ü", '{"reference": "x"}', 403)],
+)
+def test_an_odd_delivery_report_is_refused_not_a_server_error(
+    client, settings, token, body, status
+):
+    token = settings.SMS_CALLBACK_TOKEN if token == "good" else token
+    response = client.post(
+        reverse("notifications:sms-report"), body, content_type="application/json",
+        headers={"X-Callback-Token": token},
+    )  # fmt: skip
+    assert response.status_code == status

@@ -1,0 +1,132 @@
+"""The mail server refusing or hanging while an activation code is sent.
+
+The member gets a clear message in their language at once (no 500, no page that
+waits for ever), the request keeps the code it had (nothing half-saved: no code
+that never left, no code used up from the hourly allowance), and the next try
+goes through once the server is back.
+"""
+
+import datetime as dt
+import re
+import socket
+import threading
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from participants.models import ActivationRequest
+from tests.factories import ParticipantFactory, nik_for
+
+pytestmark = pytest.mark.django_db
+START = reverse("participants:activate")
+EMAIL = reverse("participants:activate_email")
+CODE = reverse("participants:activate_code")
+RESEND = reverse("participants:activate_code_resend")
+NOT_SENT = "Email belum dapat dikirim saat ini"
+
+
+@pytest.fixture
+def member():
+    born = dt.date(1990, 5, 2)
+    return ParticipantFactory(
+        full_name="Dewi Lestari", birth_date=born, gender="F",
+        nik=nik_for(born, "F", 9), kpj="22345678901", email="dewi@example.id",
+    )  # fmt: skip
+
+
+@pytest.fixture
+def hanging_smtp():
+    """Accepts connections and never says a word (no SMTP greeting)."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    held: list[socket.socket] = []
+
+    def accept() -> None:
+        while True:
+            try:
+                held.append(listener.accept()[0])
+            except OSError:
+                return
+
+    threading.Thread(target=accept, daemon=True).start()
+    yield listener.getsockname()[1]
+    listener.close()
+    for conn in held:
+        conn.close()
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _smtp(settings, port: int) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 0.5
+
+
+@pytest.mark.parametrize("server", ["refusing", "hanging"])
+def test_a_mail_server_down_gets_a_clear_message_and_changes_nothing(
+    server, client, member, settings, request
+):
+    port = (
+        _closed_port()
+        if server == "refusing"
+        else request.getfixturevalue("hanging_smtp")
+    )
+    data = {"nik": member.nik, "kpj": member.kpj, "full_name": member.full_name,
+            "birth_date": member.birth_date.isoformat()}  # fmt: skip
+    assert client.post(START, data).url == EMAIL
+    _smtp(settings, port)
+    response = client.post(EMAIL, {"email": "dewi.baru@example.id"})
+    assert NOT_SENT in response.content.decode()
+    activation = ActivationRequest.objects.get(participant=member)
+    assert (activation.email, activation.code_hash, activation.codes_sent) == (
+        "dewi@example.id", "", 0,
+    )  # fmt: skip
+    assert client.get(CODE).url == EMAIL  # no code to type: none was sent
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert client.post(EMAIL, {"email": "dewi.baru@example.id"}).url == CODE
+    first = re.search(r"\b(\d{6})\b", mail.outbox[-1].body).group(1)
+    _smtp(settings, port)  # down again: "send a new code" keeps the first one
+    response = client.post(RESEND, follow=True)
+    assert NOT_SENT in response.content.decode()
+    activation.refresh_from_db()
+    assert activation.codes_sent == 1
+    assert client.post(CODE, {"code": first}).status_code == 302
+    activation.refresh_from_db()
+    assert activation.email_verified_at is not None
+
+
+def test_the_deployed_settings_give_the_mail_server_a_timeout():
+    from jmo_portal import settings as deployed
+
+    assert 0 < deployed.EMAIL_TIMEOUT <= 30
+
+
+@pytest.mark.parametrize("server", ["refusing", "hanging"])
+def test_a_password_reset_while_the_mail_server_is_down_says_so_to_everyone(
+    server, client, settings, request
+):
+    """The same answer for a known and an unknown address (no 500 that tells
+    which addresses have an account), and it says the email did not go."""
+    from tests.factories import UserFactory
+
+    port = (
+        _closed_port()
+        if server == "refusing"
+        else request.getfixturevalue("hanging_smtp")
+    )
+    UserFactory(username="known@example.id", email="known@example.id")
+    _smtp(settings, port)
+    reset = reverse("participants:password_reset")
+    for address in ("known@example.id", "nobody@example.id"):
+        response = client.post(reset, {"email": address})
+        assert response.status_code == 200, address
+        assert NOT_SENT in response.content.decode(), address

@@ -1,0 +1,117 @@
+"""The shared Redis answering but out of memory (maxmemory, noeviction): reads
+work, writes fail with OOM. A policy saved meanwhile must still reach every
+process: before, the new version could not be written, so the processes that
+had read the policy kept the old one (a raised attempt limit or a new threshold
+ignored) until another save. Sessions, rate limits and blocks do not live in the
+cache (PostgreSQL), so they neither open nor vanish with it.
+"""
+
+import os
+import signal
+
+import pytest
+import redis
+import requests
+
+from jmo_portal.processes import PrivateRedis, WebServer
+from tests.conftest import require_services, staff_api, worker_env
+from tests.data_update import confirm_data_at_desk
+from tests.journey import PASSWORD, activate, registry_member
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_policy_saved_while_redis_is_out_of_memory_reaches_every_process(
+    tmp_path, admin_user, settings
+):
+    require_services(postgres=True, redis=True)
+    private = PrivateRedis(tmp_path)
+    private.start()
+    server = None
+    try:
+        settings.CACHES = {"default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": private.cache_url,
+        }}  # fmt: skip
+        member = registry_member(tmp_path)
+        activate(member)
+        confirm_data_at_desk(member)
+        token = requests.Session()
+        server = WebServer(
+            worker_env(CACHE_URL=private.cache_url), tmp_path / "web.log", workers=1
+        )
+        server.start()
+        key = token.post(
+            f"{server.url}/api/v1/auth/token/",
+            {"username": member.email, "password": PASSWORD}, timeout=10,
+        ).json()["token"]  # fmt: skip
+        url = f"{server.url}/api/v1/biometrics/status/"
+        headers = {"Authorization": f"Token {key}"}
+        for _ in range(2):  # read once, then kept under the cached version
+            assert (
+                requests.get(url, headers=headers, timeout=10).json()["max_attempts"]
+                == 3
+            )
+        client = redis.Redis.from_url(private.cache_url)
+        client.config_set("maxmemory-policy", "noeviction")
+        client.config_set("maxmemory", 1)  # every write now fails with OOM
+        with pytest.raises(redis.exceptions.OutOfMemoryError):
+            client.set("probe", "x")
+
+        changed = staff_api(admin_user).patch(
+            "/api/v1/policy/", {"max_attempts": 5, "reason": "pilot"}, format="json"
+        )
+        assert changed.status_code == 200, changed.content
+        body = requests.get(url, headers=headers, timeout=10).json()
+        assert (body["max_attempts"], body["attempts_left"]) == (5, 5)
+
+        client.config_set("maxmemory", 0)  # memory again: cached reads resume
+        for _ in range(2):
+            body = requests.get(url, headers=headers, timeout=10).json()
+            assert body["max_attempts"] == 5
+    finally:
+        if server is not None:
+            server.stop()
+        private.stop()
+
+
+def test_a_redis_that_hangs_does_not_hang_the_portal(tmp_path, settings):
+    """Redis stopped mid-flight (SIGSTOP: connections accepted, nothing answered),
+    as under a frozen VM or a network black hole: every request asked it for the
+    policy version and waited redis-py's default socket timeout (5 s). Now one
+    request per process waits the cache's timeout (1 s), and the process reads
+    the database without asking Redis for CACHE_RETRY_SECONDS."""
+    require_services(postgres=True, redis=True)
+    private = PrivateRedis(tmp_path)
+    private.start()
+    server = None
+    try:
+        member = registry_member(tmp_path)
+        activate(member)
+        confirm_data_at_desk(member)
+        server = WebServer(
+            worker_env(CACHE_URL=private.cache_url), tmp_path / "web.log", workers=1
+        )
+        server.start()
+        key = requests.post(
+            f"{server.url}/api/v1/auth/token/",
+            {"username": member.email, "password": PASSWORD}, timeout=10,
+        ).json()["token"]  # fmt: skip
+        url = f"{server.url}/api/v1/biometrics/status/"
+        headers = {"Authorization": f"Token {key}"}
+        assert requests.get(url, headers=headers, timeout=10).status_code == 200
+        os.kill(private.proc.pid, signal.SIGSTOP)
+        try:
+            # Before: 5 s each (redis-py's default socket timeout), which with a
+            # few sync workers is a portal that no longer answers.
+            for _ in range(3):
+                body = requests.get(url, headers=headers, timeout=3).json()
+                assert body["max_attempts"] == 3
+            page = requests.get(f"{server.url}/login/", timeout=3)
+            assert page.status_code == 200
+        finally:
+            os.kill(private.proc.pid, signal.SIGCONT)
+    finally:
+        if server is not None:
+            server.stop()
+        private.stop()
