@@ -10,6 +10,7 @@ desk, with a reason. Every changed field is kept as a ProfileChange.
 """
 
 import datetime as dt
+import unicodedata
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import AbstractBaseUser
@@ -142,9 +143,13 @@ def record_changes(
 
 
 def _profile_values(values: dict) -> dict:
-    return {
-        k: (v or "").strip() if isinstance(v, str) else v for k, v in values.items()
-    }
+    """Typed text without invisible format characters (a lone zero-width space is
+    no address) and without surrounding spaces."""
+    return {k: _visible(v) if isinstance(v, str) else v for k, v in values.items()}
+
+
+def _visible(text: str) -> str:
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf").strip()
 
 
 @transaction.atomic
