@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import io
 import re
+import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, fields
 from enum import StrEnum
@@ -112,14 +113,21 @@ def csv_rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict]]
     rows with every cell empty are skipped.
 
     Comma, semicolon (Excel's CSV where the decimal mark is a comma, as in
-    Indonesia) and tab separators are recognised from the header line."""
+    Indonesia) and tab separators are recognised from the header line, or named
+    by Excel's "sep=;" line before it."""
     text = csv_text(path)
-    try:
-        dialect = csv.Sniffer().sniff(text.partition("\n")[0], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=dialect.delimiter)
-    header = [name.strip().lower() for name in reader.fieldnames or []]
+    first, _, rest = text.partition("\n")
+    skipped = 0
+    if named := re.fullmatch(r"sep=([,;\t|])\s*", first):
+        delimiter, text, skipped = named.group(1), rest, 1
+    else:
+        try:
+            delimiter = csv.Sniffer().sniff(first, delimiters=",;\t").delimiter
+        except csv.Error:
+            delimiter = csv.excel.delimiter
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # Without a second BOM (a tool re-saving the file) or other invisible marks.
+    header = [_visible(name).lower() for name in reader.fieldnames or []]
     missing = [name for name in columns if name not in header]
     if missing:
         raise ApplicationError(
@@ -134,14 +142,18 @@ def csv_rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict]]
             # A row of separators only (Excel's formatted empty rows) is no row.
             cells = [*values.values(), *values.get(None, ())]
             if any(isinstance(v, str) and v.strip() for v in cells):
-                rows.append((reader.line_num, values))
+                rows.append((reader.line_num + skipped, values))
     except csv.Error as exc:
         raise ApplicationError(
-            f"{path}: line {reader.line_num + 1} cannot be read as CSV ({exc}); "
-            "check the quotes in it (nothing was imported)",
+            f"{path}: line {reader.line_num + skipped + 1} cannot be read as CSV "
+            f"({exc}); check the quotes in it (nothing was imported)",
             code="csv",
         ) from exc
     yield from rows
+
+
+def _visible(text: str) -> str:
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf").strip()
 
 
 def _messages(exc: ValidationError) -> str:

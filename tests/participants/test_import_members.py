@@ -330,3 +330,15 @@ def test_a_nik_and_kpj_written_for_people_load_as_the_forms_read_them(tmp_path):
     out, err = _import(_csv(tmp_path, [row]))
     assert "1 created" in out and not err
     assert Participant.objects.filter(nik=nik, kpj=kpj).exists()
+
+
+def test_excels_sep_line_and_a_doubled_bom_before_the_header_are_read(tmp_path):
+    """'sep=;' first names the separator (Excel honours it; some exports write it);
+    a file re-saved by a tool that adds a BOM again starts with two of them."""
+    text = _csv(tmp_path, [_row(1), _row(2, gender="X")], delimiter=";").read_text()
+    (tmp_path / "sep.csv").write_text("sep=;\r\n" + text, encoding="utf-8")
+    out, err = _import(tmp_path / "sep.csv")
+    assert "1 created" in out and err.startswith("line 4: gender")  # physical line
+    (tmp_path / "bom.csv").write_text("\ufeff\ufeff" + text, encoding="utf-8")
+    out, _err = _import(tmp_path / "bom.csv")
+    assert "1 unchanged" in out
