@@ -10,7 +10,6 @@ desk, with a reason. Every changed field is kept as a ProfileChange.
 """
 
 import datetime as dt
-import unicodedata
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import AbstractBaseUser
@@ -34,6 +33,7 @@ from participants.validators import (
     digits_only,
     normalize_phone,
     validate_npwp,
+    visible_text,
 )
 
 from .codes import code_clean, code_issue, code_problem
@@ -145,11 +145,7 @@ def record_changes(
 def _profile_values(values: dict) -> dict:
     """Typed text without invisible format characters (a lone zero-width space is
     no address) and without surrounding spaces."""
-    return {k: _visible(v) if isinstance(v, str) else v for k, v in values.items()}
-
-
-def _visible(text: str) -> str:
-    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf").strip()
+    return {k: visible_text(v) if isinstance(v, str) else v for k, v in values.items()}
 
 
 @transaction.atomic

@@ -10,7 +10,6 @@ import datetime as dt
 import hashlib
 import io
 import re
-import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, fields
 from enum import StrEnum
@@ -39,6 +38,7 @@ from participants.validators import (
     validate_kpj,
     validate_nik,
     validate_nik_matches,
+    visible_text,
 )
 
 from .ledger import ContributionLine, contributions_record, yield_post
@@ -127,7 +127,7 @@ def csv_rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict]]
             delimiter = csv.excel.delimiter
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
     # Without a second BOM (a tool re-saving the file) or other invisible marks.
-    header = [_visible(name).lower() for name in reader.fieldnames or []]
+    header = [visible_text(name).lower() for name in reader.fieldnames or []]
     missing = [name for name in columns if name not in header]
     if missing:
         raise ApplicationError(
@@ -150,10 +150,6 @@ def csv_rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict]]
             code="csv",
         ) from exc
     yield from rows
-
-
-def _visible(text: str) -> str:
-    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf").strip()
 
 
 def _messages(exc: ValidationError) -> str:
