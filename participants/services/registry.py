@@ -272,8 +272,9 @@ def member_row_parse(
             phone = normalize_phone(phone)
         except ValidationError as exc:
             errors.append(f"phone: {' '.join(exc.messages)}")
-    if not values["employer"]:
-        errors.append("employer: required")
+    if not values["employer"] or len(values["employer"]) > 200:
+        # The employer's name, not the model's field, in the line's message.
+        errors.append("employer: required, at most 200 characters")
     start = _date(values, "membership_start", errors, today)
     end = None
     if values["membership_end"]:
@@ -466,8 +467,9 @@ def contribution_import_row(*, values: Mapping) -> Outcome:
     period = _period(values["period"], errors)
     if period and period.replace(day=1) > timezone.localdate().replace(day=1):
         errors.append("period: cannot be in the future")
-    if not values["employer"]:
-        errors.append("employer: required")
+    if not values["employer"] or len(values["employer"]) > 200:
+        # The employer's name, not the model's field, in the line's message.
+        errors.append("employer: required, at most 200 characters")
     wage = _amount(values, "wage", errors)
     participant = Participant.objects.filter(kpj=values["kpj"]).first()
     if not errors and participant is None:

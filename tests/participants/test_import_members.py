@@ -183,6 +183,7 @@ def test_a_photo_missing_from_the_folder_is_a_row_error(tmp_path):
         ({"monthly_wage": "0"}, "monthly_wage: must be a positive whole number"),
         ({"monthly_wage": "9" * 30}, "monthly_wage: at most 10000000000"),
         ({"employer": " "}, "employer: required"),
+        ({"employer": "PT " + "B" * 400}, "employer: required, at most 200"),
         # The database cannot store a NUL; other control bytes are no text either.
         ({"full_name": "Agus\x00Setiawan"}, "full_name: contains a control character"),
         ({"employer": "PT\x00Maju"}, "employer: contains a control character"),
