@@ -77,13 +77,7 @@ def _open(data: bytes, max_pixels: int, long_side: int) -> Image.Image:
     except Image.DecompressionBombError as exc:
         raise _too_many_pixels(max_pixels) from exc
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as exc:
-        raise ApplicationError(
-            _(
-                "This file is not a photo we can read. Send a JPEG or PNG picture "
-                "taken with your camera."
-            ),
-            code="not_an_image",
-        ) from exc
+        raise _not_an_image(data) from exc
     width, height = img.size
     if width * height > max_pixels:
         raise _too_many_pixels(max_pixels)
@@ -109,6 +103,27 @@ def _open(data: bytes, max_pixels: int, long_side: int) -> Image.Image:
             code="image_odd_shape",
         )
     return img
+
+
+# ISO-BMFF brands of HEIF/HEIC (an iPhone's "High Efficiency" photos) and AVIF.
+_HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
+_HEIF_BRANDS |= {b"avif", b"avis"}
+
+
+def _not_an_image(data: bytes) -> ApplicationError:
+    if data[4:8] == b"ftyp" and data[8:12] in _HEIF_BRANDS:
+        message = _(
+            'This is an HEIC or AVIF photo (the iPhone\'s "High Efficiency" '
+            "format), which we cannot read. Take the photo with the camera on this "
+            'page, or choose Settings > Camera > Formats > "Most Compatible" and '
+            "take it again."
+        )
+    else:
+        message = _(
+            "This file is not a photo we can read. Send a JPEG or PNG picture "
+            "taken with your camera."
+        )
+    return ApplicationError(message, code="not_an_image")
 
 
 def _too_many_pixels(max_pixels: int) -> ApplicationError:

@@ -73,13 +73,17 @@ def validate_nik_matches(nik: str, birth_date: dt.date, gender: str) -> None:
 _APOSTROPHES = str.maketrans(dict.fromkeys("\u2018\u2019\u02bc\u02bb`\u2032", "'"))
 
 
+def visible_text(text: str) -> str:
+    """Text without invisible format characters (Unicode Cf: zero-width spaces,
+    BOMs, direction marks) and surrounding spaces: a lone U+200B is no value."""
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf").strip()
+
+
 def name_clean(name: str) -> str:
     """A typed name in plain letters: composed (NFKC, so full-width letters become
-    ASCII), zero-width and other invisible format characters dropped, spaces
-    collapsed. For names that go on to another system, such as a bank."""
-    text = unicodedata.normalize("NFKC", name or "")
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
-    return " ".join(text.split())
+    ASCII), invisible format characters dropped, spaces collapsed. For names that
+    go on to another system, such as a bank."""
+    return " ".join(visible_text(unicodedata.normalize("NFKC", name or "")).split())
 
 
 def name_key(name: str) -> str:

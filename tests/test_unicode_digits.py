@@ -99,6 +99,25 @@ def test_contact_details_in_other_digits_are_field_errors(member_api):
     assert participant.phone.isascii()
 
 
+def test_invisible_characters_alone_do_not_fill_a_required_field(member_api):
+    """A zero-width space (pasted, or typed by some keyboards) is no address."""
+    _participant, _claim, api = member_api
+    answer = api.put(
+        "/api/v1/profile/emergency/",
+        {"name": "\u200b\u2060", "relation": "spouse", "phone": "081399998888"},
+        format="json",
+    )
+    assert answer.status_code == 400
+    assert set(answer.json()["errors"]) == {"emergency_name"}
+    answer = api.put(
+        "/api/v1/profile/contact/",
+        {"phone": "081234567890", "address": "\ufeff\u200b", "postal_code": "53114"},
+        format="json",
+    )
+    assert answer.status_code == 400
+    assert set(answer.json()["errors"]) == {"address"}
+
+
 @pytest.mark.parametrize(
     "path",
     [

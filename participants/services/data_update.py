@@ -33,6 +33,7 @@ from participants.validators import (
     digits_only,
     normalize_phone,
     validate_npwp,
+    visible_text,
 )
 
 from .codes import code_clean, code_issue, code_problem
@@ -142,9 +143,9 @@ def record_changes(
 
 
 def _profile_values(values: dict) -> dict:
-    return {
-        k: (v or "").strip() if isinstance(v, str) else v for k, v in values.items()
-    }
+    """Typed text without invisible format characters (a lone zero-width space is
+    no address) and without surrounding spaces."""
+    return {k: visible_text(v) if isinstance(v, str) else v for k, v in values.items()}
 
 
 @transaction.atomic

@@ -38,6 +38,7 @@ from participants.validators import (
     validate_kpj,
     validate_nik,
     validate_nik_matches,
+    visible_text,
 )
 
 from .ledger import ContributionLine, contributions_record, yield_post
@@ -112,14 +113,21 @@ def csv_rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict]]
     rows with every cell empty are skipped.
 
     Comma, semicolon (Excel's CSV where the decimal mark is a comma, as in
-    Indonesia) and tab separators are recognised from the header line."""
+    Indonesia) and tab separators are recognised from the header line, or named
+    by Excel's "sep=;" line before it."""
     text = csv_text(path)
-    try:
-        dialect = csv.Sniffer().sniff(text.partition("\n")[0], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=dialect.delimiter)
-    header = [name.strip().lower() for name in reader.fieldnames or []]
+    first, _, rest = text.partition("\n")
+    skipped = 0
+    if named := re.fullmatch(r"sep=([,;\t|])\s*", first):
+        delimiter, text, skipped = named.group(1), rest, 1
+    else:
+        try:
+            delimiter = csv.Sniffer().sniff(first, delimiters=",;\t").delimiter
+        except csv.Error:
+            delimiter = csv.excel.delimiter
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # Without a second BOM (a tool re-saving the file) or other invisible marks.
+    header = [visible_text(name).lower() for name in reader.fieldnames or []]
     missing = [name for name in columns if name not in header]
     if missing:
         raise ApplicationError(
@@ -134,11 +142,11 @@ def csv_rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict]]
             # A row of separators only (Excel's formatted empty rows) is no row.
             cells = [*values.values(), *values.get(None, ())]
             if any(isinstance(v, str) and v.strip() for v in cells):
-                rows.append((reader.line_num, values))
+                rows.append((reader.line_num + skipped, values))
     except csv.Error as exc:
         raise ApplicationError(
-            f"{path}: line {reader.line_num + 1} cannot be read as CSV ({exc}); "
-            "check the quotes in it (nothing was imported)",
+            f"{path}: line {reader.line_num + skipped + 1} cannot be read as CSV "
+            f"({exc}); check the quotes in it (nothing was imported)",
             code="csv",
         ) from exc
     yield from rows
@@ -264,8 +272,9 @@ def member_row_parse(
             phone = normalize_phone(phone)
         except ValidationError as exc:
             errors.append(f"phone: {' '.join(exc.messages)}")
-    if not values["employer"]:
-        errors.append("employer: required")
+    if not values["employer"] or len(values["employer"]) > 200:
+        # The employer's name, not the model's field, in the line's message.
+        errors.append("employer: required, at most 200 characters")
     start = _date(values, "membership_start", errors, today)
     end = None
     if values["membership_end"]:
@@ -458,8 +467,9 @@ def contribution_import_row(*, values: Mapping) -> Outcome:
     period = _period(values["period"], errors)
     if period and period.replace(day=1) > timezone.localdate().replace(day=1):
         errors.append("period: cannot be in the future")
-    if not values["employer"]:
-        errors.append("employer: required")
+    if not values["employer"] or len(values["employer"]) > 200:
+        # The employer's name, not the model's field, in the line's message.
+        errors.append("employer: required, at most 200 characters")
     wage = _amount(values, "wage", errors)
     participant = Participant.objects.filter(kpj=values["kpj"]).first()
     if not errors and participant is None:

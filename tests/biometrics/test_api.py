@@ -163,3 +163,15 @@ def test_a_panorama_is_refused_at_upload_before_it_can_cost_an_attempt(
     assert response.json()["code"] == "image_odd_shape"
     assert "1800 x 400" in response.json()["detail"]
     assert not SelfieAttempt.objects.exists()
+
+
+def test_an_iphone_heic_photo_gets_an_instruction_that_fits_it(
+    participant_api, obama_reference
+):
+    # The ISO-BMFF box every HEIC from an iPhone starts with (brand heic, mif1).
+    heic = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 4000
+    response = _upload(participant_api, heic, name="IMG_0001.HEIC")
+    assert (response.status_code, response.json()["code"]) == (400, "not_an_image")
+    assert "HEIC" in response.json()["detail"]
+    assert "Paling Kompatibel" in response.json()["detail"]  # iOS: Most Compatible
+    assert not SelfieAttempt.objects.exists()

@@ -183,6 +183,7 @@ def test_a_photo_missing_from_the_folder_is_a_row_error(tmp_path):
         ({"monthly_wage": "0"}, "monthly_wage: must be a positive whole number"),
         ({"monthly_wage": "9" * 30}, "monthly_wage: at most 10000000000"),
         ({"employer": " "}, "employer: required"),
+        ({"employer": "PT " + "B" * 400}, "employer: required, at most 200"),
         # The database cannot store a NUL; other control bytes are no text either.
         ({"full_name": "Agus\x00Setiawan"}, "full_name: contains a control character"),
         ({"employer": "PT\x00Maju"}, "employer: contains a control character"),
@@ -330,3 +331,15 @@ def test_a_nik_and_kpj_written_for_people_load_as_the_forms_read_them(tmp_path):
     out, err = _import(_csv(tmp_path, [row]))
     assert "1 created" in out and not err
     assert Participant.objects.filter(nik=nik, kpj=kpj).exists()
+
+
+def test_excels_sep_line_and_a_doubled_bom_before_the_header_are_read(tmp_path):
+    """'sep=;' first names the separator (Excel honours it; some exports write it);
+    a file re-saved by a tool that adds a BOM again starts with two of them."""
+    text = _csv(tmp_path, [_row(1), _row(2, gender="X")], delimiter=";").read_text()
+    (tmp_path / "sep.csv").write_text("sep=;\r\n" + text, encoding="utf-8")
+    out, err = _import(tmp_path / "sep.csv")
+    assert "1 created" in out and err.startswith("line 4: gender")  # physical line
+    (tmp_path / "bom.csv").write_text("\ufeff\ufeff" + text, encoding="utf-8")
+    out, _err = _import(tmp_path / "bom.csv")
+    assert "1 unchanged" in out
