@@ -31,13 +31,13 @@ from participants.services.ledger import (
 )
 from participants.services.policy import yield_rate_set
 from participants.services.registry import (
-    MemberIdentity,
     employer_get_or_create,
     employment_record,
     months,
     participant_register,
     yield_rate_for,
 )
+from participants.services.registry_csv import MemberIdentity
 
 DEMO_PASSWORD = "Demo-12345"
 FACES = Path(settings.BASE_DIR) / "demo" / "faces"

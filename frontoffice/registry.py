@@ -10,7 +10,8 @@ from pathlib import Path
 from biometrics.models import FaceReferenceSource
 from biometrics.services import face_reference_create
 from participants.models import Participant
-from participants.services.registry import MemberRow, Outcome, member_import_row
+from participants.services.registry import Outcome, member_import_row
+from participants.services.registry_csv import MemberRow
 
 
 def _registry_photo(participant: Participant, row: MemberRow) -> bool:

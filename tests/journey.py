@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from participants.models import Participant
-from participants.services.registry import MEMBER_COLUMNS
+from participants.services.registry_csv import MEMBER_COLUMNS
 from tests.factories import nik_for
 
 FACES = Path(__file__).resolve().parents[1] / "demo" / "faces"

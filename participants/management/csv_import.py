@@ -7,7 +7,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from jmo_portal.exceptions import ApplicationError
-from participants.services.registry import Outcome, csv_rows
+from participants.services.registry import Outcome
+from participants.services.registry_csv import csv_rows
 
 
 def csv_import(

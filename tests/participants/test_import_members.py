@@ -11,7 +11,7 @@ from PIL import Image
 
 from biometrics.models import FaceReference
 from participants.models import Contribution, Employer, Employment, Participant
-from participants.services.registry import MEMBER_COLUMNS
+from participants.services.registry_csv import MEMBER_COLUMNS
 from tests.factories import nik_for
 
 pytestmark = pytest.mark.django_db

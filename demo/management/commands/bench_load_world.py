@@ -18,7 +18,7 @@ from django.core.management.base import BaseCommand
 
 from biometrics.management.commands.bench_selfie import PEOPLE
 from participants.models import Participant
-from participants.services.registry import MEMBER_COLUMNS
+from participants.services.registry_csv import MEMBER_COLUMNS
 
 FACES = settings.BASE_DIR / "demo" / "faces"
 PASSWORD = "Beban-Uji-2026"

@@ -6,7 +6,8 @@ from django.core.management.base import BaseCommand, CommandError, no_translatio
 
 from frontoffice.registry import registry_member_import
 from participants.management.csv_import import csv_import
-from participants.services.registry import MEMBER_COLUMNS, Outcome
+from participants.services.registry import Outcome
+from participants.services.registry_csv import MEMBER_COLUMNS
 
 
 class Command(BaseCommand):

@@ -171,7 +171,7 @@ def _member_through_the_doors(work: Path) -> str:
 
     from participants.models import Participant
     from participants.services.data_update_desk import data_update_desk_confirm
-    from participants.services.registry import MEMBER_COLUMNS
+    from participants.services.registry_csv import MEMBER_COLUMNS
 
     today = timezone.localdate()
     end = (today.replace(day=1) - dt.timedelta(days=80)).replace(day=1)

@@ -5,11 +5,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, no_translations
 
 from participants.management.csv_import import csv_import
-from participants.services.registry import (
-    CONTRIBUTION_COLUMNS,
-    Outcome,
-    contribution_import_row,
-)
+from participants.services.registry import Outcome, contribution_import_row
+from participants.services.registry_csv import CONTRIBUTION_COLUMNS
 
 
 class Command(BaseCommand):
