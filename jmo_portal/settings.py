@@ -120,6 +120,13 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 # A kept connection is checked before a request reuses it: after PostgreSQL restarts
 # (or drops idle connections) the next request reconnects instead of answering 500.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if "postgresql" in DATABASES["default"]["ENGINE"]:
+    # libpq waits for ever for a server that accepts the connection and never
+    # answers (a stopped server process, a stuck pooler): the request hung until
+    # gunicorn killed its worker. Past this, the member gets the 503 page.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DB_CONNECT_TIMEOUT_SECONDS", default=5)
+    )
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Wait for the write lock instead of failing when the in-process tasks and the
     # web request write at the same moment.

@@ -106,9 +106,13 @@ def staff_api(user) -> APIClient:
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache (login throttle counts)."""
+    """Each test starts with an empty cache (login throttle counts), and with the
+    policy cache trusting it (a test that made the cache fail leaves no pause)."""
     from django.core.cache import cache
 
+    from jmo_portal import policy_cache
+
+    policy_cache._health.update(down_until=0.0, bump_pending=False)
     cache.clear()
 
 

@@ -5,11 +5,15 @@ again (a restart).
 gunicorn keeps its connection for DB_CONN_MAX_AGE, so the next request must find it
 dead and open a new one instead of answering 500 (Celery closes its connection
 after each task). While PostgreSQL is down, members get a 503 that says to try
-again, in their language: JSON under /api/, the error page elsewhere."""
+again, in their language: JSON under /api/, the error page elsewhere. A server
+that accepts connections and never answers gets the same 503 after the connect
+timeout (before: the request hung until gunicorn killed its worker)."""
 
 import os
+import socket
 import subprocess
 import sys
+import threading
 
 import psycopg2
 import pytest
@@ -181,3 +185,54 @@ def test_postgresql_stopped_then_started_again_under_the_running_portal(tmp_path
                 process.stop()
         redis.stop()
         pg.remove()
+
+
+@pytest.fixture
+def silent_server():
+    """Accepts connections and never says a word (a stopped server process, a
+    stuck pooler)."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    held: list[socket.socket] = []
+
+    def accept() -> None:
+        while True:
+            try:
+                held.append(listener.accept()[0])
+            except OSError:
+                return
+
+    threading.Thread(target=accept, daemon=True).start()
+    yield listener.getsockname()[1]
+    listener.close()
+    for conn in held:
+        conn.close()
+
+
+def test_a_database_that_never_answers_gets_the_503_not_a_hung_request(
+    silent_server, tmp_path
+):
+    env = {
+        **os.environ,
+        **_compose_env(),
+        "DJANGO_SETTINGS_MODULE": "jmo_portal.settings",
+        "DATABASE_URL": f"postgres://jmo:secret@127.0.0.1:{silent_server}/jmo",
+        "DB_CONNECT_TIMEOUT_SECONDS": "2",
+        "CELERY_BROKER_URL": "redis://127.0.0.1:9/0",
+        "CACHE_URL": "locmemcache://",
+        "STATIC_ROOT": str(tmp_path / "static"),
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "prometheus"),
+        "LOG_JSON": "0",
+    }
+    web = WebServer(env, tmp_path / "web.log")
+    web.start()
+    try:
+        headers = {"Authorization": "Token abc", "Accept-Language": "id"}
+        # Before: no answer at all within gunicorn's 60 s, then a dropped connection.
+        api = requests.get(f"{web.url}/api/v1/me/", headers=headers, timeout=20)
+    finally:
+        web.stop()
+    assert api.status_code == 503, api.text[:2000]
+    assert api.headers["Retry-After"] == "60"
+    assert api.json()["code"] == "unavailable"

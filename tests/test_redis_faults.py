@@ -12,6 +12,7 @@ import signal
 import pytest
 import redis
 import requests
+from django.core.cache import cache
 
 from jmo_portal.processes import PrivateRedis, WebServer
 from tests.conftest import require_services, staff_api, worker_env
@@ -114,4 +115,41 @@ def test_a_redis_that_hangs_does_not_hang_the_portal(tmp_path, settings):
     finally:
         if server is not None:
             server.stop()
+        private.stop()
+
+
+def test_a_version_that_could_not_be_written_is_written_when_redis_answers(
+    tmp_path, settings, admin_user, monkeypatch
+):
+    """Redis hung through a save (neither SET nor DEL answered) and came back with
+    the old version: an idle process would keep its old policy under it, so the
+    saving process writes the new version at its first read that reaches Redis."""
+    from biometrics.models import BiometricPolicy
+    from biometrics.services import biometric_policy_update
+    from jmo_portal import policy_cache
+
+    require_services(redis=True)
+    private = PrivateRedis(tmp_path)
+    private.start()
+    try:
+        settings.CACHES = {"default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": private.cache_url,
+            "OPTIONS": {"socket_timeout": 0.3, "socket_connect_timeout": 0.3},
+        }}  # fmt: skip
+        monkeypatch.setattr(policy_cache, "CACHE_RETRY_SECONDS", 0)
+        BiometricPolicy.current()
+        before = cache.get(policy_cache.VERSION_KEY)
+        assert before
+        os.kill(private.proc.pid, signal.SIGSTOP)
+        try:
+            biometric_policy_update(
+                values={"max_attempts": 4}, actor=admin_user, reason="hung"
+            )
+        finally:
+            os.kill(private.proc.pid, signal.SIGCONT)
+        assert cache.get(policy_cache.VERSION_KEY) == before  # the save missed it
+        assert BiometricPolicy.current().max_attempts == 4
+        assert cache.get(policy_cache.VERSION_KEY) not in (before, None)
+    finally:
         private.stop()
