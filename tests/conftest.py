@@ -1,6 +1,8 @@
 """Shared fixtures: the cast for permission tests, API clients, a real Celery worker."""
 
 import os
+import socket
+import threading
 import time
 from pathlib import Path
 
@@ -328,3 +330,26 @@ def deployed_policy_rows(transactional_db):
     from django.apps import apps
 
     import_module("claims.migrations.0002_default_policy").forwards(apps, None)
+
+
+@pytest.fixture
+def silent_server():
+    """A port that accepts connections and never says a word: a stopped server
+    process, a stuck pooler, an SMTP server that sends no greeting."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    held: list[socket.socket] = []
+
+    def accept() -> None:
+        while True:
+            try:
+                held.append(listener.accept()[0])
+            except OSError:
+                return
+
+    threading.Thread(target=accept, daemon=True).start()
+    yield listener.getsockname()[1]
+    listener.close()
+    for conn in held:
+        conn.close()

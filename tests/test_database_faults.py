@@ -10,10 +10,8 @@ that accepts connections and never answers gets the same 503 after the connect
 timeout (before: the request hung until gunicorn killed its worker)."""
 
 import os
-import socket
 import subprocess
 import sys
-import threading
 
 import psycopg2
 import pytest
@@ -185,29 +183,6 @@ def test_postgresql_stopped_then_started_again_under_the_running_portal(tmp_path
                 process.stop()
         redis.stop()
         pg.remove()
-
-
-@pytest.fixture
-def silent_server():
-    """Accepts connections and never says a word (a stopped server process, a
-    stuck pooler)."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen()
-    held: list[socket.socket] = []
-
-    def accept() -> None:
-        while True:
-            try:
-                held.append(listener.accept()[0])
-            except OSError:
-                return
-
-    threading.Thread(target=accept, daemon=True).start()
-    yield listener.getsockname()[1]
-    listener.close()
-    for conn in held:
-        conn.close()
 
 
 def test_a_database_that_never_answers_gets_the_503_not_a_hung_request(

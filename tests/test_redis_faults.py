@@ -22,6 +22,22 @@ from tests.journey import PASSWORD, activate, registry_member
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def _member_reading_the_policy(tmp_path, cache_url: str):
+    """A registry member with the data update done, and one gunicorn process on
+    the given cache: (server, the biometric status URL, the member's headers)."""
+    member = registry_member(tmp_path)
+    activate(member)
+    confirm_data_at_desk(member)
+    server = WebServer(worker_env(CACHE_URL=cache_url), tmp_path / "web.log", workers=1)
+    server.start()
+    key = requests.post(
+        f"{server.url}/api/v1/auth/token/",
+        {"username": member.email, "password": PASSWORD}, timeout=10,
+    ).json()["token"]  # fmt: skip
+    headers = {"Authorization": f"Token {key}"}
+    return server, f"{server.url}/api/v1/biometrics/status/", headers
+
+
 def test_a_policy_saved_while_redis_is_out_of_memory_reaches_every_process(
     tmp_path, admin_user, settings
 ):
@@ -34,20 +50,7 @@ def test_a_policy_saved_while_redis_is_out_of_memory_reaches_every_process(
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": private.cache_url,
         }}  # fmt: skip
-        member = registry_member(tmp_path)
-        activate(member)
-        confirm_data_at_desk(member)
-        token = requests.Session()
-        server = WebServer(
-            worker_env(CACHE_URL=private.cache_url), tmp_path / "web.log", workers=1
-        )
-        server.start()
-        key = token.post(
-            f"{server.url}/api/v1/auth/token/",
-            {"username": member.email, "password": PASSWORD}, timeout=10,
-        ).json()["token"]  # fmt: skip
-        url = f"{server.url}/api/v1/biometrics/status/"
-        headers = {"Authorization": f"Token {key}"}
+        server, url, headers = _member_reading_the_policy(tmp_path, private.cache_url)
         for _ in range(2):  # read once, then kept under the cached version
             assert (
                 requests.get(url, headers=headers, timeout=10).json()["max_attempts"]
@@ -87,19 +90,7 @@ def test_a_redis_that_hangs_does_not_hang_the_portal(tmp_path, settings):
     private.start()
     server = None
     try:
-        member = registry_member(tmp_path)
-        activate(member)
-        confirm_data_at_desk(member)
-        server = WebServer(
-            worker_env(CACHE_URL=private.cache_url), tmp_path / "web.log", workers=1
-        )
-        server.start()
-        key = requests.post(
-            f"{server.url}/api/v1/auth/token/",
-            {"username": member.email, "password": PASSWORD}, timeout=10,
-        ).json()["token"]  # fmt: skip
-        url = f"{server.url}/api/v1/biometrics/status/"
-        headers = {"Authorization": f"Token {key}"}
+        server, url, headers = _member_reading_the_policy(tmp_path, private.cache_url)
         assert requests.get(url, headers=headers, timeout=10).status_code == 200
         os.kill(private.proc.pid, signal.SIGSTOP)
         try:

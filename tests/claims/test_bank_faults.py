@@ -22,14 +22,18 @@ def _transfers(bank, claim) -> list[dict]:
     return [t for t in bank.transfers() if t["external_id"] == claim.reference]
 
 
+def _submitted(capture) -> tuple:
+    """A claim submitted online, and its payout, not sent yet."""
+    claim = ready_claim(make_participant())
+    with capture(execute=False):
+        services.claim_submit(claim=claim)
+    return claim, claim.payouts.get()
+
+
 def test_no_odd_answer_fails_or_crashes_a_payout_and_it_is_paid_once_after(
     bank, odd_gateway, settings, django_capture_on_commit_callbacks
 ):
-    participant = make_participant()
-    claim = ready_claim(participant)
-    with django_capture_on_commit_callbacks(execute=False):
-        services.claim_submit(claim=claim)
-    payout = claim.payouts.get()
+    claim, payout = _submitted(django_capture_on_commit_callbacks)
     settings.BANK_API_URL = odd_gateway.url
     for name in ANSWERS:
         odd_gateway.answer(name)
@@ -75,11 +79,7 @@ def test_an_answer_dripped_a_byte_at_a_time_is_given_up_on(
     """Each byte comes within the read timeout; the whole answer does not come
     within connect + read timeout, so the call ends (before, it waited for all)."""
     monkeypatch.setenv("BANK_TIMEOUT_SECONDS", "0.3")
-    participant = make_participant()
-    claim = ready_claim(participant)
-    with django_capture_on_commit_callbacks(execute=False):
-        services.claim_submit(claim=claim)
-    payout = claim.payouts.get()
+    claim, payout = _submitted(django_capture_on_commit_callbacks)
     settings.BANK_API_URL = odd_gateway.url
     odd_gateway.answer("a whole answer", drip=0.1)  # ~8 s for the whole answer
     with pytest.raises(BankTransientError, match="Timeout"):

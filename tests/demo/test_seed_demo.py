@@ -39,6 +39,12 @@ MODELS = (
 )
 
 
+# Every test reads the one seeded world: all marked alike, so that pytest-django's
+# ordering (database tests first) keeps them together and the world is seeded
+# once (an unmarked test ran after the others and seeded it again: 40 s).
+pytestmark = pytest.mark.django_db
+
+
 @pytest.fixture(scope="module")
 def demo_world(django_db_setup, django_db_blocker):
     """Seed once for the module inside a transaction that is rolled back at the end."""
@@ -59,7 +65,6 @@ def _verdict(participant: Participant, claim_type: str) -> eligibility.Verdict:
     )
 
 
-@pytest.mark.django_db
 def test_it_seeds_over_200_participants_with_valid_niks_and_unique_logins(demo_world):
     assert "participants" in demo_world
     members = list(Participant.objects.all())
@@ -72,7 +77,6 @@ def test_it_seeds_over_200_participants_with_valid_niks_and_unique_logins(demo_w
     assert len({m.full_name.split()[-1] for m in members}) > 30
 
 
-@pytest.mark.django_db
 def test_balances_come_from_the_ledger_with_yearly_yield(demo_world):
     today = dt.date.today()
     sample = Participant.objects.order_by("pk")[10:40]
@@ -87,7 +91,6 @@ def test_balances_come_from_the_ledger_with_yearly_yield(demo_world):
         assert years == set(range(start.year, today.year))
 
 
-@pytest.mark.django_db
 def test_the_mix_has_active_claimable_waiting_and_both_sides_of_the_cap(demo_world):
     rules = policy_rules()
     kinds = {"active": 0, "claimable": 0, "waiting": 0}
@@ -110,7 +113,6 @@ def test_the_mix_has_active_claimable_waiting_and_both_sides_of_the_cap(demo_wor
     assert Participant.objects.filter(balance__lte=CAP).count() >= 20
 
 
-@pytest.mark.django_db
 def test_the_five_demo_people_log_in_and_have_a_demo_face_reference(demo_world):
     for email in AG_LOGINS:
         assert Client().login(username=email, password=DEMO_PASSWORD), email
@@ -121,7 +123,6 @@ def test_the_five_demo_people_log_in_and_have_a_demo_face_reference(demo_world):
     assert above.exists()
 
 
-@pytest.mark.django_db
 def test_obama_can_make_a_full_online_claim_today(demo_world):
     obama = Participant.objects.get(user__username="obama@demo.jmo")
     verdict = _verdict(obama, "resign")
@@ -130,7 +131,6 @@ def test_obama_can_make_a_full_online_claim_today(demo_world):
     assert 0 < obama.balance <= CAP
 
 
-@pytest.mark.django_db
 def test_staff_logins_have_their_roles(demo_world):
     for username, role in [
         ("desk", "front_office"),
@@ -148,7 +148,6 @@ def test_staff_logins_have_their_roles(demo_world):
     assert staff_post_branch(user=User.objects.get(username="desk")) == "bekasi"
 
 
-@pytest.mark.django_db
 def test_it_loads_the_quiz_and_the_dev_set_calibration(demo_world):
     assert QuizSession.objects.filter(title_id__startswith="Kuis JMO").count() == 1
     assert CalibrationRun.objects.filter(dataset__endswith="faces/dev").count() == 1
@@ -156,7 +155,6 @@ def test_it_loads_the_quiz_and_the_dev_set_calibration(demo_world):
     assert LivenessRun.objects.filter(dataset__endswith="faces/dev").count() == 1
 
 
-@pytest.mark.django_db
 def test_a_second_run_changes_no_counts(demo_world):
     before = _counts()
     balances = dict(Participant.objects.values_list("kpj", "balance"))
@@ -169,7 +167,6 @@ def test_a_second_run_changes_no_counts(demo_world):
     assert dict(Participant.objects.values_list("kpj", "balance")) == balances
 
 
-@pytest.mark.django_db
 def test_demo_logins_prints_the_urls_and_every_login(demo_world):
     out = StringIO()
     call_command("demo_logins", "--url", "http://127.0.0.1:8000/", stdout=out)

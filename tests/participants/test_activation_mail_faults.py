@@ -9,7 +9,6 @@ goes through once the server is back.
 import datetime as dt
 import re
 import socket
-import threading
 
 import pytest
 from django.core import mail
@@ -35,28 +34,6 @@ def member():
     )  # fmt: skip
 
 
-@pytest.fixture
-def hanging_smtp():
-    """Accepts connections and never says a word (no SMTP greeting)."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen()
-    held: list[socket.socket] = []
-
-    def accept() -> None:
-        while True:
-            try:
-                held.append(listener.accept()[0])
-            except OSError:
-                return
-
-    threading.Thread(target=accept, daemon=True).start()
-    yield listener.getsockname()[1]
-    listener.close()
-    for conn in held:
-        conn.close()
-
-
 def _closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -77,7 +54,7 @@ def test_a_mail_server_down_gets_a_clear_message_and_changes_nothing(
     port = (
         _closed_port()
         if server == "refusing"
-        else request.getfixturevalue("hanging_smtp")
+        else request.getfixturevalue("silent_server")
     )
     data = {"nik": member.nik, "kpj": member.kpj, "full_name": member.full_name,
             "birth_date": member.birth_date.isoformat()}  # fmt: skip
@@ -121,7 +98,7 @@ def test_a_password_reset_while_the_mail_server_is_down_says_so_to_everyone(
     port = (
         _closed_port()
         if server == "refusing"
-        else request.getfixturevalue("hanging_smtp")
+        else request.getfixturevalue("silent_server")
     )
     UserFactory(username="known@example.id", email="known@example.id")
     _smtp(settings, port)
