@@ -342,7 +342,9 @@ def tradeoff_preview(values: dict[str, Any]) -> dict:
         **shares,
         "not_live_counted": not_live is not None,
         "has_calibration": run is not None,
-        "suggested_threshold": suggested_threshold(max_attempts=max_attempts, run=run),
+        "suggested_threshold": suggested_threshold(max_attempts=max_attempts, run=run)
+        if run
+        else None,
         "by_threshold": [_pair(t, max_attempts) for t in THRESHOLD_STEPS]
         if run
         else [],

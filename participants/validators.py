@@ -89,8 +89,7 @@ def name_clean(name: str) -> str:
 def name_key(name: str) -> str:
     """A name as compared, never as stored: the same letters however the device
     encoded them (see name_clean; curly apostrophes too), case folded."""
-    text = unicodedata.normalize("NFKC", name or "").translate(_APOSTROPHES)
-    return name_clean(text).casefold()
+    return name_clean(name).translate(_APOSTROPHES).casefold()
 
 
 def mask_name(value: str) -> str:
