@@ -19,7 +19,6 @@ from participants.models import Block, DataUpdate, Participant
 from participants.services.data_update_desk import data_update_desk_confirm
 from participants.services.guards import block_lift
 from tutorials.models import Branch
-from tutorials.selectors import branch_get
 
 from .models import (
     REASON_PREFIX,
@@ -137,18 +136,9 @@ def _notify_unblocked(block: Block) -> None:
         )
 
 
-def ticket_take(*, branch: Branch | str, reason: str) -> WalkInTicket:
-    """Give the next number of the day for this branch and visit reason.
-
-    `branch` is the open branch the kiosk page has already found, or a code, which
-    is looked up here and refused when no open branch has it."""
-    office = branch if isinstance(branch, Branch) else branch_get(code=branch)
-    if office is None:
-        raise ApplicationError(
-            _("This kiosk belongs to no open branch: no number was given."),
-            code="unknown_branch",
-            status=404,
-        )
+def ticket_take(*, branch: Branch, reason: str) -> WalkInTicket:
+    """Give the next number of the day for this open branch and visit reason (the
+    kiosk page has found the branch, or answered 404)."""
     if reason not in VisitReason.values:
         raise ApplicationError(_("Choose the reason for your visit."), code="reason")
     day = timezone.localdate()
@@ -156,13 +146,13 @@ def ticket_take(*, branch: Branch | str, reason: str) -> WalkInTicket:
     # Two kiosks may press at once: the unique constraint decides, we retry.
     for _attempt in range(50):
         last = (
-            WalkInTicket.objects.filter(branch=office.code, day=day, prefix=prefix)
+            WalkInTicket.objects.filter(branch=branch.code, day=day, prefix=prefix)
             .order_by("-number")
             .values_list("number", flat=True)
             .first()
         )
         ticket = WalkInTicket(
-            branch=office.code,
+            branch=branch.code,
             day=day,
             prefix=prefix,
             number=(last or 0) + 1,
