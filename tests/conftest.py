@@ -225,6 +225,18 @@ def odd_gateway():
 
 
 @pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on loopback that the portal's mail goes to
+    (tests/smtp_server.py): `.messages`, `.connections`."""
+    from tests.smtp_server import SmtpServer, use_smtp
+
+    server = SmtpServer()
+    use_smtp(settings, server.port)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def bank(bank_simulator, settings):
     """The shared simulator with default switches; transfers settle at once.
 
@@ -330,6 +342,14 @@ def deployed_policy_rows(transactional_db):
     from django.apps import apps
 
     import_module("claims.migrations.0002_default_policy").forwards(apps, None)
+
+
+def closed_port() -> int:
+    """A loopback port where nothing listens: connections are refused (a server
+    that is down)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 @pytest.fixture

@@ -5,8 +5,6 @@ wrong API key, a rate limit, a proxy's page, a broken body): the sweep sends it
 again with the same key. A phone code asked for meanwhile gets a clear message.
 """
 
-import socket
-
 import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -14,6 +12,7 @@ from rest_framework.test import APIClient
 from jmo_portal.sms import SmsTransientError
 from notifications.models import SmsMessage
 from notifications.sms import sms_deliver, sms_poll, sms_queue
+from tests.conftest import closed_port
 from tests.factories import ParticipantFactory
 from tests.odd_gateway import ANSWERS
 
@@ -44,12 +43,6 @@ def test_no_odd_answer_fails_or_crashes_an_sms(http_sms, odd_gateway):
         assert (message.status, message.error_code) == (S.QUEUED, ""), name
 
 
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.mark.parametrize("gateway", ["down", "odd"])
 def test_a_phone_code_asked_while_the_gateway_is_away_says_so_in_indonesian(
     gateway, http_sms, request
@@ -57,7 +50,7 @@ def test_a_phone_code_asked_while_the_gateway_is_away_says_so_in_indonesian(
     from tests.claims.helpers import make_participant
 
     if gateway == "down":
-        http_sms.SMS_API_URL = f"http://127.0.0.1:{_closed_port()}"
+        http_sms.SMS_API_URL = f"http://127.0.0.1:{closed_port()}"
     else:
         server = request.getfixturevalue("odd_gateway")
         server.answer("an HTML 200")
