@@ -215,6 +215,15 @@ def bank_simulator(tmp_path_factory):
     sim.stop()
 
 
+@pytest.fixture(scope="session")
+def sms_simulator(tmp_path_factory):
+    from notifications.sms_harness import SmsSimulator
+
+    sim = SmsSimulator(tmp_path_factory.mktemp("sms") / "sms.sqlite3")
+    yield sim
+    sim.stop()
+
+
 @pytest.fixture
 def odd_gateway():
     """A stand-in bank or SMS gateway that answers oddly (tests/odd_gateway.py)."""
