@@ -95,3 +95,19 @@ def test_a_password_reset_while_the_mail_server_is_down_says_so_to_everyone(
         response = client.post(reset, {"email": address})
         assert response.status_code == 200, address
         assert NOT_SENT in response.content.decode(), address
+
+
+def test_a_password_reset_checks_and_mails_over_one_smtp_connection(
+    client, smtp_server
+):
+    """Before, the check opened one connection and Django's form a second one."""
+    from tests.factories import UserFactory
+
+    UserFactory(username="known@example.id", email="known@example.id")
+    reset = reverse("participants:password_reset")
+    assert client.post(reset, {"email": "known@example.id"}).status_code == 302
+    assert smtp_server.connections == 1
+    [(to, message)] = smtp_server.messages
+    assert to == ["known@example.id"] and "/password-reset/" in message.get_payload()
+    assert client.post(reset, {"email": "nobody@example.id"}).status_code == 302
+    assert (smtp_server.connections, len(smtp_server.messages)) == (2, 1)
