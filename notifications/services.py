@@ -1,5 +1,6 @@
 import datetime as dt
 import hashlib
+import smtplib
 
 from django.core.mail import send_mail
 from django.db.models import F, Q
@@ -17,6 +18,11 @@ CLAIM_TIMEOUT = dt.timedelta(seconds=120)
 QUICK_TRIES = 10
 RETRY_LATER = dt.timedelta(minutes=30)
 MAX_TRIES = QUICK_TRIES + 96
+
+
+class MailRefused(smtplib.SMTPException):
+    """The mail server refused the recipient; unlike smtplib's error (and so the
+    task's log line), it does not name the address."""
 
 
 def notification_send(
@@ -102,7 +108,7 @@ def notification_deliver(*, notification_id: int) -> bool:
         pk=notification_id
     )
     if notification.email:
-        send_mail(notification.title, notification.body, None, [notification.email])
+        _email(notification, notification.email)
     else:
         _participant_deliver(notification)
     Notification.objects.filter(pk=notification_id).update(delivered_at=timezone.now())
@@ -126,12 +132,15 @@ def _participant_deliver(notification: Notification) -> None:
             text=f"{notification.title}. {notification.body}",
         )
     if participant.email and participant.notify_email:
-        send_mail(
-            notification.title,
-            notification.body,
-            None,
-            [participant.email],
-        )
+        _email(notification, participant.email)
+
+
+def _email(notification: Notification, address: str) -> None:
+    try:
+        send_mail(notification.title, notification.body, None, [address])
+    except smtplib.SMTPRecipientsRefused as exc:
+        code = next(iter(exc.recipients.values()))[0]
+        raise MailRefused(f"notification {notification.pk}: SMTP {code}") from None
 
 
 def notification_mark_read(*, participant: Participant, notification_id: int) -> None:

@@ -1,6 +1,7 @@
 """A small real SMTP server on loopback: enough of RFC 5321 for smtplib (EHLO,
 MAIL, RCPT, DATA, RSET, NOOP, QUIT, no extensions). It keeps what it was sent and
-counts its connections. (aiosmtpd is not a dependency; smtpd left Python 3.12.)"""
+counts its connections; it refuses the recipients in `refused`. (aiosmtpd is no
+dependency; smtpd left Python 3.12.)"""
 
 import email
 import socketserver
@@ -21,7 +22,11 @@ class _Session(socketserver.StreamRequestHandler):
             if verb == b"QUIT":
                 return self._reply("221 bye")
             if verb == b"RCPT":
-                recipients.append(line.split(b":", 1)[1].strip(b" <>\r\n").decode())
+                to = line.split(b":", 1)[1].strip(b" <>\r\n").decode()
+                if to in self.server.refused:
+                    self._reply("550 no such mailbox")
+                    continue
+                recipients.append(to)
             elif verb == b"RSET":
                 recipients = []
             elif verb == b"DATA":
@@ -48,6 +53,7 @@ class SmtpServer(socketserver.ThreadingTCPServer):
         super().__init__(("127.0.0.1", port), _Session)
         self.port = self.server_address[1]
         self.connections = 0
+        self.refused: set[str] = set()  # RCPT answered 550
         self.messages: list[tuple[list[str], Message]] = []
         threading.Thread(target=self.serve_forever, daemon=True).start()
 

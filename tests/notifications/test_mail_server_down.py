@@ -4,6 +4,7 @@ was queued, for every try), and the email is tried again by the sweep, for as
 long as an outage may last."""
 
 import datetime as dt
+import logging
 
 import pytest
 import time_machine
@@ -86,3 +87,20 @@ def test_an_email_to_an_address_outlasts_a_hung_worker_and_a_long_outage(
     notification.refresh_from_db()
     assert notification.delivered_at is not None
     assert notification.participant is None
+
+
+def test_a_refused_recipient_is_not_named_in_the_log(smtp_server, caplog):
+    """smtplib's SMTPRecipientsRefused holds the address; the task's failure line
+    (Celery logs the exception) says only which notification and the SMTP code."""
+    from notifications.tasks import notification_deliver as deliver_task
+
+    smtp_server.refused.add("bekas@example.id")
+    notification = notification_email(
+        email="bekas@example.id", key="refused-1", kind="test", title="T", body="B"
+    )
+    with caplog.at_level(logging.INFO):
+        deliver_task.delay(notification.pk)
+    assert f"notification {notification.pk}: SMTP 550" in caplog.text
+    assert "bekas@" not in caplog.text
+    notification.refresh_from_db()
+    assert notification.delivered_at is None  # the sweep tries it again
