@@ -47,11 +47,3 @@ def claims_overdue_alert() -> int:
     from claims.services.delays import claims_overdue_alert
 
     return claims_overdue_alert()
-
-
-@shared_task(acks_late=True)
-def bank_change_old_contact_tell(claim_id: int, title: str, body: str) -> int:
-    """After a bank account change: tell the email/phone the member replaced."""
-    from claims.services.bank_change import bank_change_old_contact_tell
-
-    return bank_change_old_contact_tell(claim_id=claim_id, title=title, body=body)

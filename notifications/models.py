@@ -1,4 +1,5 @@
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from participants.models import Participant
@@ -8,7 +9,8 @@ class Notification(models.Model):
     """One message to a participant: shown in the in-app inbox, sent by email/SMS.
 
     `key` is unique, so a retried task or a repeated event never makes a second
-    notification for the same thing.
+    notification for the same thing. One with an `email` goes by email to that
+    address only (a replaced contact, a staff member) and is no inbox message.
     """
 
     class Channel(models.TextChoices):
@@ -17,8 +19,13 @@ class Notification(models.Model):
         EMAIL_SMS = "email_sms", _("Email and SMS")
 
     participant = models.ForeignKey(
-        Participant, on_delete=models.CASCADE, related_name="notifications"
+        Participant,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        null=True,
+        blank=True,
     )
+    email = models.EmailField(blank=True)
     key = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=64)
     title = models.CharField(max_length=200)
@@ -36,6 +43,12 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["participant", "-created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(participant__isnull=False) | ~Q(email=""),
+                name="notification_has_a_recipient",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title

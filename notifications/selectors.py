@@ -6,5 +6,7 @@ from .models import Notification
 
 
 def notification_list(*, participant: Participant) -> QuerySet[Notification]:
-    """The participant's inbox, newest first."""
-    return Notification.objects.filter(participant=participant).order_by("-created_at")
+    """The participant's inbox, newest first (not the emails to other addresses)."""
+    return Notification.objects.filter(participant=participant, email="").order_by(
+        "-created_at"
+    )

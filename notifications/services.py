@@ -1,4 +1,6 @@
 import datetime as dt
+import hashlib
+import smtplib
 
 from django.core.mail import send_mail
 from django.db.models import F, Q
@@ -11,6 +13,16 @@ from participants.models import Participant
 from .models import Notification
 
 CLAIM_TIMEOUT = dt.timedelta(seconds=120)
+# A short outage is tried again every sweep; a long one (a mail server down for
+# hours) every RETRY_LATER, for two days, before the row is given up.
+QUICK_TRIES = 10
+RETRY_LATER = dt.timedelta(minutes=30)
+MAX_TRIES = QUICK_TRIES + 96
+
+
+class MailRefused(smtplib.SMTPException):
+    """The mail server refused the recipient; unlike smtplib's error (and so the
+    task's log line), it does not name the address."""
 
 
 def notification_send(
@@ -41,17 +53,47 @@ def notification_send(
             },
         )
     if created and channel != Notification.Channel.INBOX:
-        from .tasks import notification_deliver as notification_deliver_task
-
-        # A broker outage leaves the row undelivered for notification_sweep.
-        dispatch_on_commit(notification_deliver_task, notification.pk)
+        _deliver_on_commit(notification)
     return notification
+
+
+def notification_email(
+    *,
+    email: str,
+    key: str,
+    kind: str,
+    title: str,
+    body: str,
+    participant: Participant | None = None,
+) -> Notification:
+    """Email `email` once per `key` (and address), delivered like any notification.
+
+    For an address that is not the participant's contact on file (the one it
+    replaced, a staff member's); it is no inbox message. The stored key holds a
+    digest of the address, not the address.
+    """
+    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:16]
+    notification, created = Notification.objects.get_or_create(
+        key=f"{key}:{digest}",
+        defaults={"participant": participant, "email": email, "kind": kind,
+                  "title": str(title)[:200], "body": str(body)},
+    )  # fmt: skip
+    if created:
+        _deliver_on_commit(notification)
+    return notification
+
+
+def _deliver_on_commit(notification: Notification) -> None:
+    from .tasks import notification_deliver as notification_deliver_task
+
+    # A broker outage leaves the row undelivered for notification_sweep.
+    dispatch_on_commit(notification_deliver_task, notification.pk)
 
 
 def notification_deliver(*, notification_id: int) -> bool:
     """Send email (and SMS) once; safe to run twice: claims the row first.
 
-    A claim older than CLAIM_SECONDS belongs to a worker that died mid-send, so
+    A claim older than CLAIM_TIMEOUT belongs to a worker that died mid-send, so
     the sweep may take it over (at worst one repeated email, never a lost one).
     """
     now = timezone.now()
@@ -65,6 +107,15 @@ def notification_deliver(*, notification_id: int) -> bool:
     notification = Notification.objects.select_related("participant").get(
         pk=notification_id
     )
+    if notification.email:
+        _email(notification, notification.email)
+    else:
+        _participant_deliver(notification)
+    Notification.objects.filter(pk=notification_id).update(delivered_at=timezone.now())
+    return True
+
+
+def _participant_deliver(notification: Notification) -> None:
     participant = notification.participant
     # The member's choice of channels; an event may also ask for SMS itself.
     # The SMS is queued first (once per reference): a mail server that refuses
@@ -81,14 +132,15 @@ def notification_deliver(*, notification_id: int) -> bool:
             text=f"{notification.title}. {notification.body}",
         )
     if participant.email and participant.notify_email:
-        send_mail(
-            notification.title,
-            notification.body,
-            None,
-            [participant.email],
-        )
-    Notification.objects.filter(pk=notification_id).update(delivered_at=timezone.now())
-    return True
+        _email(notification, participant.email)
+
+
+def _email(notification: Notification, address: str) -> None:
+    try:
+        send_mail(notification.title, notification.body, None, [address])
+    except smtplib.SMTPRecipientsRefused as exc:
+        code = next(iter(exc.recipients.values()))[0]
+        raise MailRefused(f"notification {notification.pk}: SMTP {code}") from None
 
 
 def notification_mark_read(*, participant: Participant, notification_id: int) -> None:
@@ -98,10 +150,15 @@ def notification_mark_read(*, participant: Participant, notification_id: int) ->
 
 
 def notifications_undelivered() -> list[int]:
-    cutoff = timezone.now() - CLAIM_TIMEOUT
+    now = timezone.now()
+    due = Q(delivery_attempts__lt=QUICK_TRIES) | Q(
+        delivery_attempts__lt=MAX_TRIES, claimed_at__lt=now - RETRY_LATER
+    )
     return list(
-        Notification.objects.filter(delivered_at__isnull=True, created_at__lt=cutoff)
+        Notification.objects.filter(
+            delivered_at__isnull=True, created_at__lt=now - CLAIM_TIMEOUT
+        )
         .exclude(channel=Notification.Channel.INBOX)
-        .filter(delivery_attempts__lt=10)
+        .filter(due)
         .values_list("pk", flat=True)[:500]
     )

@@ -35,11 +35,14 @@ FINAL = (S.DELIVERED, S.FAILED)
 MAX_TEXT = 459
 
 
-def sms_queue(*, participant: Participant, reference: str, text: str) -> SmsMessage:
-    """One SMS per `reference` to the participant's phone, sent after commit."""
+def sms_queue(
+    *, participant: Participant, reference: str, text: str, phone: str = ""
+) -> SmsMessage:
+    """One SMS per `reference` to the participant's phone (or to `phone`, a number
+    of theirs not on file), sent after commit."""
     message, created = SmsMessage.objects.get_or_create(
         reference=reference,
-        defaults={"participant": participant, "phone": participant.phone,
+        defaults={"participant": participant, "phone": phone or participant.phone,
                   "text": text[:MAX_TEXT]},
     )  # fmt: skip
     if created:

@@ -3,7 +3,8 @@
 POST /messages (X-API-Key, Idempotency-Key) records a message once; a background
 thread delivers due messages (ACCEPTED -> DELIVERED/FAILED) and posts the
 delivery report to the message's callback_url. Switches in the `flags` table
-make it slow, time out, refuse with 503, fail deliveries or drop reports.
+make it slow, time out, answer 503, refuse (422), fail deliveries or drop
+reports.
 """
 
 import sqlite3
@@ -19,6 +20,7 @@ DEFAULT_FLAGS = {
     "timeout_next": "0",  # the next N POSTs answer only after timeout_seconds
     "timeout_seconds": "6",
     "error_next": "0",  # the next N POSTs are refused with 503 (not recorded)
+    "refuse_next": "0",  # the next N POSTs are refused for good: 422 (not recorded)
     "fail_next": "0",  # the next N messages are not delivered
     "drop_reports": "0",  # 1 = send no delivery reports at all
 }
@@ -132,6 +134,9 @@ def make_handler(gateway: Gateway) -> type[simulator.JsonHandler]:
                                         "message": "to and text are required"})  # fmt: skip
             if gateway.take("error_next"):
                 return self._send(503, {"error_code": "SERVER_BUSY"})
+            if gateway.take("refuse_next"):  # e.g. the operator blocks the number
+                return self._send(422, {"error_code": "NUMBER_BLOCKED",
+                                        "message": "the operator refused it"})  # fmt: skip
             row = gateway.send(key, body)
             if gateway.take("timeout_next"):
                 # Recorded, but the answer comes too late: the client must retry

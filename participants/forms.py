@@ -1,11 +1,14 @@
 """Account forms: parse and validate only; the services do the rest."""
 
 import datetime as dt
+import logging
 
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +23,8 @@ from .validators import (
     validate_kpj,
     validate_nik,
 )
+
+logger = logging.getLogger(__name__)
 
 
 class ActivationMatchForm(forms.Form):
@@ -265,3 +270,29 @@ class EmergencyForm(forms.Form):
         max_length=30,
         widget=forms.TextInput(attrs={"type": "tel"}),
     )
+
+
+class CheckedConnectionPasswordResetForm(PasswordResetForm):
+    """Django's reset form, mailing through `connection`: the SMTP connection the
+    view opened to check the server (before, Django opened a second one)."""
+
+    connection = None
+
+    def send_mail(
+        self, subject_template_name, email_template_name, context, from_email,
+        to_email, html_email_template_name=None,
+    ):  # fmt: skip
+        subject = render_to_string(subject_template_name, context)
+        body = render_to_string(email_template_name, context)
+        message = EmailMultiAlternatives(
+            "".join(subject.splitlines()), body, from_email, [to_email],
+            connection=self.connection,
+        )  # fmt: skip
+        if html_email_template_name is not None:
+            html = render_to_string(html_email_template_name, context)
+            message.attach_alternative(html, "text/html")
+        try:
+            message.send()
+        except OSError:  # smtplib's errors; the page says the same to everyone
+            logger.exception("password reset email to user %s not sent",
+                             context["user"].pk)  # fmt: skip

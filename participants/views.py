@@ -32,6 +32,7 @@ from .forms import (
     ActivationEmailForm,
     ActivationMatchForm,
     ActivationPasswordForm,
+    CheckedConnectionPasswordResetForm,
 )
 
 # The session keeps only the id of the ActivationRequest (never the NIK).
@@ -218,18 +219,23 @@ class MailCheckedPasswordResetView(auth_views.PasswordResetView):
 
     Django logs a reset email that fails and shows "we have sent it a link"
     anyway. The server is tried before any account is looked up, so the answer
-    is the same for an address with an account and one without.
+    is the same for an address with an account and one without; the email then
+    goes through that same connection (one SMTP session per reset).
     """
 
+    form_class = CheckedConnectionPasswordResetForm
+
     def form_valid(self, form):
-        connection = get_connection()
+        form.connection = get_connection()
         try:
-            connection.open()
+            form.connection.open()
         except OSError:  # smtplib's errors, refused or timed-out connections
             form.add_error("email", services.mail_unavailable_message())
             return self.form_invalid(form)
-        connection.close()
-        return super().form_valid(form)
+        try:
+            return super().form_valid(form)
+        finally:
+            form.connection.close()
 
 
 class GuardedPasswordResetConfirmView(auth_views.PasswordResetConfirmView):

@@ -215,6 +215,15 @@ def bank_simulator(tmp_path_factory):
     sim.stop()
 
 
+@pytest.fixture(scope="session")
+def sms_simulator(tmp_path_factory):
+    from notifications.sms_harness import SmsSimulator
+
+    sim = SmsSimulator(tmp_path_factory.mktemp("sms") / "sms.sqlite3")
+    yield sim
+    sim.stop()
+
+
 @pytest.fixture
 def odd_gateway():
     """A stand-in bank or SMS gateway that answers oddly (tests/odd_gateway.py)."""
@@ -222,6 +231,18 @@ def odd_gateway():
 
     with odd_gateway() as server:
         yield server
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on loopback that the portal's mail goes to
+    (tests/smtp_server.py): `.messages`, `.connections`."""
+    from tests.smtp_server import SmtpServer, use_smtp
+
+    server = SmtpServer()
+    use_smtp(settings, server.port)
+    yield server
+    server.stop()
 
 
 @pytest.fixture
@@ -330,6 +351,14 @@ def deployed_policy_rows(transactional_db):
     from django.apps import apps
 
     import_module("claims.migrations.0002_default_policy").forwards(apps, None)
+
+
+def closed_port() -> int:
+    """A loopback port where nothing listens: connections are refused (a server
+    that is down)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 @pytest.fixture

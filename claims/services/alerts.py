@@ -1,57 +1,45 @@
-"""Alerts for the claims officers: an ERROR log line and an email to each of them."""
+"""Alerts for the claims officers: an ERROR log line and an email to each of them.
+
+Each email is a notification row written in the caller's transaction and
+delivered by the notifications worker: a mail server that is down delays it
+until the sweep finds the server back, it is never dropped.
+"""
 
 import logging
-import smtplib
 
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
+from django.db.models import Q
+
+from notifications.services import notification_email
 
 logger = logging.getLogger(__name__)
 ALERTED_GROUPS = ("claims_officer", "admin")
-
-
-def officers_alert(*, subject: str, body: str) -> int:
-    """Tell the claims officers (log + email); returns how many were emailed."""
-    logger.error("officer alert: %s: %s", subject, body)
-    emails = sorted(
-        set(
-            get_user_model()
-            .objects.filter(is_active=True, groups__name__in=ALERTED_GROUPS)
-            .exclude(email="")
-            .values_list("email", flat=True)
-        )
-    )
-    if not emails:
-        return 0
-    try:
-        send_mail(f"[JMO Portal] {subject}", body, None, emails)
-    except (OSError, smtplib.SMTPException):
-        logger.exception("officer alert not emailed: %s", subject)
-        return 0
-    return len(emails)
-
-
 # Claims supervisors: the portal admins (the role that holds every desk role).
 SUPERVISOR_GROUPS = ("admin",)
 
 
-def supervisors_alert(*, subject: str, body: str) -> int:
-    """Tell the supervisors (log + email); returns how many were emailed."""
+def officers_alert(*, key: str, subject: str, body: str) -> int:
+    """Tell the claims officers (log + email) once per `key`; returns how many."""
+    logger.error("officer alert: %s: %s", subject, body)
+    users = get_user_model().objects.filter(groups__name__in=ALERTED_GROUPS)
+    return _email(users, key=key, kind="officer_alert", subject=subject, body=body)
+
+
+def supervisors_alert(*, key: str, subject: str, body: str) -> int:
+    """Tell the supervisors (log + email) once per `key`; returns how many."""
     logger.warning("supervisor alert: %s", subject)
-    users = get_user_model().objects.filter(is_active=True).exclude(email="")
-    emails = sorted(
-        set(
-            users.filter(groups__name__in=SUPERVISOR_GROUPS).values_list(
-                "email", flat=True
-            )
-        )
-        | set(users.filter(is_superuser=True).values_list("email", flat=True))
+    users = get_user_model().objects.filter(
+        Q(groups__name__in=SUPERVISOR_GROUPS) | Q(is_superuser=True)
     )
-    if not emails:
-        return 0
-    try:
-        send_mail(f"[JMO Portal] {subject}", body, None, emails)
-    except (OSError, smtplib.SMTPException):
-        logger.exception("supervisor alert not emailed: %s", subject)
-        return 0
+    return _email(users, key=key, kind="supervisor_alert", subject=subject, body=body)
+
+
+def _email(users, *, key: str, kind: str, subject: str, body: str) -> int:
+    emails = set(
+        users.filter(is_active=True).exclude(email="").values_list("email", flat=True)
+    )
+    for email in sorted(emails):
+        notification_email(
+            email=email, key=key, kind=kind, title=f"[JMO Portal] {subject}", body=body
+        )
     return len(emails)

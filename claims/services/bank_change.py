@@ -5,23 +5,19 @@ changed both the contact and the account is still noticed by the real member.
 """
 
 import datetime as dt
-import logging
-import smtplib
+import hashlib
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.mail import send_mail
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from claims.models import Claim, ClaimEvent, ClaimPolicy
-from jmo_portal.dispatch import dispatch_on_commit
-from jmo_portal.sms import sms_send
 from notifications.models import Notification
-from notifications.services import notification_send
+from notifications.services import notification_email, notification_send
+from notifications.sms import sms_queue
 from participants.models import ProfileChange
 
-logger = logging.getLogger(__name__)
 # Contacts replaced within this window are told too.
 OLD_CONTACT_DAYS = 30
 
@@ -58,20 +54,16 @@ def claim_bank_change_record(
         actor=actor if actor is not None and actor.is_authenticated else None,
         note=" ".join(filter(None, [note, wait])),
     )
-    stamp = int(claim.bank_changed_at.timestamp())
     notification_send(
         participant=participant,
-        key=f"claim:{claim.reference}:bank_changed:{stamp}",
+        key=_change_key(claim),
         kind="claim_bank_changed",
         title=title,
         body=body,
         link=claim.get_absolute_url(),
         channel=Notification.Channel.EMAIL_SMS,
     )
-    from claims.tasks import bank_change_old_contact_tell as tell_task
-
-    # Best effort after commit: the current contact's notice is the durable one.
-    dispatch_on_commit(tell_task, claim.pk, title, body)
+    bank_change_old_contact_tell(claim=claim, title=title, body=body)
 
 
 def old_contacts(*, participant) -> tuple[list[str], list[str]]:
@@ -86,29 +78,31 @@ def old_contacts(*, participant) -> tuple[list[str], list[str]]:
     return emails, phones
 
 
-def bank_change_old_contact_tell(*, claim_id: int, title: str, body: str) -> int:
-    """Send the notice to the replaced contacts; returns how many were told.
+def bank_change_old_contact_tell(*, claim: Claim, title: str, body: str) -> int:
+    """Queue the notice to the replaced contacts, once per change; returns how many.
 
-    Safe to run twice: a conditional UPDATE claims the change before sending.
+    Written in the caller's transaction and delivered by the notifications worker
+    (email, SMS) with its retries and sweeps: a mail server or SMS gateway that
+    is down delays the notice, it does not lose it.
     """
-    claim = Claim.objects.select_related("participant").get(pk=claim_id)
-    changed_at = claim.bank_changed_at
-    claimed = (
-        Claim.objects.filter(pk=claim_id, bank_changed_at=changed_at)
-        .exclude(bank_change_told_at=changed_at)
-        .update(bank_change_told_at=changed_at)
-    )
-    if changed_at is None or not claimed:
-        return 0
-    emails, phones = old_contacts(participant=claim.participant)
-    told = 0
+    participant = claim.participant
+    emails, phones = old_contacts(participant=participant)
     for email in emails:
-        try:
-            send_mail(title, body, None, [email])
-            told += 1
-        except (OSError, smtplib.SMTPException):
-            logger.exception("bank change notice not emailed for %s", claim.reference)
+        notification_email(
+            participant=participant, email=email, key=f"{_change_key(claim)}:old",
+            kind="claim_bank_changed_old_contact", title=title, body=body,
+        )  # fmt: skip
+    stamp = int(claim.bank_changed_at.timestamp())
     for phone in phones:
-        sms_send(phone=phone, text=title)
-        told += 1
-    return told
+        digest = hashlib.sha256(phone.encode()).hexdigest()[:12]
+        sms_queue(
+            participant=participant, phone=phone, text=title,
+            reference=f"{claim.reference}:bank:{stamp}:{digest}",  # at most 64
+        )  # fmt: skip
+    return len(emails) + len(phones)
+
+
+def _change_key(claim: Claim) -> str:
+    return (
+        f"claim:{claim.reference}:bank_changed:{int(claim.bank_changed_at.timestamp())}"
+    )

@@ -1,5 +1,6 @@
 """Promised dates (SLA) that were missed: each breach is told to a supervisor once."""
 
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils.translation import override
 
@@ -23,15 +24,16 @@ def claims_overdue_alert(*, limit: int = 200) -> int:
     )
     alerted = 0
     for claim in candidates:
-        marked = (
-            Claim.objects.filter(pk=claim.pk, sla_due=claim.sla_due)
-            .exclude(sla_alerted_for=claim.sla_due)
-            .update(sla_alerted_for=claim.sla_due)
-        )
-        if not marked:
-            continue
-        with override("en"):  # staff alerts are in English, like officers_alert
-            _alert(claim)
+        with transaction.atomic():  # marked only with its alert queued
+            marked = (
+                Claim.objects.filter(pk=claim.pk, sla_due=claim.sla_due)
+                .exclude(sla_alerted_for=claim.sla_due)
+                .update(sla_alerted_for=claim.sla_due)
+            )
+            if not marked:
+                continue
+            with override("en"):  # staff alerts are in English, like officers_alert
+                _alert(claim)
         alerted += 1
     return alerted
 
@@ -39,6 +41,7 @@ def claims_overdue_alert(*, limit: int = 200) -> int:
 def _alert(claim: Claim) -> None:
     delay = claim_delay(claim=claim)
     supervisors_alert(
+        key=f"claim:{claim.reference}:overdue:{claim.sla_due:%Y-%m-%d}",
         subject=f"Claim {claim.reference} is past its promised date",
         body=(
             f"Claim {claim.reference} ({claim.get_status_display()}) was "

@@ -198,12 +198,14 @@ def payout_refused(*, payout_id: int, code: str, message: str) -> Payout:
         payout.last_error, payout.alerted_at = message[:300], timezone.now()
         payout.save(update_fields=["status", "failure_code", "last_error",
                                    "alerted_at", "updated_at"])  # fmt: skip
-    officers_alert(
-        subject=f"Payout {payout.idempotency_key}: Idempotency-Key conflict",
-        body=f"The bank refused payout {payout.idempotency_key} of claim "
-        f"{payout.claim.reference}: the key was used for another transfer. "
-        "It is stopped; check the bank's records before paying this claim.",
-    )  # fmt: skip
+        # In the same transaction: the alert is queued exactly when the payout stops.
+        officers_alert(
+            key=f"payout:{payout.idempotency_key}:key_reused",
+            subject=f"Payout {payout.idempotency_key}: Idempotency-Key conflict",
+            body=f"The bank refused payout {payout.idempotency_key} of claim "
+            f"{payout.claim.reference}: the key was used for another transfer. "
+            "It is stopped; check the bank's records before paying this claim.",
+        )  # fmt: skip
     return payout
 
 
@@ -246,20 +248,24 @@ def payout_sweep(*, stale_seconds: float = 60, limit: int = 500) -> dict:
             "alerted": alerted}  # fmt: skip
 
 
+@transaction.atomic  # the payouts are marked alerted only with the alert queued
 def payouts_unsettled_alert() -> int:
     """Alert the officers once about payouts still open after N sweeps."""
     stuck = Payout.objects.filter(
         sweeps__gte=settings.PAYOUT_ALERT_AFTER_SWEEPS, alerted_at__isnull=True
     ).exclude(status__in=FINAL)
-    keys = []
+    keys, first = [], None
     for payout in stuck.select_related("claim")[:100]:
         if Payout.objects.filter(pk=payout.pk, alerted_at__isnull=True).update(
             alerted_at=timezone.now()
         ):
+            first = first or payout.pk
             keys.append(f"{payout.idempotency_key} ({payout.status}, "
                         f"{payout.sweeps} sweeps: {payout.last_error or '-'})")  # fmt: skip
     if keys:
         officers_alert(
+            # A payout is alerted once, so its first payout names the alert.
+            key=f"payouts:unsettled:{first}",
             subject=f"{len(keys)} payout(s) not settled",
             body="Still not settled after repeated sweeps:\n" + "\n".join(keys),
         )

@@ -44,6 +44,9 @@ IDENTITY_FIELDS = ("full_name", "nik", "birth_date", "gender")
 CONTACT_FIELDS = ("phone", "address", "postal_code")
 POPULATION_FIELDS = ("kk_number", "mother_maiden_name", "marital_status", "npwp")
 EMERGENCY_FIELDS = ("emergency_name", "emergency_relation", "emergency_phone")
+# What sending a phone code changes: put back when the gateway refuses the SMS.
+PHONE_CODE_FIELDS = ("code_hash", "code_sent_at", "code_expires_at", "code_attempts",
+                     "codes_sent", "code_phone", "phone_verified_at")  # fmt: skip
 
 
 def data_update_valid_until(*, participant: Participant) -> dt.datetime | None:
@@ -328,6 +331,7 @@ def data_update_phone_code_send(*, participant: Participant) -> DataUpdate:
                 _("Enter your mobile number in the contact data first."),
                 code="phone_missing",
             )
+        earlier = {field: getattr(update, field) for field in PHONE_CODE_FIELDS}
         code = code_issue(holder=update)
         update.code_phone = phone
         update.phone_verified_at = None
@@ -341,6 +345,14 @@ def data_update_phone_code_send(*, participant: Participant) -> DataUpdate:
     try:
         sms_send(phone=phone, text=text)
     except (SmsError, SmsTransientError) as exc:
+        if isinstance(exc, SmsError):
+            # The gateway refused it: nothing was sent, so the row goes back to
+            # what it was (the earlier code still works, the send is not counted),
+            # unless a newer code was issued meanwhile. A gateway that did not
+            # answer may have sent it: that code stands and counts.
+            DataUpdate.objects.filter(pk=update.pk, code_hash=update.code_hash).update(
+                **earlier
+            )
         raise ApplicationError(
             _("The SMS could not be sent just now. Try again in a minute."),
             code="sms_unavailable",

@@ -7,9 +7,10 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from claims import services, tasks
+from claims import services
 from claims.bank.simulator import NAME_MISMATCH_ACCOUNT
 from claims.models import ClaimStatus, Payout, PayoutStatus
+from claims.services.bank_change import bank_change_old_contact_tell
 from jmo_portal.sms import ConsoleSmsBackend
 from tests.claims.helpers import under_review
 from tests.claims.test_review import officer
@@ -53,8 +54,8 @@ def test_a_change_under_review_is_checked_recorded_and_told_on_both_contacts(
     assert participant.phone in phones and old_phone in phones
     assert [m.to for m in mail.outbox] == [[participant.email]]
     assert "0099887766" not in mail.outbox[0].body
-    # The old-contact task was queued on commit; running it again tells nobody.
-    assert tasks.bank_change_old_contact_tell(claim.pk, "t", "b") == 0
+    # The old contact's notice is queued once per change: asked again, no second.
+    bank_change_old_contact_tell(claim=claim, title="t", body="b")
     assert [phone for phone, _text in ConsoleSmsBackend.sent].count(old_phone) == 1
 
 

@@ -85,7 +85,10 @@ def test_a_key_conflict_stops_the_payout_and_alerts_the_officers(
                  "Idempotency-Key": claim.reference},
         timeout=5,
     )  # fmt: skip
-    with caplog.at_level(logging.ERROR, logger="claims"):
+    with (
+        caplog.at_level(logging.ERROR, logger="claims"),
+        django_capture_on_commit_callbacks(execute=True),  # the alert's delivery
+    ):
         services.payout_send(payout_id=payout.pk)
     payout.refresh_from_db()
     claim.refresh_from_db()
@@ -104,7 +107,8 @@ def test_a_payout_unsettled_after_n_sweeps_alerts_the_officers_once(
     bank.flags(error_rate=1)  # the bank answers 503 to every transfer
     participant = make_participant()
     claim, payout = _approved(participant, django_capture_on_commit_callbacks)
-    alerts = [services.payout_sweep(stale_seconds=0)["alerted"] for _ in range(5)]
+    with django_capture_on_commit_callbacks(execute=True):
+        alerts = [services.payout_sweep(stale_seconds=0)["alerted"] for _ in range(5)]
     assert alerts == [0, 0, 1, 0, 0]
     payout.refresh_from_db()
     assert payout.status in (PayoutStatus.QUEUED, PayoutStatus.SENDING)

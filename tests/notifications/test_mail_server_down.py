@@ -1,9 +1,10 @@
 """A notification while the mail server refuses connections: the SMS the member
 chose still goes (before, the failed email stopped the delivery before the SMS
-was queued, for every try), and the email is tried again by the sweep."""
+was queued, for every try), and the email is tried again by the sweep, for as
+long as an outage may last."""
 
 import datetime as dt
-import socket
+import logging
 
 import pytest
 import time_machine
@@ -12,28 +13,25 @@ from django.utils import timezone
 
 from notifications.models import SmsMessage
 from notifications.services import (
+    QUICK_TRIES,
     notification_deliver,
+    notification_email,
     notification_send,
     notifications_undelivered,
 )
+from notifications.tasks import notification_sweep
+from tests.conftest import closed_port
 from tests.factories import ParticipantFactory
+from tests.smtp_server import SmtpServer, use_smtp
 
 pytestmark = pytest.mark.django_db
-
-
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_the_sms_goes_while_the_mail_server_is_down_and_the_email_follows(
     settings, django_capture_on_commit_callbacks
 ):
     participant = ParticipantFactory(phone="081234560077", notify_sms=True)
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", _closed_port()
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    use_smtp(settings, closed_port())
     with django_capture_on_commit_callbacks(execute=False):
         notification = notification_send(
             participant=participant, key="down-1", kind="test", title="Klaim",
@@ -51,3 +49,58 @@ def test_the_sms_goes_while_the_mail_server_is_down_and_the_email_follows(
         assert notification_deliver(notification_id=notification.pk) is True
     assert [m.to for m in mail.outbox] == [[participant.email]]
     assert SmsMessage.objects.filter(participant=participant).count() == 1  # once
+
+
+def test_an_email_to_an_address_outlasts_a_hung_worker_and_a_long_outage(
+    settings, silent_server, time_machine, django_capture_on_commit_callbacks
+):
+    """A staff alert or a replaced contact's notice (`notification_email`): a try
+    that hangs is not repeated while it may still be sending; an outage of hours
+    is tried every half hour (before, the sweep gave up after 10 tries, about 20
+    minutes); the server back, it is sent once."""
+    with django_capture_on_commit_callbacks(execute=False):  # the message was lost
+        notification = notification_email(
+            email="staf@bpjs.example", key="alert-1", kind="officer_alert",
+            title="[JMO Portal] Payout", body="Stopped",
+        )  # fmt: skip
+    use_smtp(settings, silent_server)  # no greeting: the worker waits, then fails
+    with pytest.raises(OSError):
+        notification_deliver(notification_id=notification.pk)
+    assert notification_deliver(notification_id=notification.pk) is False  # claimed
+
+    port = closed_port()
+    use_smtp(settings, port)  # down for hours
+    for _sweep in range(12):
+        time_machine.move_to(timezone.now() + dt.timedelta(minutes=3))
+        notification_sweep()
+    notification.refresh_from_db()
+    assert notification.delivery_attempts == QUICK_TRIES  # then every half hour
+    time_machine.move_to(timezone.now() + dt.timedelta(minutes=31))
+    server = SmtpServer(port)
+    try:
+        notification_sweep()
+        time_machine.move_to(timezone.now() + dt.timedelta(minutes=31))
+        notification_sweep()
+    finally:
+        server.stop()
+    assert [to for to, _message in server.messages] == [["staf@bpjs.example"]]
+    notification.refresh_from_db()
+    assert notification.delivered_at is not None
+    assert notification.participant is None
+
+
+def test_a_refused_recipient_is_not_named_in_the_log(smtp_server, caplog):
+    """smtplib's SMTPRecipientsRefused holds the address; the task's failure line
+    (Celery logs the exception) says only which notification and the SMTP code."""
+    from notifications.tasks import notification_deliver as deliver_task
+
+    smtp_server.refused.add("bekas@example.id")
+    notification = notification_email(
+        email="bekas@example.id", key="refused-1", kind="test", title="T", body="B"
+    )
+    with caplog.at_level(logging.INFO):
+        deliver_task.delay(notification.pk)
+    assert f"notification {notification.pk}: SMTP 550" in caplog.text
+    assert "bekas@" not in caplog.text
+    notification.refresh_from_db()
+    assert notification.delivered_at is None  # the sweep tries it again

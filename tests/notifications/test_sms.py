@@ -14,20 +14,12 @@ from jmo_portal.processes import Worker
 from jmo_portal.sms import SmsTransientError
 from notifications.models import Notification, SmsMessage
 from notifications.sms import sms_deliver, sms_queue, sms_report, sms_sweep
-from notifications.sms_harness import SmsSimulator
 from notifications.sms_simulator import DEFAULT_FLAGS, UNREACHABLE
 from tests.claims.helpers import make_participant, ready_claim
 from tests.conftest import require_services, wait_for, worker_env
 from tests.factories import ParticipantFactory, UserFactory
 
 S = SmsMessage.Status
-
-
-@pytest.fixture(scope="module")
-def sms_simulator(tmp_path_factory):
-    sim = SmsSimulator(tmp_path_factory.mktemp("sms") / "sms.sqlite3")
-    yield sim
-    sim.stop()
 
 
 @pytest.fixture

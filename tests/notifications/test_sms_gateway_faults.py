@@ -5,7 +5,7 @@ wrong API key, a rate limit, a proxy's page, a broken body): the sweep sends it
 again with the same key. A phone code asked for meanwhile gets a clear message.
 """
 
-import socket
+import re
 
 import pytest
 from django.urls import reverse
@@ -14,6 +14,9 @@ from rest_framework.test import APIClient
 from jmo_portal.sms import SmsTransientError
 from notifications.models import SmsMessage
 from notifications.sms import sms_deliver, sms_poll, sms_queue
+from notifications.sms_simulator import DEFAULT_FLAGS
+from participants.models import DataUpdate
+from tests.conftest import closed_port
 from tests.factories import ParticipantFactory
 from tests.odd_gateway import ANSWERS
 
@@ -44,12 +47,6 @@ def test_no_odd_answer_fails_or_crashes_an_sms(http_sms, odd_gateway):
         assert (message.status, message.error_code) == (S.QUEUED, ""), name
 
 
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.mark.parametrize("gateway", ["down", "odd"])
 def test_a_phone_code_asked_while_the_gateway_is_away_says_so_in_indonesian(
     gateway, http_sms, request
@@ -57,7 +54,7 @@ def test_a_phone_code_asked_while_the_gateway_is_away_says_so_in_indonesian(
     from tests.claims.helpers import make_participant
 
     if gateway == "down":
-        http_sms.SMS_API_URL = f"http://127.0.0.1:{_closed_port()}"
+        http_sms.SMS_API_URL = f"http://127.0.0.1:{closed_port()}"
     else:
         server = request.getfixturevalue("odd_gateway")
         server.answer("an HTML 200")
@@ -84,3 +81,45 @@ def test_an_odd_delivery_report_is_refused_not_a_server_error(
         headers={"X-Callback-Token": token},
     )  # fmt: skip
     assert response.status_code == status
+
+
+def test_a_phone_code_the_gateway_refused_costs_nothing_one_it_may_have_sent_counts(
+    http_sms, sms_simulator
+):
+    """Refused (422: nothing sent): the send is not counted and the earlier code
+    still works. No answer in time after the gateway took it: the code may have
+    arrived, so it counts and it works."""
+    from tests.claims.helpers import make_participant
+
+    http_sms.SMS_API_URL = sms_simulator.url
+    sms_simulator.flags(**{**DEFAULT_FLAGS, "timeout_seconds": "1"})
+    participant = make_participant(phone="081234560021")
+    api = APIClient(HTTP_ACCEPT_LANGUAGE="id")
+    api.force_authenticate(participant.user)
+    send = reverse("participants_api:profile-phone-code")
+    verify = reverse("participants_api:profile-phone-verify")
+
+    def codes() -> list[str]:
+        return [
+            re.search(r"\b(\d{6})\b", m["text"]).group(1)
+            for m in sms_simulator.messages()
+            if m["recipient"] == participant.phone
+        ]
+
+    def codes_sent() -> int:
+        return DataUpdate.objects.get(
+            participant=participant, confirmed_at=None
+        ).codes_sent
+
+    assert api.post(send).status_code == 200
+    sms_simulator.flags(refuse_next=1)
+    refused = api.post(send)
+    assert refused.status_code == 503 and refused.json()["code"] == "sms_unavailable"
+    assert (codes_sent(), len(codes())) == (1, 1)  # not counted: nothing left
+    assert api.post(verify, {"code": codes()[0]}).status_code == 200  # still good
+
+    sms_simulator.flags(timeout_next=1)
+    unknown = api.post(send)
+    assert unknown.status_code == 503 and unknown.json()["code"] == "sms_unavailable"
+    assert (codes_sent(), len(codes())) == (2, 2)  # it may have arrived: counted
+    assert api.post(verify, {"code": codes()[1]}).status_code == 200

@@ -8,14 +8,15 @@ goes through once the server is back.
 
 import datetime as dt
 import re
-import socket
 
 import pytest
 from django.core import mail
 from django.urls import reverse
 
 from participants.models import ActivationRequest
+from tests.conftest import closed_port
 from tests.factories import ParticipantFactory, nik_for
+from tests.smtp_server import use_smtp
 
 pytestmark = pytest.mark.django_db
 START = reverse("participants:activate")
@@ -34,32 +35,19 @@ def member():
     )  # fmt: skip
 
 
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _smtp(settings, port: int) -> None:
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_TIMEOUT = 0.5
-
-
 @pytest.mark.parametrize("server", ["refusing", "hanging"])
 def test_a_mail_server_down_gets_a_clear_message_and_changes_nothing(
     server, client, member, settings, request
 ):
     port = (
-        _closed_port()
+        closed_port()
         if server == "refusing"
         else request.getfixturevalue("silent_server")
     )
     data = {"nik": member.nik, "kpj": member.kpj, "full_name": member.full_name,
             "birth_date": member.birth_date.isoformat()}  # fmt: skip
     assert client.post(START, data).url == EMAIL
-    _smtp(settings, port)
+    use_smtp(settings, port)
     response = client.post(EMAIL, {"email": "dewi.baru@example.id"})
     assert NOT_SENT in response.content.decode()
     activation = ActivationRequest.objects.get(participant=member)
@@ -71,7 +59,7 @@ def test_a_mail_server_down_gets_a_clear_message_and_changes_nothing(
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert client.post(EMAIL, {"email": "dewi.baru@example.id"}).url == CODE
     first = re.search(r"\b(\d{6})\b", mail.outbox[-1].body).group(1)
-    _smtp(settings, port)  # down again: "send a new code" keeps the first one
+    use_smtp(settings, port)  # down again: "send a new code" keeps the first one
     response = client.post(RESEND, follow=True)
     assert NOT_SENT in response.content.decode()
     activation.refresh_from_db()
@@ -96,14 +84,30 @@ def test_a_password_reset_while_the_mail_server_is_down_says_so_to_everyone(
     from tests.factories import UserFactory
 
     port = (
-        _closed_port()
+        closed_port()
         if server == "refusing"
         else request.getfixturevalue("silent_server")
     )
     UserFactory(username="known@example.id", email="known@example.id")
-    _smtp(settings, port)
+    use_smtp(settings, port)
     reset = reverse("participants:password_reset")
     for address in ("known@example.id", "nobody@example.id"):
         response = client.post(reset, {"email": address})
         assert response.status_code == 200, address
         assert NOT_SENT in response.content.decode(), address
+
+
+def test_a_password_reset_checks_and_mails_over_one_smtp_connection(
+    client, smtp_server
+):
+    """Before, the check opened one connection and Django's form a second one."""
+    from tests.factories import UserFactory
+
+    UserFactory(username="known@example.id", email="known@example.id")
+    reset = reverse("participants:password_reset")
+    assert client.post(reset, {"email": "known@example.id"}).status_code == 302
+    assert smtp_server.connections == 1
+    [(to, message)] = smtp_server.messages
+    assert to == ["known@example.id"] and "/password-reset/" in message.get_payload()
+    assert client.post(reset, {"email": "nobody@example.id"}).status_code == 302
+    assert (smtp_server.connections, len(smtp_server.messages)) == (2, 1)
