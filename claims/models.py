@@ -195,8 +195,6 @@ class Claim(models.Model):
     # When a verified account was replaced after submission: the payout waits
     # the policy's cooling period from this moment.
     bank_changed_at = models.DateTimeField(null=True, blank=True)
-    # The change the replaced contacts were told about (told once per change).
-    bank_change_told_at = models.DateTimeField(null=True, blank=True)
     npwp = models.CharField(max_length=20, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     sla_due = models.DateField(null=True, blank=True)
