@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageFile, UnidentifiedImageError
 from pypdf import PdfReader
-from pypdf.errors import PyPdfError
+from pypdf.errors import DependencyError, PyPdfError
 from pypdf.generic import DictionaryObject
 
 from jmo_portal.exceptions import ApplicationError
@@ -16,6 +16,10 @@ from jmo_portal.heif import is_heif
 MAX_BYTES = 6 * 1024 * 1024
 MAX_PIXELS = 60_000_000
 MAX_PDF_PAGES = 50
+_PDF_REPAIR_MAX_BYTES = 1024 * 1024
+# A scan has a few objects a page, a word processor's 50 pages a few thousand;
+# pypdf reads a compressed cross-reference stream of 2 million in 5 s.
+_PDF_MAX_OBJECTS = 50_000
 _IMAGE_TYPES = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png")}
 # Pillow names a multi-picture JPEG (phones with depth or dual cameras) "MPO";
 # its first picture is a plain JPEG that every viewer shows.
@@ -78,26 +82,53 @@ def _check_image(data: bytes, expected: str) -> None:
         raise _refuse() from exc
 
 
+def _refuse_encrypted() -> ApplicationError:
+    return ApplicationError(
+        _(
+            "This PDF is protected with a password, so the officer cannot open it. "
+            "Upload it without the password, or a photo of the document."
+        ),
+        code="pdf_encrypted",
+    )
+
+
+def _open_pdf(data: bytes, strict: bool) -> PdfReader:
+    try:
+        reader = PdfReader(
+            io.BytesIO(data),
+            strict=strict,
+            xref_stream_maximum_entries=_PDF_MAX_OBJECTS,
+        )
+    except (DependencyError, NotImplementedError) as exc:
+        # Raised only while pypdf tries the empty password of an encrypted file:
+        # AES-256 needs the `cryptography` package; certificates are not handled.
+        raise _refuse_encrypted() from exc
+    if reader.is_encrypted:
+        raise _refuse_encrypted()
+    return reader
+
+
 def _pdf_page_count(data: bytes) -> int:
     """The page count the document's page tree declares, read without walking it
     (a 6 MB file can hold tens of thousands of pages: seconds to walk)."""
-    try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted:
-            raise ApplicationError(
-                _(
-                    "This PDF is protected with a password, so the officer cannot "
-                    "open it. Upload it without the password, or a photo of the "
-                    "document."
-                ),
-                code="pdf_encrypted",
-            )
-        pages = reader.root_object.get("/Pages")
-        pages = pages.get_object() if pages is not None else None
-        count = pages.get("/Count") if isinstance(pages, DictionaryObject) else None
-        count = count.get_object() if count is not None else None
-    except _PDF_ERRORS as exc:
-        raise _refuse() from exc
+    # pypdf's lenient mode repairs a damaged file (a wrong pointer to the
+    # cross-reference table, a bad object), but a crafted one keeps it busy up to
+    # about a second per MB; strict parsing refuses those at once. So strict
+    # first, and the repair only for files of up to 1 MB.
+    if b"%%EOF" not in data[-2048:]:
+        # Else pypdf looks for it line by line from the end: seconds through 6 MB.
+        raise _refuse()
+    for strict in (True, False):
+        try:
+            reader = _open_pdf(data, strict)
+            pages = reader.root_object.get("/Pages")
+            pages = pages.get_object() if pages is not None else None
+            count = pages.get("/Count") if isinstance(pages, DictionaryObject) else None
+            count = count.get_object() if count is not None else None
+            break
+        except _PDF_ERRORS as exc:
+            if not strict or len(data) > _PDF_REPAIR_MAX_BYTES:
+                raise _refuse() from exc
     if not isinstance(count, int):
         raise _refuse()
     return count

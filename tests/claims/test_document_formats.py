@@ -123,10 +123,37 @@ def _pdf(writer: PdfWriter) -> bytes:
     return out.getvalue()
 
 
-def _encrypted_pdf() -> bytes:
+def _rc4_pdf() -> bytes:
     writer = PdfWriter(clone_from=io.BytesIO(pdf_bytes()))
     writer.encrypt("rahasia")
     return _pdf(writer)
+
+
+def _pdf_encrypted_by(handler: bytes) -> bytes:
+    """A one-page PDF whose /Encrypt names `handler` (pypdf cannot write these)."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Count 1 /Kids [3 0 R] >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 100 100] >>",
+        handler,
+    ]
+    out, offsets = b"%PDF-1.7\n", []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    table = b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    trailer = b"<< /Size 5 /Root 1 0 R /Encrypt 4 0 R /ID [<%s> <%s>] >>" % (
+        (b"ab" * 16,) * 2
+    )
+    xref = b"xref\n0 5\n0000000000 65535 f \n" + table + b"trailer\n" + trailer
+    return out + xref + b"\nstartxref\n%d\n%%%%EOF\n" % len(out)
+
+
+AES_256 = (  # Acrobat's default since 2008 (revision 6)
+    b"<< /Filter /Standard /V 5 /R 6 /Length 256 /P -4 /O <%s> /U <%s> "
+    b"/OE <%s> /UE <%s> >>" % (b"01" * 48, b"02" * 48, b"03" * 32, b"04" * 32)
+)
+CERTIFICATE = b"<< /Filter /Adobe.PubSec /SubFilter /adbe.pkcs7.s5 /V 4 /R 4 >>"
 
 
 @pytest.mark.parametrize(
@@ -144,8 +171,54 @@ def test_a_file_that_only_looks_like_a_pdf_is_refused(draft, data):
     _refused(_upload(draft, data, "scan.pdf"), "file_type")
 
 
-def test_a_password_protected_pdf_is_refused_the_officer_could_not_open_it(draft):
-    detail = _refused(_upload(draft, _encrypted_pdf(), "scan.pdf"), "pdf_encrypted")
+def _damaged(pdf: bytes) -> bytes:
+    """The same PDF with its pointer to the cross-reference table wrong."""
+    return pdf.replace(b"startxref\n", b"startxref\n1")
+
+
+def test_a_damaged_pdf_is_repaired_only_when_small_so_the_work_stays_bounded(draft):
+    small = _damaged(pdf_bytes())
+    assert _upload(draft, small, "scan.pdf").status_code == 201
+    ClaimDocument.objects.all().delete()
+    # Repairing (pypdf's lenient mode) a crafted file takes about a second a MB.
+    large = _damaged(pdf_bytes(size=(1800, 1300), noisy=True))
+    assert len(large) > 1024 * 1024
+    _refused(_upload(draft, large, "scan.pdf"), "file_type")
+
+
+def _xref_stream_pdf(entries: int) -> bytes:
+    """A small PDF whose compressed cross-reference stream lists `entries` objects."""
+    out = b"%PDF-1.5\n"
+    catalog = len(out)
+    out += b"1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
+    pages = len(out)
+    out += b"2 0 obj\n<< /Type /Pages /Count 1 /Kids [] >>\nendobj\n"
+    rows = b"".join(
+        b"\x01" + struct.pack(">I", at) + b"\x00" for at in (catalog, pages)
+    )
+    rows = zlib.compress(rows + b"\x00" * 6 * (entries - 2), 9)
+    xref = len(out)
+    out += b"3 0 obj\n<< /Type /XRef /Size %d /W [1 4 1] /Root 1 0 R " % entries
+    out += b"/Filter /FlateDecode /Length %d >>\nstream\n" % len(rows) + rows
+    return out + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % xref
+
+
+def test_pdfs_that_would_keep_the_parser_busy_are_refused(draft):
+    assert _upload(draft, _xref_stream_pdf(1000), "scan.pdf").status_code == 201
+    ClaimDocument.objects.all().delete()
+    # 200,000 objects declared in 2 kB (2 million: 5 s of parsing).
+    _refused(_upload(draft, _xref_stream_pdf(200_000), "scan.pdf"), "file_type")
+    # pypdf looks for %%EOF line by line from the end: seconds through 6 MB.
+    _refused(_upload(draft, pdf_bytes() + b"\n" * 2100, "scan.pdf"), "file_type")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [_rc4_pdf(), _pdf_encrypted_by(AES_256), _pdf_encrypted_by(CERTIFICATE)],
+    ids=["rc4", "aes-256", "certificate"],
+)
+def test_a_password_protected_pdf_is_refused_the_officer_could_not_open_it(draft, data):
+    detail = _refused(_upload(draft, data, "scan.pdf"), "pdf_encrypted")
     assert "kata sandi" in detail
 
 
