@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from jmo_portal.exceptions import ApplicationError
+from jmo_portal.heif import is_heif
 
 ANALYSIS_LONG_SIDE = 640
 MIN_SIDE = 160
@@ -105,13 +106,8 @@ def _open(data: bytes, max_pixels: int, long_side: int) -> Image.Image:
     return img
 
 
-# ISO-BMFF brands of HEIF/HEIC (an iPhone's "High Efficiency" photos) and AVIF.
-_HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
-_HEIF_BRANDS |= {b"avif", b"avis"}
-
-
 def _not_an_image(data: bytes) -> ApplicationError:
-    if data[4:8] == b"ftyp" and data[8:12] in _HEIF_BRANDS:
+    if is_heif(data):
         message = _(
             'This is an HEIC or AVIF photo (the iPhone\'s "High Efficiency" '
             "format), which we cannot read. Take the photo with the camera on this "

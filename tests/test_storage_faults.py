@@ -19,11 +19,11 @@ from biometrics.models import SelfieAttempt
 from biometrics.services import face_reference_create
 from claims.models import ClaimDocument
 from tests.biometrics import images
-from tests.claims.helpers import make_participant
+from tests.claims.helpers import make_participant, pdf_bytes
 
 pytestmark = pytest.mark.django_db
-SMALL_PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<<>>\n%%EOF\n"
-BIG_PDF = SMALL_PDF[:-6] + b"% scanned page\n" * 20_000 + b"%%EOF\n"  # ~300 kB
+SMALL_PDF = pdf_bytes()
+BIG_PDF = pdf_bytes(size=(700, 500), noisy=True)  # a photo of a page: ~300 kB
 LIMIT = 64 * 1024
 
 

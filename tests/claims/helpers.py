@@ -120,3 +120,18 @@ def png_upload(name: str = "ktp.png"):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, png_bytes(), content_type="image/png")
+
+
+def pdf_bytes(*, pages: int = 1, size=(60, 80), noisy: bool = False) -> bytes:
+    """A scanned document as scanner apps save it: a JPEG picture a page."""
+    import io
+
+    from PIL import Image
+
+    if noisy:  # a photo-like page: it does not compress
+        page = Image.effect_noise(size, 80).convert("RGB")
+    else:
+        page = Image.new("RGB", size, (245, 245, 240))
+    out = io.BytesIO()
+    page.save(out, "PDF", save_all=True, append_images=[page] * (pages - 1))
+    return out.getvalue()

@@ -9,11 +9,11 @@ from claims import selectors, services
 from claims.documents import MAX_BYTES
 from claims.models import ClaimDocument
 from jmo_portal.exceptions import ApplicationError
-from tests.claims.helpers import make_participant, png_bytes, png_upload
+from tests.claims.helpers import make_participant, pdf_bytes, png_bytes, png_upload
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+PDF = pdf_bytes()
 
 
 def jpeg_bytes() -> bytes:
@@ -67,7 +67,7 @@ def test_fake_or_broken_files_are_refused_and_nothing_is_saved(
 
 
 def test_a_file_over_6_mb_is_refused(review_claim):
-    big = SimpleUploadedFile("big.pdf", PDF[:-7] + b"0" * MAX_BYTES + b"\n%%EOF\n")
+    big = SimpleUploadedFile("big.pdf", PDF + b"\n%" + b"0" * MAX_BYTES)
     with pytest.raises(ApplicationError) as exc:
         services.claim_document_add(claim=review_claim, kind="ktp", upload=big)
     assert exc.value.code == "file_size"
