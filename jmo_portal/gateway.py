@@ -44,6 +44,16 @@ def request_within(
     return response
 
 
+def never_sent(exc: requests.RequestException) -> bool:
+    """Whether the request never left: no connection to the gateway was made
+    (refused, unknown host, connect timeout). Any later failure may have come
+    after the gateway acted on it."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return isinstance(reason, urllib3.exceptions.NewConnectionError)
+
+
 def _read_some(response: requests.Response) -> bytes:
     """The next bytes of the body (one read, up to 64 kB; b"" at the end)."""
     try:

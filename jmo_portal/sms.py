@@ -21,7 +21,13 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.module_loading import import_string
 
-from jmo_portal.gateway import answer_json, described, refusal, request_within
+from jmo_portal.gateway import (
+    answer_json,
+    described,
+    never_sent,
+    refusal,
+    request_within,
+)
 from jmo_portal.logging import redact
 
 logger = logging.getLogger(__name__)
@@ -39,6 +45,10 @@ class SmsError(Exception):
 class SmsTransientError(Exception):
     """Timeout, cut connection, 5xx or no readable answer: the same message may be
     sent again (the Idempotency-Key keeps it one SMS)."""
+
+
+class SmsNotSent(SmsTransientError):
+    """No connection to the gateway was made: the message surely did not go."""
 
 
 class ConsoleSmsBackend:
@@ -69,7 +79,8 @@ class HttpSmsBackend:
                 **kwargs,
             )  # fmt: skip
         except requests.RequestException as exc:  # also a body cut short
-            raise SmsTransientError(f"{method} {path}: {type(exc).__name__}") from exc
+            error = SmsNotSent if never_sent(exc) else SmsTransientError
+            raise error(f"{method} {path}: {type(exc).__name__}") from exc
         if response.status_code >= 500:
             raise SmsTransientError(f"{method} {path}: HTTP {response.status_code}")
         return response

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from jmo_portal.exceptions import ApplicationError
-from jmo_portal.sms import SmsError, SmsTransientError, sms_send
+from jmo_portal.sms import SmsError, SmsNotSent, SmsTransientError, sms_send
 from participants.models import (
     AccountPolicy,
     DataUpdate,
@@ -345,11 +345,12 @@ def data_update_phone_code_send(*, participant: Participant) -> DataUpdate:
     try:
         sms_send(phone=phone, text=text)
     except (SmsError, SmsTransientError) as exc:
-        if isinstance(exc, SmsError):
-            # The gateway refused it: nothing was sent, so the row goes back to
-            # what it was (the earlier code still works, the send is not counted),
-            # unless a newer code was issued meanwhile. A gateway that did not
-            # answer may have sent it: that code stands and counts.
+        if isinstance(exc, SmsError | SmsNotSent):
+            # The gateway refused it or was never reached: nothing was sent, so
+            # the row goes back to what it was (the earlier code still works, the
+            # send is not counted), unless a newer code was issued meanwhile. A
+            # gateway that did not answer may have sent it: that code stands and
+            # counts.
             DataUpdate.objects.filter(pk=update.pk, code_hash=update.code_hash).update(
                 **earlier
             )

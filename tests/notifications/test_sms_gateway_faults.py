@@ -86,8 +86,8 @@ def test_an_odd_delivery_report_is_refused_not_a_server_error(
 def test_a_phone_code_the_gateway_refused_costs_nothing_one_it_may_have_sent_counts(
     http_sms, sms_simulator
 ):
-    """Refused (422: nothing sent): the send is not counted and the earlier code
-    still works. No answer in time after the gateway took it: the code may have
+    """Refused (422) or the gateway not reached (nothing sent): the send is not
+    counted and the earlier code still works. No answer in time after the gateway took it: the code may have
     arrived, so it counts and it works."""
     from tests.claims.helpers import make_participant
 
@@ -116,6 +116,11 @@ def test_a_phone_code_the_gateway_refused_costs_nothing_one_it_may_have_sent_cou
     refused = api.post(send)
     assert refused.status_code == 503 and refused.json()["code"] == "sms_unavailable"
     assert (codes_sent(), len(codes())) == (1, 1)  # not counted: nothing left
+    http_sms.SMS_API_URL = f"http://127.0.0.1:{closed_port()}"  # gateway down
+    down = api.post(send)
+    assert down.status_code == 503 and down.json()["code"] == "sms_unavailable"
+    assert codes_sent() == 1  # never reached it: not counted either
+    http_sms.SMS_API_URL = sms_simulator.url
     assert api.post(verify, {"code": codes()[0]}).status_code == 200  # still good
 
     sms_simulator.flags(timeout_next=1)
