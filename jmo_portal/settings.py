@@ -127,6 +127,13 @@ if "postgresql" in DATABASES["default"]["ENGINE"]:
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env.int("DB_CONNECT_TIMEOUT_SECONDS", default=5)
     )
+# A web request's query that runs or waits (a lock held elsewhere, an overloaded
+# server) past this is cancelled by PostgreSQL: the transaction rolls back and the
+# member gets the 503 page, before gunicorn's own timeout (30 s in compose) kills
+# the worker. Web processes only (jmo_portal/wsgi.py): the worker, beat and the
+# management commands (migrate, import_members, the insights rollups) may run
+# long statements on purpose. 0 turns it off.
+DB_STATEMENT_TIMEOUT_SECONDS = env.float("DB_STATEMENT_TIMEOUT_SECONDS", default=20)
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Wait for the write lock instead of failing when the in-process tasks and the
     # web request write at the same moment.
