@@ -4,40 +4,72 @@ The database row is the truth and the Celery message only a hint. If the broker 
 down when the message is sent (kombu OperationalError, a redis ConnectionError, a
 refused socket), the error is logged and the row waits for its beat sweep, which
 dispatches it again. Every app queues its tasks through these two functions.
+
+A broker that hangs (accepts connections, never answers) costs each send the
+broker timeout (settings.BROKER_TIMEOUT_SECONDS), and one request may send
+several (a claim submission: the payout and two notifications). After a send
+that timed out, the process leaves the broker alone for BROKER_RETRY_SECONDS:
+one request waits, the others answer at once, and the sweeps send the work. A
+refused connection fails at once and pauses nothing.
 """
 
 import logging
+import time
 from functools import partial
 
 from celery import Task
 from django.db import transaction
 from kombu.exceptions import KombuError
 from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
 
 # What a publish raises when the broker is away: kombu wraps most of them in
 # OperationalError; redis and socket errors can escape from the connection pool.
 BROKER_ERRORS = (KombuError, RedisError, OSError)
+BROKER_RETRY_SECONDS = 10.0
+# Process-wide: until when sends are left to the sweeps after a timeout.
+_health = {"paused_until": 0.0}
 
 
 def dispatch(task: Task, *args, **kwargs) -> bool:
     """Send `task(*args, **kwargs)` now; False (logged) when the broker is away."""
+    if time.monotonic() < _health["paused_until"]:
+        _not_dispatched(task, args, "a timeout a moment ago")
+        return False
     try:
         # retry=False: fail fast inside a request; the sweep is the retry.
         task.apply_async(args, kwargs, retry=False)
     except BROKER_ERRORS as exc:
-        logger.warning(
-            "%s%r not dispatched (broker error: %s); left for the sweep",
-            task.name,
-            args,
-            exc.__class__.__name__,
-        )
-        from jmo_portal import metrics
-
-        metrics.DISPATCH_FAILURES.labels(task=task.name).inc()
+        if _timed_out(exc):
+            _health["paused_until"] = time.monotonic() + BROKER_RETRY_SECONDS
+        _not_dispatched(task, args, exc.__class__.__name__)
         return False
     return True
+
+
+def _timed_out(exc: BaseException | None) -> bool:
+    """Whether a socket timeout is behind `exc` (kombu wraps it in its own error)."""
+    for _ in range(10):  # a chain is short; never follow a cycle for ever
+        if exc is None:
+            return False
+        if isinstance(exc, TimeoutError | RedisTimeoutError):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def _not_dispatched(task: Task, args: tuple, why: str) -> None:
+    logger.warning(
+        "%s%r not dispatched (broker error: %s); left for the sweep",
+        task.name,
+        args,
+        why,
+    )
+    from jmo_portal import metrics
+
+    metrics.DISPATCH_FAILURES.labels(task=task.name).inc()
 
 
 def dispatch_on_commit(task: Task, *args, **kwargs) -> None:

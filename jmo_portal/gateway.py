@@ -7,17 +7,23 @@ limit), and a body that is not the expected JSON (an HTML page, a cut answer) is
 no answer: the caller sends the same request again with the same key. The
 gateways' callbacks prove themselves with a shared token (`token_matches`).
 
-`timeout` in requests bounds each wait for the next bytes, not the whole answer: a
-gateway (or a proxy) that drips its body a byte at a time held a worker until
-Celery's time limit and a page until gunicorn's. `request_within` also bounds the
-body by a deadline (the headers stay bounded per read only).
+`timeout` in requests (and urllib3's `total`) bounds each wait for the next bytes,
+not the whole answer: a gateway (or a proxy) that drips its status line, headers
+or body a byte at a time held a worker until Celery's time limit and a page until
+gunicorn's. `request_within` gives the whole exchange one deadline: a timer shuts
+the call's socket down when it passes, which ends any read at once.
 """
 
 import secrets
-import time
+import socket
+import threading
+from functools import partial
 
 import requests
 import urllib3
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 # An answer is a small JSON document; anything bigger is not one of them.
 MAX_BODY = 1_000_000
@@ -26,22 +32,39 @@ MAX_BODY = 1_000_000
 def request_within(
     method: str, url: str, *, timeout: tuple[float, float], **kwargs
 ) -> requests.Response:
-    """requests.request whose whole answer must arrive within the sum of `timeout`
-    (connect + read); raises a requests exception (Timeout, ConnectionError)."""
-    deadline = time.monotonic() + sum(timeout)
-    response = requests.request(method, url, timeout=timeout, stream=True, **kwargs)
+    """requests.request whose whole answer, headers included, must arrive within
+    the sum of `timeout` (connect + read); raises a requests exception (Timeout,
+    ConnectionError)."""
+    within = sum(timeout)
+    with _Deadline(within) as deadline, requests.Session() as session:
+        adapter = _DeadlineAdapter(deadline)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+        try:
+            response = session.request(
+                method, url, timeout=timeout, stream=True, **kwargs
+            )
+            body = _read_body(response)
+        except requests.RequestException as exc:
+            if deadline.expired:  # the timer cut it (or a read timeout met it)
+                raise requests.Timeout(f"no whole answer within {within} s") from exc
+            raise
+        if deadline.expired:  # headers cut short read as complete ones
+            raise requests.Timeout(f"no whole answer within {within} s")
+    response._content = body  # what .json() and .text read
+    return response
+
+
+def _read_body(response: requests.Response) -> bytes:
     body = bytearray()
     try:
         while chunk := _read_some(response):
             body += chunk
             if len(body) > MAX_BODY:
                 raise requests.ConnectionError(f"an answer over {MAX_BODY} bytes")
-            if time.monotonic() > deadline:
-                raise requests.Timeout(f"no whole answer within {sum(timeout)} s")
     finally:
         response.close()
-    response._content = bytes(body)  # what .json() and .text read
-    return response
+    return bytes(body)
 
 
 def never_sent(exc: requests.RequestException) -> bool:
@@ -60,6 +83,89 @@ def _read_some(response: requests.Response) -> bytes:
         return response.raw.read1(65536, decode_content=True)
     except (urllib3.exceptions.HTTPError, OSError) as exc:  # read timeout, reset
         raise requests.ConnectionError(str(exc)) from exc
+
+
+class _Deadline:
+    """Shuts down the sockets it watches once `seconds` have passed."""
+
+    def __init__(self, seconds: float) -> None:
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> "_Deadline":
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._timer.cancel()
+
+    def watch(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._sockets.append(sock)
+            if self.expired:
+                _shut(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                _shut(sock)
+
+
+def _shut(sock: socket.socket) -> None:
+    # socket.socket's own shutdown: an SSLSocket's would also drop its TLS state
+    # under the thread still reading from it.
+    try:
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+    except OSError:  # closed already
+        pass
+
+
+class _Watched:
+    """A urllib3 connection whose socket its call's _Deadline watches."""
+
+    def __init__(self, *args, deadline: _Deadline, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._deadline = deadline
+
+    def connect(self) -> None:
+        super().connect()
+        self._deadline.watch(self.sock)
+
+
+class _WatchedHTTP(_Watched, HTTPConnection):
+    pass
+
+
+class _WatchedHTTPS(_Watched, HTTPSConnection):
+    pass
+
+
+class _DeadlineAdapter(HTTPAdapter):
+    """Opens its connections under `deadline` (one adapter per call)."""
+
+    def __init__(self, deadline: _Deadline) -> None:
+        self._deadline = deadline
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        # The pools hand `deadline` on to each connection they open (conn_kw).
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": partial(_HTTPPool, deadline=self._deadline),
+            "https": partial(_HTTPSPool, deadline=self._deadline),
+        }
+
+
+class _HTTPPool(HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTP
+
+
+class _HTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPS
 
 
 def answer_json(response: requests.Response, kind: type) -> dict | list | None:

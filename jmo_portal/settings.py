@@ -127,6 +127,13 @@ if "postgresql" in DATABASES["default"]["ENGINE"]:
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env.int("DB_CONNECT_TIMEOUT_SECONDS", default=5)
     )
+# A web request's query that runs or waits (a lock held elsewhere, an overloaded
+# server) past this is cancelled by PostgreSQL: the transaction rolls back and the
+# member gets the 503 page, before gunicorn's own timeout (30 s in compose) kills
+# the worker. Web processes only (jmo_portal/wsgi.py): the worker, beat and the
+# management commands (migrate, import_members, the insights rollups) may run
+# long statements on purpose. 0 turns it off.
+DB_STATEMENT_TIMEOUT_SECONDS = env.float("DB_STATEMENT_TIMEOUT_SECONDS", default=20)
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Wait for the write lock instead of failing when the in-process tasks and the
     # web request write at the same moment.
@@ -307,15 +314,22 @@ CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 # message: a request that queues work answers at once, and the row waits for its
 # sweep (jmo_portal.dispatch). The worker's own reconnection loop is separate
 # (CELERY_BROKER_CONNECTION_MAX_RETRIES).
+# Redis answers a command within a millisecond; one that hangs (accepts, never
+# answers) held each send for the socket timeout, retried by redis-py
+# (retry_on_timeout) and by kombu: 60 s a message with the 15 s it had, and a claim
+# submission sends three. Now a send gives up within 2 x BROKER_TIMEOUT_SECONDS.
+# The worker's BRPOP is not cut by it: kombu asks Redis to answer within 1 s
+# (brpop_timeout) and reads only once the socket is readable; a BRPOP connection
+# that stays silent is dropped by kombu's health check (health_check_interval).
+BROKER_TIMEOUT_SECONDS = env.float("BROKER_TIMEOUT_SECONDS", default=1.0)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 1,
     "interval_start": 0,
     "visibility_timeout": 300,
     "health_check_interval": 10,
-    "socket_connect_timeout": 3,
-    "socket_timeout": 15,
+    "socket_connect_timeout": BROKER_TIMEOUT_SECONDS,
+    "socket_timeout": BROKER_TIMEOUT_SECONDS,
     "socket_keepalive": True,
-    "retry_on_timeout": True,
 }
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 # The beat sweeps (jmo_portal/celery.py) run every SWEEP_SECONDS and send again the

@@ -32,6 +32,10 @@ if REQUIRE_SERVICES and not (POSTGRES_AVAILABLE and REDIS_AVAILABLE):
 if "DATABASE_URL" not in os.environ and POSTGRES_AVAILABLE:
     DATABASES = {"default": env.db_url_config("postgres://postgres@127.0.0.1:5432/jmo")}
 DATABASES["default"]["CONN_MAX_AGE"] = 0
+# The API fuzz test imports jmo_portal.wsgi into the test process: its statement
+# timeout would then hold for every connection of the session (the tests of the
+# timeout run gunicorn on the deployed settings: tests/test_database_faults.py).
+DB_STATEMENT_TIMEOUT_SECONDS = 0
 DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default=None)}
 
 # Unit tests run tasks eagerly; the integration tests start a real worker and turn

@@ -109,12 +109,14 @@ def staff_api(user) -> APIClient:
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache (login throttle counts), and with the
-    policy cache trusting it (a test that made the cache fail leaves no pause)."""
+    policy cache and the dispatcher trusting Redis (a test that made it fail leaves
+    no pause)."""
     from django.core.cache import cache
 
-    from jmo_portal import policy_cache
+    from jmo_portal import dispatch, policy_cache
 
     policy_cache._health.update(down_until=0.0, bump_pending=False)
+    dispatch._health.update(paused_until=0.0)
     cache.clear()
 
 

@@ -1,5 +1,6 @@
 """An HTTP gateway that answers oddly: statuses that are no refusal, broken bodies,
-a connection reset mid-body. The bank and SMS clients must take each as transient."""
+a connection reset mid-body, an answer dripped a byte at a time. The bank and SMS
+clients must take each as transient."""
 
 import socket
 import struct
@@ -20,8 +21,9 @@ ANSWERS = {
     "half a JSON body": (200, "application/json", WHOLE[:20]),
     "a reset mid-body": (200, "application/json", WHOLE),
 }
-# A whole, correct answer: sent a byte at a time (`answer(name, drip=...)`) it
-# must still be given up on.
+# A whole, correct answer: sent a byte at a time (`answer(name, drip=...)`: the
+# body; with `headers=True`, the status line and headers) it must still be given
+# up on.
 COMPLETED = {"a whole answer": (200, "application/json", WHOLE)}
 
 
@@ -32,6 +34,7 @@ class _Gateway(BaseHTTPRequestHandler):
     answer = ANSWERS["a wrong API key"]
     cut = False
     drip = 0.0  # seconds between the body's bytes (0: all at once)
+    drip_headers = False  # drip the status line and headers instead
 
     def log_message(self, *args) -> None:
         pass
@@ -39,18 +42,20 @@ class _Gateway(BaseHTTPRequestHandler):
     def _answer(self) -> None:
         self.rfile.read(int(self.headers.get("Content-Length") or 0))
         status, kind, body = self.answer
+        if self.drip_headers:
+            head = (
+                f"HTTP/1.1 {status} {self.responses[status][0]}\r\n"
+                f"Content-Type: {kind}\r\nContent-Length: {len(body)}\r\n\r\n"
+            )
+            if self._dripped(head.encode()):
+                self.wfile.write(body)
+            return
         self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if self.drip:
-            try:
-                for byte in body:
-                    self.wfile.write(bytes([byte]))
-                    self.wfile.flush()
-                    time.sleep(self.drip)
-            except OSError:  # the client gave up
-                self.close_connection = True
+            self._dripped(body)
             return
         if not self.cut:
             self.wfile.write(body)
@@ -64,6 +69,18 @@ class _Gateway(BaseHTTPRequestHandler):
         self.connection.close()
         self.close_connection = True
 
+    def _dripped(self, data: bytes) -> bool:
+        """Send `data` a byte every `drip` seconds; False when the client gave up."""
+        try:
+            for byte in data:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(self.drip)
+        except OSError:
+            self.close_connection = True
+            return False
+        return True
+
     do_GET = do_POST = _answer  # noqa: N815 - http.server's naming
 
 
@@ -76,10 +93,11 @@ def odd_gateway() -> Iterator[ThreadingHTTPServer]:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     server.url = f"http://127.0.0.1:{server.server_port}"
 
-    def answer(name: str, drip: float = 0.0) -> None:
+    def answer(name: str, drip: float = 0.0, headers: bool = False) -> None:
         handler.answer = {**ANSWERS, **COMPLETED}[name]
         handler.cut = name == "a reset mid-body"
         handler.drip = drip
+        handler.drip_headers = headers
 
     server.answer = answer
     try:

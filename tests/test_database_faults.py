@@ -16,21 +16,23 @@ import sys
 import psycopg2
 import pytest
 import requests
-from django.db import connection
+from django.db import connection, transaction
 from rest_framework.authtoken.models import Token
 
 from biometrics.services import face_reference_create
 from jmo_portal.processes import PrivatePostgres, PrivateRedis, WebServer, Worker
+from participants.models import DataUpdate, ParticipantProfile, ProfileChange
 from tests.biometrics import images
 from tests.claims.helpers import make_participant
 from tests.conftest import (
     ROOT,
+    database_url,
     deployed_env,
     require_services,
     selfie_decided,
     wait_for,
 )
-from tests.journey import PASSWORD, registry_files
+from tests.journey import CONTACT, PASSWORD, registry_files
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -78,12 +80,25 @@ def test_the_web_and_the_worker_reconnect_after_the_database_drops_them(
         web.stop()
 
 
-def _compose_env() -> dict:
-    """.env.compose: the settings docker-compose deploys with (DJANGO_DEBUG=False)."""
+def _compose_env(tmp_path, **extra: str) -> dict:
+    """The settings docker-compose deploys with (.env.compose: DJANGO_DEBUG=False),
+    with this machine's folders, and `extra` (the database, broker, cache)."""
     lines = (ROOT / ".env.compose").read_text().splitlines()
-    return dict(
-        line.split("=", 1) for line in lines if "=" in line and not line.startswith("#")
-    )
+    return {
+        **os.environ,
+        **dict(
+            line.split("=", 1)
+            for line in lines
+            if "=" in line and not line.startswith("#")
+        ),
+        "DJANGO_SETTINGS_MODULE": "jmo_portal.settings",
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        "STATIC_ROOT": str(tmp_path / "static"),
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "prometheus"),
+        "EMAIL_URL": "dummymail://",
+        "LOG_JSON": "0",
+        **extra,
+    }
 
 
 def test_postgresql_stopped_then_started_again_under_the_running_portal(tmp_path):
@@ -103,19 +118,12 @@ def test_postgresql_stopped_then_started_again_under_the_running_portal(tmp_path
         admin.autocommit = True
         admin.cursor().execute("CREATE DATABASE jmo")
         admin.close()
-        env = {
-            **os.environ,
-            **_compose_env(),
-            "DJANGO_SETTINGS_MODULE": "jmo_portal.settings",
-            "DATABASE_URL": f"{pg.url}/jmo",
-            "CELERY_BROKER_URL": redis.url,
-            "CACHE_URL": redis.cache_url,
-            "MEDIA_ROOT": str(tmp_path / "media"),
-            "STATIC_ROOT": str(tmp_path / "static"),
-            "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "prometheus"),
-            "EMAIL_URL": "dummymail://",
-            "LOG_JSON": "0",
-        }
+        env = _compose_env(
+            tmp_path,
+            DATABASE_URL=f"{pg.url}/jmo",
+            CELERY_BROKER_URL=redis.url,
+            CACHE_URL=redis.cache_url,
+        )
         csv, photos, row = registry_files(tmp_path)
         for command in (
             ["migrate", "-v", "0"],
@@ -188,18 +196,13 @@ def test_postgresql_stopped_then_started_again_under_the_running_portal(tmp_path
 def test_a_database_that_never_answers_gets_the_503_not_a_hung_request(
     silent_server, tmp_path
 ):
-    env = {
-        **os.environ,
-        **_compose_env(),
-        "DJANGO_SETTINGS_MODULE": "jmo_portal.settings",
-        "DATABASE_URL": f"postgres://jmo:secret@127.0.0.1:{silent_server}/jmo",
-        "DB_CONNECT_TIMEOUT_SECONDS": "2",
-        "CELERY_BROKER_URL": "redis://127.0.0.1:9/0",
-        "CACHE_URL": "locmemcache://",
-        "STATIC_ROOT": str(tmp_path / "static"),
-        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "prometheus"),
-        "LOG_JSON": "0",
-    }
+    env = _compose_env(
+        tmp_path,
+        DATABASE_URL=f"postgres://jmo:secret@127.0.0.1:{silent_server}/jmo",
+        DB_CONNECT_TIMEOUT_SECONDS="2",
+        CELERY_BROKER_URL="redis://127.0.0.1:9/0",
+        CACHE_URL="locmemcache://",
+    )
     web = WebServer(env, tmp_path / "web.log")
     web.start()
     try:
@@ -211,3 +214,45 @@ def test_a_database_that_never_answers_gets_the_503_not_a_hung_request(
     assert api.status_code == 503, api.text[:2000]
     assert api.headers["Retry-After"] == "60"
     assert api.json()["code"] == "unavailable"
+
+
+def test_a_query_waiting_past_the_statement_timeout_is_a_503_that_saves_nothing(
+    tmp_path,
+):
+    """A web request whose statement waits on a lock another connection holds (a
+    long migration, a stuck transaction): before, it waited as long as the lock
+    was held, past gunicorn's timeout. Now PostgreSQL cancels it after
+    DB_STATEMENT_TIMEOUT_SECONDS, the transaction rolls back and the member is
+    told to try again. The worker and the management commands keep no limit."""
+    require_services(postgres=True)
+    member = make_participant(face=False)
+    token = Token.objects.create(user=member.user).key
+    before = (DataUpdate.objects.count(), ProfileChange.objects.count())
+    env = _compose_env(
+        tmp_path,
+        DATABASE_URL=database_url(),
+        DB_STATEMENT_TIMEOUT_SECONDS="0.5",
+        CELERY_BROKER_URL="redis://127.0.0.1:9/0",
+        CACHE_URL="locmemcache://",
+    )
+    web = WebServer(env, tmp_path / "web.log")
+    web.start()
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            # Reads go on; the contact step's change log cannot be written. The
+            # request has opened the data update by then: that must roll back too.
+            cursor.execute(
+                f"LOCK TABLE {ProfileChange._meta.db_table} IN EXCLUSIVE MODE"
+            )
+            answer = requests.put(
+                f"{web.url}/api/v1/profile/contact/", json=CONTACT, timeout=10,
+                headers={"Authorization": f"Token {token}", "Accept-Language": "id"},
+            )  # fmt: skip
+    finally:
+        web.stop()
+    assert answer.status_code == 503, answer.text[:2000]
+    assert answer.headers["Retry-After"] == "60"
+    assert answer.json()["code"] == "unavailable"
+    assert "canceling statement due to statement timeout" in web.log.read_text()
+    assert (DataUpdate.objects.count(), ProfileChange.objects.count()) == before
+    assert not ParticipantProfile.objects.filter(address=CONTACT["address"]).exists()

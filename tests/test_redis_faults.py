@@ -8,13 +8,17 @@ cache (PostgreSQL), so they neither open nor vanish with it.
 
 import os
 import signal
+import time
 
 import pytest
 import redis
 import requests
 from django.core.cache import cache
+from rest_framework.test import APIClient
 
-from jmo_portal.processes import PrivateRedis, WebServer
+from claims.models import ClaimStatus, PayoutStatus
+from jmo_portal.processes import PrivateRedis, WebServer, broker_at
+from tests.claims.helpers import make_participant, ready_claim
 from tests.conftest import require_services, staff_api, worker_env
 from tests.data_update import confirm_data_at_desk
 from tests.journey import PASSWORD, activate, registry_member
@@ -144,3 +148,28 @@ def test_a_version_that_could_not_be_written_is_written_when_redis_answers(
         assert cache.get(policy_cache.VERSION_KEY) not in (before, None)
     finally:
         private.stop()
+
+
+def test_a_claim_submitted_while_the_broker_hangs_answers_within_seconds(
+    broker, bank, silent_server, caplog
+):
+    """The broker accepts connections and never answers. A submission queues the
+    payout and two notifications after commit: each send waited the socket timeout
+    (15 s), retried by redis-py and by kombu, 60 s a message, 3 minutes in all.
+    Now the first send gives up within 2 x BROKER_TIMEOUT_SECONDS, the other sends
+    of this process wait for the sweeps without asking, and the claim is saved."""
+    participant = make_participant()
+    claim = ready_claim(participant)
+    client = APIClient()
+    client.force_authenticate(participant.user)
+    with broker_at(broker, f"redis://127.0.0.1:{silent_server}/0"):
+        started = time.monotonic()
+        answer = client.post(f"/api/v1/claims/{claim.reference}/submit/")
+        took = time.monotonic() - started
+    assert answer.status_code == 200, answer.content[:300]
+    assert answer.json()["status"] == ClaimStatus.APPROVED
+    assert claim.payouts.get().status == PayoutStatus.QUEUED  # for the sweep
+    unsent = [m for m in caplog.messages if "not dispatched" in m]
+    assert len(unsent) == 3 and "OperationalError" in unsent[0]
+    assert all("a timeout a moment ago" in m for m in unsent[1:])  # not asked
+    assert took < 5, took

@@ -5,6 +5,8 @@ never sent again) or crash the task: each is a transient error, the payout waits
 with the error noted, and the next send with the same key pays it once.
 """
 
+import time
+
 import pytest
 
 from claims import services
@@ -73,17 +75,27 @@ def test_an_account_check_the_bank_cannot_answer_says_so(bank, odd_gateway, sett
     assert claim.account_number == ""
 
 
+@pytest.mark.parametrize("headers", [False, True], ids=["body", "headers"])
 def test_an_answer_dripped_a_byte_at_a_time_is_given_up_on(
-    bank, odd_gateway, settings, monkeypatch, django_capture_on_commit_callbacks
+    headers,
+    bank,
+    odd_gateway,
+    settings,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
 ):
     """Each byte comes within the read timeout; the whole answer does not come
-    within connect + read timeout, so the call ends (before, it waited for all)."""
+    within connect + read timeout, so the call ends (before, it waited for all of
+    the body; for headers dripped, it still did)."""
     monkeypatch.setenv("BANK_TIMEOUT_SECONDS", "0.3")
     claim, payout = _submitted(django_capture_on_commit_callbacks)
     settings.BANK_API_URL = odd_gateway.url
-    odd_gateway.answer("a whole answer", drip=0.1)  # ~8 s for the whole answer
+    # ~8 s for the whole answer; given up on at 3.05 + 0.3 s.
+    odd_gateway.answer("a whole answer", drip=0.1, headers=headers)
+    started = time.monotonic()
     with pytest.raises(BankTransientError, match="Timeout"):
         services.payout_send(payout_id=payout.pk)
+    assert time.monotonic() - started < 4.5
     payout.refresh_from_db()
     assert payout.status == PayoutStatus.SENDING
 

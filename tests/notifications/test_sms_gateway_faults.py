@@ -6,6 +6,7 @@ again with the same key. A phone code asked for meanwhile gets a clear message.
 """
 
 import re
+import time
 
 import pytest
 from django.urls import reverse
@@ -45,6 +46,26 @@ def test_no_odd_answer_fails_or_crashes_an_sms(http_sms, odd_gateway):
         SmsMessage.objects.filter(pk=message.pk).update(status=S.QUEUED)
         message.refresh_from_db()
         assert (message.status, message.error_code) == (S.QUEUED, ""), name
+
+
+@pytest.mark.parametrize("headers", [False, True], ids=["body", "headers"])
+def test_an_answer_dripped_a_byte_at_a_time_is_given_up_on(
+    headers, http_sms, odd_gateway
+):
+    """Each byte within the read timeout, the whole answer not within connect +
+    read timeout: the SMS stays queued for the sweep (before, a dripped status
+    line and headers held the worker as long as the gateway went on)."""
+    http_sms.SMS_API_URL = odd_gateway.url
+    http_sms.SMS_TIMEOUT = 0.3
+    odd_gateway.answer("a whole answer", drip=0.1, headers=headers)  # ~8 s
+    participant = ParticipantFactory(phone="081234560011")
+    message = sms_queue(participant=participant, reference="drip-1", text="Hai")
+    started = time.monotonic()
+    with pytest.raises(SmsTransientError, match="Timeout"):
+        sms_deliver(sms_id=message.pk)
+    assert time.monotonic() - started < 4.5  # connect 3.05 + read 0.3
+    message.refresh_from_db()
+    assert message.status == S.QUEUED
 
 
 @pytest.mark.parametrize("gateway", ["down", "odd"])
