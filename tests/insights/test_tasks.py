@@ -4,8 +4,15 @@ import datetime as dt
 
 from django.utils import timezone
 
-from insights.models import DailyFigure, RollupDay
-from insights.rollup import DEFAULT_HISTORY_DAYS
+from insights import tasks
+from insights.models import (
+    DailyDuration,
+    DailyFigure,
+    MonthlyDuration,
+    MonthlyFigure,
+    RollupDay,
+)
+from insights.rollup import CATCH_UP_DAYS, DEFAULT_HISTORY_DAYS, insights_rollup
 from insights.tasks import insights_rollup_pending as insights_rollup_pending_task
 from jmo_portal.celery import app
 from tests.conftest import wait_for
@@ -33,3 +40,32 @@ def test_the_worker_builds_the_missing_days_and_a_second_run_adds_none(celery_wo
     # Run again (in this process, to see its result): nothing left to build.
     assert insights_rollup_pending_task.apply().result == 0
     assert DailyFigure.objects.count() == rows
+
+
+def _rows() -> list:
+    """Every figure row the rollups hold, without their ids."""
+    return [
+        sorted(
+            tuple(v for k, v in row.items() if k != "id")
+            for row in model.objects.values()
+        )
+        for model in (DailyFigure, MonthlyFigure, DailyDuration, MonthlyDuration)
+    ]
+
+
+def test_a_catch_up_goes_on_in_passes_and_gives_the_rows_of_one_pass(db, monkeypatch):
+    """Nothing built yet: the first run builds one pass of CATCH_UP_DAYS when its
+    budget is spent and queues itself for the rest (run at once here: eager)."""
+    history_build()
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    insights_rollup(
+        start=yesterday - dt.timedelta(days=DEFAULT_HISTORY_DAYS - 1), end=yesterday
+    )
+    one_pass = _rows()
+    assert one_pass[0], "no figures to compare"
+    RollupDay.objects.all().delete()
+    monkeypatch.setattr(tasks, "BUDGET_SECONDS", 0)
+    assert insights_rollup_pending_task.apply().result == CATCH_UP_DAYS
+    assert RollupDay.objects.count() == DEFAULT_HISTORY_DAYS
+    assert RollupDay.objects.order_by("-day").first().day == yesterday
+    assert _rows() == one_pass
