@@ -56,10 +56,12 @@ app.conf.beat_schedule = {
         "task": "insights.tasks.insights_rollup_pending",
         "schedule": crontab(hour=3, minute=0),
     },
-    # 1 January 01:00: credit last year's development yield.
+    # January, 01:00 each day: credit last year's development yield. The first
+    # run does it (queuing itself again until every member is credited); the
+    # others find nothing left, or members a lost message or a late import left.
     "participants-yearly-yield": {
         "task": "participants.tasks.yield_post_previous_year",
-        "schedule": crontab(month_of_year=1, day_of_month=1, hour=1, minute=0),
+        "schedule": crontab(month_of_year=1, hour=1, minute=0),
     },
 }
 

@@ -18,6 +18,7 @@ import time
 from functools import partial
 
 from celery import Task
+from django.conf import settings
 from django.db import transaction
 from kombu.exceptions import KombuError
 from redis.exceptions import RedisError
@@ -70,6 +71,20 @@ def _not_dispatched(task: Task, args: tuple, why: str) -> None:
     from jmo_portal import metrics
 
     metrics.DISPATCH_FAILURES.labels(task=task.name).inc()
+
+
+# Batch tasks (the nightly insights rollup, the yearly yield) work in committed
+# steps for BATCH_BUDGET_SECONDS, then queue themselves again for the rest. Their
+# time limits stay under the broker's visibility timeout, past which Redis hands
+# an unacknowledged (acks_late) task to a second worker while the first still runs.
+BATCH_BUDGET_SECONDS = 120
+
+
+def batch_limits() -> dict:
+    """Celery time limits for a batch task: a step started at the budget's end
+    still finishes, and the task is over before Redis would redeliver it."""
+    visible = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    return {"soft_time_limit": visible - 60, "time_limit": visible - 30}
 
 
 def dispatch_on_commit(task: Task, *args, **kwargs) -> None:

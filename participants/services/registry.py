@@ -9,6 +9,7 @@ Messages never carry a NIK: it is the row's line number that points at the row.
 
 import datetime as dt
 import hashlib
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from enum import StrEnum
@@ -26,6 +27,7 @@ from participants.models import (
     Employer,
     Employment,
     Participant,
+    YieldPosting,
     YieldRate,
 )
 from participants.validators import (
@@ -255,10 +257,13 @@ class YieldRun:
     rate_bp: int
     credited: int
     already: int
+    finished: bool = True  # False: the budget ran out with members left
 
 
-def yield_post_year(*, year: int) -> YieldRun:
-    """Credit `year`'s yield to every member with a balance by then (once each)."""
+def yield_post_year(*, year: int, budget_seconds: float | None = None) -> YieldRun:
+    """Credit `year`'s yield to every member with a balance by then (once each,
+    each in its own transaction). With a budget, stop once it is spent (after one
+    member at least): a second call goes on with the members not credited yet."""
     if year >= timezone.localdate().year:
         raise ApplicationError(
             f"{year} has not ended yet: the yield is credited after the year ends",
@@ -267,11 +272,18 @@ def yield_post_year(*, year: int) -> YieldRun:
     rate_bp = yield_rate_for(year=year)
     members = Participant.objects.filter(
         pk__in=Participant.objects.filter(yearly_balances__year__lte=year).values("pk")
-    ).order_by("pk")
-    credited = already = 0
-    for participant in members.iterator():
+    )
+    posted = YieldPosting.objects.filter(year=year).values("participant_id")
+    already = members.filter(pk__in=posted).count()
+    credited = 0
+    began = time.monotonic()
+    due = members.exclude(pk__in=posted).order_by("pk").iterator()
+    for n, participant in enumerate(due):
+        spent = time.monotonic() - began
+        if n and budget_seconds is not None and spent >= budget_seconds:
+            return YieldRun(year, rate_bp, credited, already, finished=False)
         if yield_post(participant=participant, year=year, rate_bp=rate_bp) is None:
-            already += 1
+            already += 1  # credited meanwhile by another run
         else:
             credited += 1
     return YieldRun(year=year, rate_bp=rate_bp, credited=credited, already=already)

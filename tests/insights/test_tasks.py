@@ -64,7 +64,7 @@ def test_a_catch_up_goes_on_in_passes_and_gives_the_rows_of_one_pass(db, monkeyp
     one_pass = _rows()
     assert one_pass[0], "no figures to compare"
     RollupDay.objects.all().delete()
-    monkeypatch.setattr(tasks, "BUDGET_SECONDS", 0)
+    monkeypatch.setattr(tasks, "BATCH_BUDGET_SECONDS", 0)
     assert insights_rollup_pending_task.apply().result == CATCH_UP_DAYS
     assert RollupDay.objects.count() == DEFAULT_HISTORY_DAYS
     assert RollupDay.objects.order_by("-day").first().day == yesterday
