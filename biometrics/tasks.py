@@ -4,6 +4,8 @@ from celery import shared_task
 from celery.signals import worker_process_init, worker_ready
 from django.db import InterfaceError, OperationalError
 
+from jmo_portal.dispatch import BATCH_BUDGET_SECONDS, batch_limits, dispatch
+
 
 @worker_process_init.connect
 @worker_ready.connect
@@ -37,8 +39,13 @@ def selfie_sweep() -> int:
     return selfie_sweep()
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, **batch_limits())
 def selfie_retention_purge() -> int:
-    from .services import selfie_retention_purge
+    """Daily: delete the images past retention; a backlog outlasting one run's
+    budget is taken on by the run it queues (a lost message: the next day)."""
+    from .services import selfie_retention_purge as purge
 
-    return selfie_retention_purge()
+    purged, finished = purge(budget_seconds=BATCH_BUDGET_SECONDS)
+    if not finished:
+        dispatch(selfie_retention_purge)
+    return purged

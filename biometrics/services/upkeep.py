@@ -2,6 +2,7 @@
 are deleted (the policy's retention days; outcomes stay), and so are camera-check
 challenges that were never answered."""
 
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -47,14 +48,26 @@ def selfie_sweep() -> int:
     return len(ids)
 
 
-def selfie_retention_purge(*, now=None) -> int:
-    """Delete selfie images older than the retention period; outcomes stay."""
+def selfie_retention_purge(
+    *, now=None, budget_seconds: float | None = None
+) -> tuple[int, bool]:
+    """Delete selfie images older than the retention period; outcomes stay.
+    (purged, finished): with a budget, it stops once the budget is spent (after
+    one image at least), and finished is False while older images are left."""
     now = now or timezone.now()
     policy = BiometricPolicy.current()
     cutoff = now - timedelta(days=policy.retention_days)
-    purged = 0
+    # A challenge nobody answered holds nothing worth keeping past the same period;
+    # an answered one stays with its attempt.
+    LivenessChallenge.objects.filter(
+        expires_at__lt=cutoff, used_at__isnull=True
+    ).delete()
+    began, purged = time.monotonic(), 0
     expired = SelfieAttempt.objects.filter(created_at__lt=cutoff).exclude(image="")
     for attempt in expired.exclude(image__isnull=True).iterator():
+        spent = time.monotonic() - began
+        if purged and budget_seconds is not None and spent >= budget_seconds:
+            return purged, False
         attempt.image.delete(save=False)
         for name in attempt.frames:
             default_storage.delete(name)
@@ -62,9 +75,4 @@ def selfie_retention_purge(*, now=None) -> int:
             image=None, image_purged_at=now, frames=[]
         )
         purged += 1
-    # A challenge nobody answered holds nothing worth keeping past the same period;
-    # an answered one stays with its attempt.
-    LivenessChallenge.objects.filter(
-        expires_at__lt=cutoff, used_at__isnull=True
-    ).delete()
-    return purged
+    return purged, True

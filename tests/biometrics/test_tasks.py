@@ -93,6 +93,23 @@ def test_retention_purge_deletes_old_images_and_keeps_the_outcome(
     assert attempt.distance is not None and attempt.status == SelfieStatus.NOT_MATCHED
 
 
+def test_a_purge_backlog_beyond_one_runs_budget_is_purged_by_the_runs_it_queues(
+    participant, obama_reference, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The budget spent after each image: each run purges one and queues the next
+    (run at once here: eager) until no image past retention is left."""
+    with django_capture_on_commit_callbacks(execute=True):
+        for name, n in (("biden", 1), ("biden", 2), ("obama", 2)):
+            selfie_submit(participant=participant, image=images.raw(name, n))
+    names = [a.image.name for a in SelfieAttempt.objects.all()]
+    assert len(names) == 3 and all(default_storage.exists(n) for n in names)
+    monkeypatch.setattr(tasks, "BATCH_BUDGET_SECONDS", 0)
+    with time_machine.travel(timezone.now() + dt.timedelta(days=31)):
+        assert tasks.selfie_retention_purge.delay().get() == 1
+    assert not any(default_storage.exists(n) for n in names)
+    assert not SelfieAttempt.objects.filter(image_purged_at=None).exists()
+
+
 def test_retention_purge_deletes_challenges_never_answered(participant):
     now = timezone.now()
 
