@@ -16,15 +16,12 @@ from django.utils.translation import gettext as _
 from jmo_portal.exceptions import ApplicationError
 from participants.models import BlockKind, Participant
 from participants.services.guards import block_active
+from participants.services.ratelimits import participant_rate_hit
 
 from . import liveness
 from .imaging import DecodedImage, image_decode
 from .models import BiometricPolicy, LivenessChallenge, SelfieAttempt
-from .services.common import (
-    blocked_error,
-    participant_rate_hit,
-    selfie_dispatch_on_commit,
-)
+from .services.common import blocked_error, selfie_dispatch_on_commit
 from .services.enrolment import reference_required
 from .services.selfies import duplicate_error, same_photo
 

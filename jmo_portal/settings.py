@@ -255,8 +255,9 @@ OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
 # Rate limits {name: (requests, window seconds)} (participants.services.ratelimits):
 # selfie uploads per participant (quality rejects and camera checks included),
-# camera-check challenges per participant, the public kiosk per address, and every
-# anonymous POST per address.
+# camera-check challenges per participant, claim documents per participant (each
+# is decoded or parsed: up to a second for a 6 MB PDF, refused ones included), the
+# public kiosk per address, and every anonymous POST per address.
 RATE_LIMITS = {
     "selfie_upload": (
         env.int("RATE_SELFIE_UPLOADS", default=10),
@@ -265,6 +266,10 @@ RATE_LIMITS = {
     "liveness_challenge": (
         env.int("RATE_LIVENESS_CHALLENGES", default=20),
         env.int("RATE_SELFIE_WINDOW_SECONDS", default=15 * 60),
+    ),
+    "document_upload": (
+        env.int("RATE_DOCUMENT_UPLOADS", default=30),
+        env.int("RATE_DOCUMENT_WINDOW_SECONDS", default=15 * 60),
     ),
     "kiosk": (env.int("RATE_KIOSK_POSTS", default=30), 10 * 60),
     "anonymous_post": (env.int("RATE_ANONYMOUS_POSTS", default=60), 10 * 60),

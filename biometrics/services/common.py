@@ -12,16 +12,10 @@ from django.utils.translation import gettext_noop
 from jmo_portal.dispatch import dispatch_on_commit
 from jmo_portal.exceptions import ApplicationError
 from participants.models import Participant
-from participants.services.ratelimits import rate_hit
 
 from .. import faces
 from ..imaging import DecodedImage, image_decode
 from ..models import BiometricPolicy
-
-
-def participant_rate_hit(*, name: str, participant: Participant) -> None:
-    """Count one request of `name` against the participant's limit (429 past it)."""
-    rate_hit(name=name, key=f"participant:{participant.pk}")
 
 
 def decode_upload(

@@ -30,6 +30,7 @@ from participants.services.guards import (
     attempt_reset,
     block_active,
 )
+from participants.services.ratelimits import participant_rate_hit
 
 from .. import faces, liveness
 from ..imaging import image_decode
@@ -41,7 +42,6 @@ from .common import (
     analyse,
     blocked_error,
     decode_upload,
-    participant_rate_hit,
     selfie_dispatch_on_commit,
 )
 from .enrolment import reference_required

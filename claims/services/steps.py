@@ -25,6 +25,7 @@ from participants.services.guards import (
     attempt_reset,
     attempt_state,
 )
+from participants.services.ratelimits import participant_rate_hit
 from participants.validators import ascii_digits, digits_only, name_clean
 
 from .bank_change import claim_bank_change_record
@@ -220,6 +221,8 @@ def claim_document_add(
         raise ApplicationError(
             _("This claim does not need that document."), code="document_kind"
         )
+    # Counted before the file is read: a refused file costs a check too.
+    participant_rate_hit(name="document_upload", participant=claim.participant)
     content_type, ext = document_inspect(upload)
     with transaction.atomic():
         locked = Claim.objects.select_for_update().get(pk=claim.pk)

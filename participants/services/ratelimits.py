@@ -45,6 +45,11 @@ class RateLimited(ApplicationError):
         self.retry_after = retry_after
 
 
+def participant_rate_hit(*, name: str, participant) -> None:
+    """Count one request of `name` against the participant's limit (429 past it)."""
+    rate_hit(name=name, key=f"participant:{participant.pk}")
+
+
 def rate_hit(*, name: str, key: str) -> None:
     """Count one request of `name` for `key`; raise RateLimited past the limit."""
     limit, window = settings.RATE_LIMITS[name]

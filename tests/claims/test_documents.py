@@ -136,3 +136,27 @@ def test_a_phone_multi_picture_jpeg_is_accepted_as_a_jpeg_document(review_claim)
     document = ClaimDocument.objects.get(claim=review_claim, kind="ktp")
     assert document.content_type == "image/jpeg"
     assert document.file.name.endswith(".jpg")
+
+
+def test_document_uploads_are_limited_per_member_refused_files_included(
+    review_claim, settings
+):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "document_upload": (2, 900)}
+    api = APIClient(HTTP_ACCEPT_LANGUAGE="id")
+    api.force_authenticate(review_claim.participant.user)
+    url = f"/api/v1/claims/{review_claim.reference}/documents/"
+
+    def upload(data: bytes):
+        return api.post(
+            url, {"kind": "ktp", "file": SimpleUploadedFile("k.pdf", data)},
+            format="multipart",
+        )  # fmt: skip
+
+    assert upload(b"%PDF-1.4 broken").status_code == 400
+    assert upload(PDF).status_code == 201
+    response = upload(jpeg_bytes())
+    assert response.status_code == 429
+    assert response.json()["code"] == "throttled"
+    assert response.json()["detail"].startswith("Terlalu banyak permintaan")
+    document = ClaimDocument.objects.get(claim=review_claim)
+    assert document.content_type == "application/pdf"
