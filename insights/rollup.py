@@ -265,6 +265,13 @@ def insights_rollup(*, start: dt.date, end: dt.date) -> dict:
     _desk_visits(sums, start, end)
     _snapshots(sums, start, end, lo)
     with transaction.atomic():
+        # One rebuild at a time: two in one month (a `rebuild_insights` beside the
+        # nightly run) each summed the month's daily rows without seeing the
+        # other's, and the monthly figures were stored twice. SQLite has one
+        # writer at a time anyway.
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(hashtext('insights'))")
         DailyFigure.objects.filter(day__range=(start, end)).delete()
         DailyDuration.objects.filter(day__range=(start, end)).delete()
         figures, durations = sums.save()
