@@ -46,7 +46,9 @@ def request_within(
             )
             body = _read_body(response)
         except requests.RequestException as exc:
-            if deadline.expired:  # the timer cut it (or a read timeout met it)
+            # The timer cut it (or a read timeout met it); a connection never
+            # made stays what it is (jmo_portal.sms counts only what may have gone).
+            if deadline.expired and not never_sent(exc):
                 raise requests.Timeout(f"no whole answer within {within} s") from exc
             raise
         if deadline.expired:  # headers cut short read as complete ones
@@ -158,6 +160,13 @@ class _DeadlineAdapter(HTTPAdapter):
             "http": partial(_HTTPPool, deadline=self._deadline),
             "https": partial(_HTTPSPool, deadline=self._deadline),
         }
+
+    def proxy_manager_for(self, proxy, **proxy_kwargs):
+        # A proxy (HTTP(S)_PROXY) gets its own manager: its pools are watched too.
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        if isinstance(manager, urllib3.ProxyManager):  # not SOCKS: its own pools
+            manager.pool_classes_by_scheme = self.poolmanager.pool_classes_by_scheme
+        return manager
 
 
 class _HTTPPool(HTTPConnectionPool):

@@ -438,6 +438,9 @@ LOGGING = {
     "loggers": {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django_guid": {"level": "WARNING"},
+        # pypdf's warnings on a damaged claim document quote its bytes (names,
+        # addresses of an ID card): kept out of the logs.
+        "pypdf": {"level": "ERROR"},
     },
 }
 DJANGO_GUID = {

@@ -1,10 +1,10 @@
 import datetime as dt
-import hashlib
 import smtplib
 
 from django.core.mail import send_mail
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import override
 
 from jmo_portal.dispatch import dispatch_on_commit
@@ -72,7 +72,8 @@ def notification_email(
     replaced, a staff member's); it is no inbox message. The stored key holds a
     digest of the address, not the address.
     """
-    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:16]
+    address = email.strip().lower()
+    digest = salted_hmac("notifications.email", address).hexdigest()[:16]
     notification, created = Notification.objects.get_or_create(
         key=f"{key}:{digest}",
         defaults={"participant": participant, "email": email, "kind": kind,
@@ -141,6 +142,10 @@ def _email(notification: Notification, address: str) -> None:
     except smtplib.SMTPRecipientsRefused as exc:
         code = next(iter(exc.recipients.values()))[0]
         raise MailRefused(f"notification {notification.pk}: SMTP {code}") from None
+    except smtplib.SMTPResponseException as exc:  # its text may quote the address
+        raise MailRefused(
+            f"notification {notification.pk}: SMTP {exc.smtp_code}"
+        ) from None
 
 
 def notification_mark_read(*, participant: Participant, notification_id: int) -> None:

@@ -48,14 +48,24 @@ def test_no_odd_answer_fails_or_crashes_an_sms(http_sms, odd_gateway):
         assert (message.status, message.error_code) == (S.QUEUED, ""), name
 
 
-@pytest.mark.parametrize("headers", [False, True], ids=["body", "headers"])
+@pytest.mark.parametrize(
+    ("headers", "proxy"),
+    [(False, False), (True, False), (True, True)],
+    ids=["body", "headers", "headers-through-a-proxy"],
+)
 def test_an_answer_dripped_a_byte_at_a_time_is_given_up_on(
-    headers, http_sms, odd_gateway
+    headers, proxy, http_sms, odd_gateway, monkeypatch
 ):
     """Each byte within the read timeout, the whole answer not within connect +
     read timeout: the SMS stays queued for the sweep (before, a dripped status
-    line and headers held the worker as long as the gateway went on)."""
+    line and headers held the worker as long as the gateway went on; through a
+    proxy from the environment, 12 s)."""
     http_sms.SMS_API_URL = odd_gateway.url
+    if proxy:  # the dripping server is the proxy; the gateway's name never resolves
+        for name in ("NO_PROXY", "no_proxy"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("HTTP_PROXY", odd_gateway.url)
+        http_sms.SMS_API_URL = "http://sms-gateway.invalid"
     http_sms.SMS_TIMEOUT = 0.3
     odd_gateway.answer("a whole answer", drip=0.1, headers=headers)  # ~8 s
     participant = ParticipantFactory(phone="081234560011")
