@@ -19,6 +19,7 @@ from django.utils import timezone
 from biometrics.models import SelfieAttempt
 from claims.models import Claim
 from frontoffice.models import WalkInTicket
+from jmo_portal.dispatch import Budget
 from participants.models import Block, Participant
 
 from .groups import STEPS, age_group, bucket_of, cohort, selfie_cause
@@ -303,11 +304,10 @@ def insights_rollup_pending(
         if last is not None
         else yesterday - dt.timedelta(days=DEFAULT_HISTORY_DAYS - 1)
     )
-    began = time.monotonic()
+    budget = Budget(budget_seconds)
     built: list[dt.date] = []
     while day <= yesterday:
-        spent = time.monotonic() - began
-        if built and budget_seconds is not None and spent >= budget_seconds:
+        if built and budget.spent():
             break
         end = min(yesterday, day + dt.timedelta(days=CATCH_UP_DAYS - 1))
         insights_rollup(start=day, end=end)

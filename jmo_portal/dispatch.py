@@ -73,11 +73,22 @@ def _not_dispatched(task: Task, args: tuple, why: str) -> None:
     metrics.DISPATCH_FAILURES.labels(task=task.name).inc()
 
 
-# Batch tasks (the nightly insights rollup, the yearly yield) work in committed
-# steps for BATCH_BUDGET_SECONDS, then queue themselves again for the rest. Their
-# time limits stay under the broker's visibility timeout, past which Redis hands
+# Batch tasks (the nightly insights rollup, the yearly yield, the selfie purge)
+# work in committed steps for BATCH_BUDGET_SECONDS (Budget), then queue
+# themselves again for the rest. Their time limits stay under the broker's visibility timeout, past which Redis hands
 # an unacknowledged (acks_late) task to a second worker while the first still runs.
 BATCH_BUDGET_SECONDS = 120
+
+
+class Budget:
+    """The time a batch run may take (None: no limit), from its creation."""
+
+    def __init__(self, seconds: float | None) -> None:
+        self.seconds, self._began = seconds, time.monotonic()
+
+    def spent(self) -> bool:
+        elapsed = time.monotonic() - self._began
+        return self.seconds is not None and elapsed >= self.seconds
 
 
 def batch_limits() -> dict:

@@ -31,8 +31,8 @@ def inbox(request):
 def notification_open(request, pk: int):
     """Mark one of the participant's own messages read, then follow its link."""
     notification = get_object_or_404(
-        Notification, pk=pk, participant=request.participant
-    )
+        Notification, pk=pk, participant=request.participant, email=""
+    )  # a message to another address (a replaced contact's) is no inbox message
     notification_mark_read(
         participant=request.participant, notification_id=notification.pk
     )

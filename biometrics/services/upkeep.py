@@ -2,7 +2,6 @@
 are deleted (the policy's retention days; outcomes stay), and so are camera-check
 challenges that were never answered."""
 
-import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -10,6 +9,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from jmo_portal import metrics
+from jmo_portal.dispatch import Budget
 
 from ..models import BiometricPolicy, LivenessChallenge, SelfieAttempt, SelfieStatus
 from .common import OUR_ERROR, selfie_dispatch_on_commit
@@ -62,11 +62,10 @@ def selfie_retention_purge(
     LivenessChallenge.objects.filter(
         expires_at__lt=cutoff, used_at__isnull=True
     ).delete()
-    began, purged = time.monotonic(), 0
+    budget, purged = Budget(budget_seconds), 0
     expired = SelfieAttempt.objects.filter(created_at__lt=cutoff).exclude(image="")
     for attempt in expired.exclude(image__isnull=True).iterator():
-        spent = time.monotonic() - began
-        if purged and budget_seconds is not None and spent >= budget_seconds:
+        if purged and budget.spent():
             return purged, False
         attempt.image.delete(save=False)
         for name in attempt.frames:

@@ -9,7 +9,6 @@ Messages never carry a NIK: it is the row's line number that points at the row.
 
 import datetime as dt
 import hashlib
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from enum import StrEnum
@@ -20,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from jmo_portal.dispatch import Budget
 from jmo_portal.exceptions import ApplicationError
 from participants.models import (
     AccountPolicy,
@@ -276,11 +276,10 @@ def yield_post_year(*, year: int, budget_seconds: float | None = None) -> YieldR
     posted = YieldPosting.objects.filter(year=year).values("participant_id")
     already = members.filter(pk__in=posted).count()
     credited = 0
-    began = time.monotonic()
+    budget = Budget(budget_seconds)
     due = members.exclude(pk__in=posted).order_by("pk").iterator()
     for n, participant in enumerate(due):
-        spent = time.monotonic() - began
-        if n and budget_seconds is not None and spent >= budget_seconds:
+        if n and budget.spent():
             return YieldRun(year, rate_bp, credited, already, finished=False)
         if yield_post(participant=participant, year=year, rate_bp=rate_bp) is None:
             already += 1  # credited meanwhile by another run
