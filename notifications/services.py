@@ -57,6 +57,13 @@ def notification_send(
     return notification
 
 
+def contact_digest(value: str, *, length: int = 16) -> str:
+    """A short keyed digest of an email address or phone number, for keys and
+    references that must not hold it (a bare hash of a phone number is reversed
+    by trying them all)."""
+    return salted_hmac("notifications.contact", value).hexdigest()[:length]
+
+
 def notification_email(
     *,
     email: str,
@@ -72,10 +79,8 @@ def notification_email(
     replaced, a staff member's); it is no inbox message. The stored key holds a
     digest of the address, not the address.
     """
-    address = email.strip().lower()
-    digest = salted_hmac("notifications.email", address).hexdigest()[:16]
     notification, created = Notification.objects.get_or_create(
-        key=f"{key}:{digest}",
+        key=f"{key}:{contact_digest(email.strip().lower())}",
         defaults={"participant": participant, "email": email, "kind": kind,
                   "title": str(title)[:200], "body": str(body)},
     )  # fmt: skip

@@ -8,13 +8,16 @@ import datetime as dt
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from claims.models import Claim, ClaimEvent, ClaimPolicy
 from notifications.models import Notification
-from notifications.services import notification_email, notification_send
+from notifications.services import (
+    contact_digest,
+    notification_email,
+    notification_send,
+)
 from notifications.sms import sms_queue
 from participants.models import ProfileChange
 
@@ -92,18 +95,19 @@ def bank_change_old_contact_tell(*, claim: Claim, title: str, body: str) -> int:
             participant=participant, email=email, key=f"{_change_key(claim)}:old",
             kind="claim_bank_changed_old_contact", title=title, body=body,
         )  # fmt: skip
-    stamp = int(claim.bank_changed_at.timestamp())
     for phone in phones:
-        # Keyed: a bare hash of a phone number is reversed by trying them all.
-        digest = salted_hmac("bank_change.old_phone", phone).hexdigest()[:12]
+        digest = contact_digest(phone, length=12)
         sms_queue(
             participant=participant, phone=phone, text=title,
-            reference=f"{claim.reference}:bank:{stamp}:{digest}",  # at most 64
+            reference=f"{claim.reference}:bank:{_stamp(claim)}:{digest}",  # max 64
         )  # fmt: skip
     return len(emails) + len(phones)
 
 
+def _stamp(claim: Claim) -> int:
+    """The bank change this notice is about (one per change)."""
+    return int(claim.bank_changed_at.timestamp())
+
+
 def _change_key(claim: Claim) -> str:
-    return (
-        f"claim:{claim.reference}:bank_changed:{int(claim.bank_changed_at.timestamp())}"
-    )
+    return f"claim:{claim.reference}:bank_changed:{_stamp(claim)}"

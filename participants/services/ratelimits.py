@@ -16,7 +16,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from jmo_portal.exceptions import ApplicationError
-from participants.models import CredentialCounter
+from participants.models import CredentialCounter, Participant
 
 _TABLE = CredentialCounter._meta.db_table
 _SCOPE = "rate"
@@ -45,7 +45,7 @@ class RateLimited(ApplicationError):
         self.retry_after = retry_after
 
 
-def participant_rate_hit(*, name: str, participant) -> None:
+def participant_rate_hit(*, name: str, participant: Participant) -> None:
     """Count one request of `name` against the participant's limit (429 past it)."""
     rate_hit(name=name, key=f"participant:{participant.pk}")
 
