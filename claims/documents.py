@@ -6,7 +6,7 @@ import warnings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageFile, UnidentifiedImageError
-from pypdf import PdfReader
+from pypdf import PasswordType, PdfReader
 from pypdf.errors import DependencyError, PyPdfError
 from pypdf.generic import DictionaryObject
 
@@ -101,9 +101,12 @@ def _open_pdf(data: bytes, strict: bool) -> PdfReader:
         )
     except (DependencyError, NotImplementedError) as exc:
         # Raised only while pypdf tries the empty password of an encrypted file:
-        # AES-256 needs the `cryptography` package; certificates are not handled.
+        # certificate (public-key) encryption is not handled.
         raise _refuse_encrypted() from exc
-    if reader.is_encrypted:
+    # A file locked only against editing or printing (an owner password; the
+    # password to open it is empty) opens in every viewer without a question:
+    # the officer can read it, so it is taken.
+    if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
         raise _refuse_encrypted()
     return reader
 

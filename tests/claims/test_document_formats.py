@@ -123,9 +123,11 @@ def _pdf(writer: PdfWriter) -> bytes:
     return out.getvalue()
 
 
-def _rc4_pdf() -> bytes:
+def _encrypted_pdf(algorithm: str = "RC4-128", *, to_open: str = "rahasia") -> bytes:
+    """A one-page PDF encrypted with `algorithm`; to_open "" locks it only against
+    editing (an owner password), as many downloaded letters and statements are."""
     writer = PdfWriter(clone_from=io.BytesIO(pdf_bytes()))
-    writer.encrypt("rahasia")
+    writer.encrypt(to_open, owner_password="pemilik", algorithm=algorithm)
     return _pdf(writer)
 
 
@@ -214,12 +216,30 @@ def test_pdfs_that_would_keep_the_parser_busy_are_refused(draft):
 
 @pytest.mark.parametrize(
     "data",
-    [_rc4_pdf(), _pdf_encrypted_by(AES_256), _pdf_encrypted_by(CERTIFICATE)],
-    ids=["rc4", "aes-256", "certificate"],
+    [
+        _encrypted_pdf("RC4-128"),
+        _encrypted_pdf("AES-256"),
+        _pdf_encrypted_by(AES_256),
+        _pdf_encrypted_by(CERTIFICATE),
+    ],
+    ids=["rc4", "aes-256", "aes-256-foreign", "certificate"],
 )
 def test_a_password_protected_pdf_is_refused_the_officer_could_not_open_it(draft, data):
     detail = _refused(_upload(draft, data, "scan.pdf"), "pdf_encrypted")
     assert "kata sandi" in detail
+    assert not ClaimDocument.objects.exists()
+
+
+@pytest.mark.parametrize("algorithm", ["RC4-128", "AES-128", "AES-256"])
+def test_a_pdf_locked_only_against_editing_is_taken_as_any_viewer_opens_it(
+    draft, algorithm
+):
+    data = _encrypted_pdf(algorithm, to_open="")
+    assert PdfReader(io.BytesIO(data)).is_encrypted
+    assert _upload(draft, data, "surat.pdf").status_code == 201
+    stored = ClaimDocument.objects.get()
+    with stored.file.open("rb") as saved:
+        assert saved.read() == data  # kept as sent; the officer's viewer opens it
 
 
 def test_a_pdf_without_pages_is_refused(draft):
