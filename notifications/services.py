@@ -22,7 +22,13 @@ MAX_TRIES = QUICK_TRIES + 96
 
 class MailRefused(smtplib.SMTPException):
     """The mail server refused the recipient; unlike smtplib's error (and so the
-    task's log line), it does not name the address."""
+    task's log line), it does not name the address. `permanent`: a 5xx answer to
+    the recipient (no such mailbox, a bad address), which no retry will change."""
+
+    def __init__(self, notification: Notification, code: int, *, permanent=False):
+        again = "not tried again" if permanent else "tried again later"
+        super().__init__(f"notification {notification.pk}: SMTP {code}, {again}")
+        self.permanent = permanent
 
 
 def notification_send(
@@ -113,10 +119,17 @@ def notification_deliver(*, notification_id: int) -> bool:
     notification = Notification.objects.select_related("participant").get(
         pk=notification_id
     )
-    if notification.email:
-        _email(notification, notification.email)
-    else:
-        _participant_deliver(notification)
+    try:
+        if notification.email:
+            _email(notification, notification.email)
+        else:
+            _participant_deliver(notification)
+    except MailRefused as exc:
+        if exc.permanent:  # the sweep leaves it; the inbox still holds it
+            Notification.objects.filter(pk=notification_id).update(
+                delivery_attempts=MAX_TRIES
+            )
+        raise
     Notification.objects.filter(pk=notification_id).update(delivered_at=timezone.now())
     return True
 
@@ -146,11 +159,11 @@ def _email(notification: Notification, address: str) -> None:
         send_mail(notification.title, notification.body, None, [address])
     except smtplib.SMTPRecipientsRefused as exc:
         code = next(iter(exc.recipients.values()))[0]
-        raise MailRefused(f"notification {notification.pk}: SMTP {code}") from None
+        raise MailRefused(notification, code, permanent=500 <= code < 600) from None
     except smtplib.SMTPResponseException as exc:  # its text may quote the address
-        raise MailRefused(
-            f"notification {notification.pk}: SMTP {exc.smtp_code}"
-        ) from None
+        # A refused sender or login, or a message refused whole: the server's or
+        # our configuration, which an operator mends; so tried again.
+        raise MailRefused(notification, exc.smtp_code) from None
 
 
 def notification_mark_read(*, participant: Participant, notification_id: int) -> None:

@@ -1,6 +1,7 @@
 """A small real SMTP server on loopback: enough of RFC 5321 for smtplib (EHLO,
 MAIL, RCPT, DATA, RSET, NOOP, QUIT, no extensions). It keeps what it was sent and
-counts its connections; it refuses the recipients in `refused`. (aiosmtpd is no
+counts its connections; it refuses the recipients in `refused` for good and
+those in `busy` for now. (aiosmtpd is no
 dependency; smtpd left Python 3.12.)"""
 
 import email
@@ -25,6 +26,9 @@ class _Session(socketserver.StreamRequestHandler):
                 to = line.split(b":", 1)[1].strip(b" <>\r\n").decode()
                 if to in self.server.refused:
                     self._reply("550 no such mailbox")
+                    continue
+                if to in self.server.busy:
+                    self._reply("450 mailbox busy, try again later")
                     continue
                 recipients.append(to)
             elif verb == b"RSET":
@@ -53,7 +57,8 @@ class SmtpServer(socketserver.ThreadingTCPServer):
         super().__init__(("127.0.0.1", port), _Session)
         self.port = self.server_address[1]
         self.connections = 0
-        self.refused: set[str] = set()  # RCPT answered 550
+        self.refused: set[str] = set()  # RCPT answered 550 (permanent)
+        self.busy: set[str] = set()  # RCPT answered 450 (for now)
         self.messages: list[tuple[list[str], Message]] = []
         threading.Thread(target=self.serve_forever, daemon=True).start()
 

@@ -89,18 +89,34 @@ def test_an_email_to_an_address_outlasts_a_hung_worker_and_a_long_outage(
     assert notification.participant is None
 
 
-def test_a_refused_recipient_is_not_named_in_the_log(smtp_server, caplog):
+def test_a_refused_recipient_is_not_named_in_the_log_nor_tried_again(
+    smtp_server, caplog, time_machine
+):
     """smtplib's SMTPRecipientsRefused holds the address; the task's failure line
-    (Celery logs the exception) says only which notification and the SMTP code."""
+    (Celery logs the exception) says only which notification and the SMTP code.
+    A 5xx answer (no such mailbox) is final: two days of retries would change
+    nothing and mark the portal as a sender of junk; a 4xx one is tried again."""
     from notifications.tasks import notification_deliver as deliver_task
 
     smtp_server.refused.add("bekas@example.id")
-    notification = notification_email(
-        email="bekas@example.id", key="refused-1", kind="test", title="T", body="B"
+    smtp_server.busy.add("penuh@example.id")
+    gone, busy = (
+        notification_email(
+            email=address, key="refused-1", kind="t", title="T", body="B"
+        )
+        for address in ("bekas@example.id", "penuh@example.id")
     )
     with caplog.at_level(logging.INFO):
-        deliver_task.delay(notification.pk)
-    assert f"notification {notification.pk}: SMTP 550" in caplog.text
-    assert "bekas@" not in caplog.text
-    notification.refresh_from_db()
-    assert notification.delivered_at is None  # the sweep tries it again
+        deliver_task.delay(gone.pk)
+        deliver_task.delay(busy.pk)
+    assert f"notification {gone.pk}: SMTP 550, not tried again" in caplog.text
+    assert f"notification {busy.pk}: SMTP 450, tried again later" in caplog.text
+    assert "bekas@" not in caplog.text and "penuh@" not in caplog.text
+    time_machine.move_to(timezone.now() + dt.timedelta(minutes=5))
+    assert notifications_undelivered() == [busy.pk]
+    smtp_server.busy.clear()
+    notification_sweep()
+    assert [to for to, _message in smtp_server.messages] == [["penuh@example.id"]]
+    gone.refresh_from_db()
+    busy.refresh_from_db()
+    assert gone.delivered_at is None and busy.delivered_at is not None
