@@ -7,11 +7,12 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from jmo_portal.api import errors
+from jmo_portal.api import errors, refuse_forged_fields
 from jmo_portal.exceptions import ApplicationError
 from participants.api import IsParticipant
 
 from .challenges import liveness_challenge_create, selfie_submit_live
+from .models import SelfieStatus
 from .selectors import biometric_status, selfie_attempt_get
 from .services import selfie_submit
 
@@ -47,7 +48,7 @@ class SelfieCreateApi(_ParticipantApi):
     @extend_schema_serializer(component_name="SelfieCreated")
     class OutputSerializer(serializers.Serializer):
         id = serializers.IntegerField()
-        status = serializers.CharField()
+        status = serializers.ChoiceField(choices=SelfieStatus.choices)
 
     @extend_schema(
         request={
@@ -85,6 +86,7 @@ class SelfieCreateApi(_ParticipantApi):
     )
     def post(self, request):
         participant = request.participant
+        refuse_forged_fields(request.data)
         if "challenge" in request.data:
             attempt = selfie_submit_live(
                 participant=participant,
@@ -151,7 +153,7 @@ class SelfieDetailApi(_ParticipantApi):
     @extend_schema_serializer(component_name="SelfieDetail")
     class OutputSerializer(serializers.Serializer):
         id = serializers.IntegerField()
-        status = serializers.CharField()
+        status = serializers.ChoiceField(choices=SelfieStatus.choices)
         counted = serializers.BooleanField()
         guidance = serializers.CharField()
         attempts_left = serializers.IntegerField()

@@ -8,7 +8,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from jmo_portal.api import errors
+from jmo_portal.api import TextField, errors, refuse_forged_fields
 from jmo_portal.exceptions import ApplicationError
 from jmo_portal.parsers import JSONParser
 from participants.api import IsParticipant
@@ -138,18 +138,18 @@ class ClaimStartInputSerializer(serializers.Serializer):
 
 
 class KpjCheckInputSerializer(serializers.Serializer):
-    kpj_number = serializers.CharField(max_length=20)
+    kpj_number = TextField(max_length=20)
 
 
 class BankAccountInputSerializer(serializers.Serializer):
     bank_code = serializers.ChoiceField(choices=BANKS)
-    account_number = serializers.CharField(max_length=30)
-    account_holder = serializers.CharField(max_length=120)
-    npwp = serializers.CharField(max_length=25, required=False, allow_blank=True)
+    account_number = TextField(max_length=30)
+    account_holder = TextField(max_length=120)
+    npwp = TextField(max_length=25, required=False, allow_blank=True)
 
 
 class DocumentInputSerializer(serializers.Serializer):
-    kind = serializers.CharField(max_length=40)
+    kind = TextField(max_length=40)
     file = serializers.FileField()
 
 
@@ -200,14 +200,7 @@ class ClaimListCreateApi(APIView):
     )
     def post(self, request):
         participant = request.participant
-        body = request.data if isinstance(request.data, dict) else {}
-        forged = {"amount", "gross", "net", "tax", "status"} & set(body)
-        if forged:
-            raise ApplicationError(
-                _("Amounts and status are set by the portal, not by the request."),
-                code="read_only",
-                extra={"fields": sorted(forged)},
-            )
+        refuse_forged_fields(request.data)
         data = self.InputSerializer(data=request.data)
         if not data.is_valid():
             raise ApplicationError(_("Unknown claim type."), code="claim_type")
@@ -255,6 +248,7 @@ class ClaimKpjCheckApi(APIView):
     )
     def post(self, request, reference):
         claim = _claim(request, reference)
+        refuse_forged_fields(request.data)
         data = self.InputSerializer(data=request.data)
         # A missing or oversized number is a format error with attempts_left too.
         kpj_number = data.validated_data["kpj_number"] if data.is_valid() else ""
@@ -278,6 +272,7 @@ class ClaimBankAccountApi(APIView):
     )
     def put(self, request, reference):
         claim = _claim(request, reference)
+        refuse_forged_fields(request.data)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.claim_bank_account_set(
@@ -301,6 +296,7 @@ class ClaimDocumentApi(APIView):
     )
     def post(self, request, reference):
         claim = _claim(request, reference)
+        refuse_forged_fields(request.data)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.claim_document_add(
@@ -323,5 +319,6 @@ class ClaimSubmitApi(APIView):
     )
     def post(self, request, reference):
         claim = _claim(request, reference)
+        refuse_forged_fields(request.data)
         services.claim_submit(claim=claim, actor=request.user)
         return _out(claim)

@@ -8,7 +8,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.views import APIView
 
-from jmo_portal.api import ErrorSerializer
+from jmo_portal.api import ErrorSerializer, TextField, refuse_forged_fields
 from participants.api import IsParticipant
 
 from . import services
@@ -40,6 +40,7 @@ class ClaimCancelApi(APIView):
     )
     def post(self, request, reference):
         claim = _claim(request, reference)
+        refuse_forged_fields(request.data)
         services.claim_cancel(claim=claim, actor=request.user)
         return _out(claim)
 
@@ -48,7 +49,7 @@ class ClaimAppealApi(APIView):
     permission_classes = [IsParticipant]
 
     class InputSerializer(serializers.Serializer):
-        reason = serializers.CharField(max_length=2000, allow_blank=True)
+        reason = TextField(max_length=2000, allow_blank=True)
 
     @extend_schema(
         operation_id="claims_appeal",
@@ -63,6 +64,7 @@ class ClaimAppealApi(APIView):
     )
     def post(self, request, reference):
         claim = _claim(request, reference)
+        refuse_forged_fields(request.data)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.claim_appeal(

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from claims.models import DocumentRequirement, TaxBracket
-from jmo_portal.api import Pagination, errors, page_schema
+from jmo_portal.api import Pagination, TextField, errors, page_schema
 from jmo_portal.exceptions import ApplicationError
 from participants.models import Block, YieldRate
 
@@ -99,7 +99,7 @@ class BlockUnblockApi(APIView):
     class InputSerializer(serializers.Serializer):
         # Both optional here: the service refuses a missing one with its own
         # message (in the request's language), not a generic field error.
-        reason = serializers.CharField(allow_blank=True, max_length=500, default="")
+        reason = TextField(allow_blank=True, max_length=500, default="")
         identity_checked = serializers.BooleanField(default=False)
 
     @extend_schema(

@@ -48,7 +48,7 @@ class DeskReferenceEnrolApi(APIView):
     @extend_schema_serializer(component_name="DeskReferenceInput")
     class InputSerializer(serializers.Serializer):
         image = serializers.FileField()
-        reason = serializers.CharField(allow_blank=True, max_length=500, default="")
+        reason = TextField(allow_blank=True, max_length=500, default="")
         identity_checked = serializers.BooleanField(default=False)
 
     @extend_schema_serializer(component_name="DeskReferenceOutput")
@@ -89,7 +89,7 @@ class DeskDataUpdateApi(APIView):
         corrections = serializers.DictField(
             child=TextField(allow_blank=True), default=dict
         )
-        reason = serializers.CharField(allow_blank=True, max_length=300, default="")
+        reason = TextField(allow_blank=True, max_length=300, default="")
 
     @extend_schema_serializer(component_name="DeskDataUpdateOutput")
     class OutputSerializer(serializers.Serializer):

@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from claims.models import Claim
-from jmo_portal.api import ErrorSerializer
+from jmo_portal.api import ErrorSerializer, TextField
 
 from .roles import IsClaimsOfficer
 from .services import claim_review_approve, claim_review_reject, claim_review_return
@@ -25,9 +25,9 @@ from .services import claim_review_approve, claim_review_reject, claim_review_re
 
 @extend_schema_serializer(component_name="DeskClaimDecisionInput")
 class DecisionInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(allow_blank=True, max_length=1000, default="")
+    reason = TextField(allow_blank=True, max_length=1000, default="")
     fields = serializers.ListField(
-        child=serializers.CharField(max_length=40), default=list, max_length=20
+        child=TextField(max_length=40), default=list, max_length=20
     )
 
 

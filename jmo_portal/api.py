@@ -1,5 +1,7 @@
 """Shared DRF pieces: the error handler, pagination and the schema's error answers."""
 
+from collections.abc import Mapping
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -42,6 +44,28 @@ class TextField(serializers.CharField):
         if not isinstance(data, str):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+# What a participant's request never sets: whose data it is (the login says)
+# and what the portal decides (amounts, status, references). DRF drops unknown
+# fields without a word; these are refused, so a forged one cannot look accepted.
+FORGED_FIELDS = frozenset(
+    {"participant", "participant_id", "user", "user_id", "owner", "reference",
+     "status", "amount", "gross", "tax", "net"}
+)  # fmt: skip
+
+
+def refuse_forged_fields(data) -> None:
+    """400 `read_only` (naming the fields) when a request body sets one of
+    `FORGED_FIELDS`; a body that is no JSON object is left to the serializer."""
+    forged = FORGED_FIELDS & set(data) if isinstance(data, Mapping) else set()
+    if forged:
+        raise ApplicationError(
+            _("Who a request is for, amounts and status are set by the portal, "
+              "not by the request."),
+            code="read_only",
+            extra={"fields": sorted(forged)},
+        )  # fmt: skip
 
 
 class ErrorSerializer(serializers.Serializer):

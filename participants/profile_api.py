@@ -15,7 +15,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from jmo_portal.api import errors
+from jmo_portal.api import TextField, errors, refuse_forged_fields
 from jmo_portal.masking import mask_digits
 from participants.services.credentials import client_address
 
@@ -111,22 +111,22 @@ class _MembershipInput(serializers.Serializer):
 
 
 class _ContactInput(serializers.Serializer):
-    phone = serializers.CharField(max_length=30)
-    address = serializers.CharField(max_length=300)
-    postal_code = serializers.CharField(max_length=10)
+    phone = TextField(max_length=30)
+    address = TextField(max_length=300)
+    postal_code = TextField(max_length=10)
 
 
 class _PopulationInput(serializers.Serializer):
-    kk_number = serializers.CharField(max_length=30)
-    mother_maiden_name = serializers.CharField(max_length=200)
+    kk_number = TextField(max_length=30)
+    mother_maiden_name = TextField(max_length=200)
     marital_status = serializers.ChoiceField(MaritalStatus.choices)
-    npwp = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    npwp = TextField(max_length=30, required=False, allow_blank=True)
 
 
 class _EmergencyInput(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
+    name = TextField(max_length=200)
     relation = serializers.ChoiceField(EmergencyRelation.choices)
-    phone = serializers.CharField(max_length=30)
+    phone = TextField(max_length=30)
 
 
 class _SectionSchema(serializers.Serializer):
@@ -175,6 +175,7 @@ class ProfileSectionUpdateApi(APIView):
         if section not in SECTION_INPUTS:
             raise NotFound()
         input_class, service = SECTION_INPUTS[section]
+        refuse_forged_fields(request.data)
         data = input_class(data=request.data)
         data.is_valid(raise_exception=True)
         service(participant=request.participant, **data.validated_data)
@@ -208,7 +209,7 @@ class ProfilePhoneVerifyApi(APIView):
 
     @extend_schema_serializer(component_name="ProfilePhoneCode")
     class InputSerializer(serializers.Serializer):
-        code = serializers.CharField(max_length=12)
+        code = TextField(max_length=12)
 
         class Meta:
             ref_name = "ProfilePhoneVerifyInput"
@@ -223,6 +224,7 @@ class ProfilePhoneVerifyApi(APIView):
         },
     )
     def post(self, request):
+        refuse_forged_fields(request.data)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.data_update_phone_verify(
