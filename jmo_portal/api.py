@@ -47,10 +47,11 @@ class TextField(serializers.CharField):
 
 
 # What a participant's request never sets: whose data it is (the login says)
-# and what the portal decides (amounts, status, references). DRF drops unknown
-# fields without a word; these are refused, so a forged one cannot look accepted.
+# and what the portal decides (amounts, status). DRF drops unknown fields without
+# a word; these are refused, so a forged one cannot look accepted. (A claim's
+# `reference` is the URL's; a client that repeats it in the body is not refused.)
 FORGED_FIELDS = frozenset(
-    {"participant", "participant_id", "user", "user_id", "owner", "reference",
+    {"participant", "participant_id", "user", "user_id", "owner",
      "status", "amount", "gross", "tax", "net"}
 )  # fmt: skip
 
