@@ -201,16 +201,19 @@ def _sent_message(phone: str) -> str:
 @participant_required
 @require_http_methods(["GET", "POST"])
 def review(request):
-    if (status := _open_status(request)) is None:
-        return redirect("participants:update")
+    # The service decides under its lock: a double tap's second POST may find
+    # the update already confirmed, and is thanked the same.
     if request.method == "POST":
         try:
             services.data_update_confirm(participant=request.participant)
         except ApplicationError as exc:
-            messages.error(request, exc.message)
-            return redirect(next_step_url(request.participant))
+            if exc.code != "already_confirmed":
+                messages.error(request, exc.message)
+                return redirect(next_step_url(request.participant))
         messages.success(request, _confirmed_message())
         return redirect("participants:dashboard")
+    if (status := _open_status(request)) is None:
+        return redirect("participants:update")
     return _render(request, "participants/update_review.html", status, "review")
 
 

@@ -147,13 +147,13 @@ def claim_start(
     if claim_type not in ClaimType.values:
         raise ApplicationError(_("Unknown claim type."), code="claim_type")
     if Claim.objects.active().filter(participant=participant).exists():
-        raise ApplicationError(
-            _("You already have a claim in progress."), code="active_claim", status=409
-        )
+        raise _active_claim()
     verdict = eligibility.evaluate(
         claim_type, eligibility_facts(participant), policy_rules()
     )
     if not verdict.eligible:
+        if "one_active_claim" in {f.code for f in verdict.failures}:
+            raise _active_claim()  # another tab's claim was saved meanwhile
         raise _verdict_error(verdict)
     channel = Channel.ONLINE if verdict.online else Channel.REVIEW
     requirements = []
@@ -181,10 +181,14 @@ def claim_start(
                 claim=claim, to_status=S.DRAFT, actor=_user(actor)
             )
     except IntegrityError as exc:  # a second tab started one at the same moment
-        raise ApplicationError(
-            _("You already have a claim in progress."), code="active_claim", status=409
-        ) from exc
+        raise _active_claim() from exc
     return claim
+
+
+def _active_claim() -> ApplicationError:
+    return ApplicationError(
+        _("You already have a claim in progress."), code="active_claim", status=409
+    )
 
 
 def _user(actor):

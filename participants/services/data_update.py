@@ -381,6 +381,8 @@ def _phone_code_verify(participant: Participant, code: str) -> DataUpdate:
     with transaction.atomic():
         update = open_locked(participant, DataUpdateChannel.ONLINE)
         phone = phone_to_verify(update=update, on_file=_phone_on_file(participant))
+        if not update.code_hash and _phone_verified(update, phone):
+            return update  # a double tap: the other request used the code
         error = None
         if update.code_hash and update.code_phone != phone:
             error = ApplicationError(
@@ -408,6 +410,14 @@ def _phone_code_verify(participant: Participant, code: str) -> DataUpdate:
     return update
 
 
+def _phone_verified(update: DataUpdate, phone: str) -> bool:
+    """The open update's phone section is done for this number."""
+    return bool(
+        update.phone_verified_at and not update.phone_pending
+        and update.code_phone == phone
+    )  # fmt: skip
+
+
 def data_update_selfie_matched(*, participant: Participant, at: dt.datetime) -> None:
     """Biometrics reports a matched selfie: it completes an update started before it."""
     DataUpdate.objects.filter(
@@ -421,8 +431,17 @@ def data_update_selfie_matched(*, participant: Participant, at: dt.datetime) -> 
 @transaction.atomic
 def data_update_confirm(*, participant: Participant) -> DataUpdate:
     """Review and confirm: allowed only when no section is missing."""
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    if data_update_open_get(participant=participant) is None and data_update_is_valid(
+        participant=participant
+    ):
+        # A second tap after the confirmation: no new update to find incomplete.
+        raise ApplicationError(
+            _("Your data update is already confirmed."),
+            code="already_confirmed",
+            status=409,
+        )
     update = open_locked(participant, DataUpdateChannel.ONLINE)
-    participant = Participant.objects.get(pk=participant.pk)
     missing = missing_sections(participant=participant, update=update)
     if missing:
         raise ApplicationError(
