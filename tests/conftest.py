@@ -90,6 +90,13 @@ def staff_login(user, client=None):
     return client
 
 
+def member_api(participant) -> APIClient:
+    """An API client logged in as `participant` (no token round trip)."""
+    client = APIClient()
+    client.force_authenticate(participant.user)
+    return client
+
+
 def staff_api(user) -> APIClient:
     """An API client with the token a staff member gets with password and code."""
     client = APIClient()

@@ -8,7 +8,6 @@ tests/test_error_pages.py; 429 in tests/test_ratelimits.py.
 """
 
 import pytest
-from rest_framework.test import APIClient
 
 from biometrics.models import SelfieAttempt
 from claims import services
@@ -16,7 +15,7 @@ from claims.models import Claim, ClaimEvent
 from participants.models import AuditRecord, Block, BlockKind, FailedAttempt
 from participants.profile_models import ParticipantProfile, ProfileChange
 from tests.claims.helpers import make_participant, png_upload
-from tests.conftest import staff_api
+from tests.conftest import member_api, staff_api
 from tests.frontoffice.conftest import make_block
 
 pytestmark = pytest.mark.django_db
@@ -41,12 +40,6 @@ def _snapshot() -> list:
     ]
 
 
-def _api(participant) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(participant.user)
-    return client
-
-
 @pytest.fixture
 def world(front_office_user):
     member = make_participant()
@@ -59,7 +52,7 @@ def world(front_office_user):
         "claim": claim,
         "other_claim": other_claim,
         "block": make_block(other, BlockKind.KPJ),
-        "api": _api(member),
+        "api": member_api(member),
         "desk": staff_api(front_office_user),
     }
 

@@ -7,15 +7,9 @@ from rest_framework.test import APIClient
 from claims.models import Claim, ClaimStatus
 from participants.models import Block
 from tests.claims.helpers import make_participant, pass_selfie, png_upload
-from tests.conftest import staff_api, staff_login
+from tests.conftest import member_api, staff_api, staff_login
 
 pytestmark = pytest.mark.django_db
-
-
-def api_for(participant) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(participant.user)
-    return client
 
 
 @pytest.fixture
@@ -26,7 +20,7 @@ def participant():
 def test_the_whole_claim_through_the_api(
     bank, participant, django_capture_on_commit_callbacks
 ):
-    api = api_for(participant)
+    api = member_api(participant)
     response = api.post("/api/v1/claims/", {"claim_type": "resign"}, format="json")
     assert response.status_code == 201, response.json()
     ref = response.json()["reference"]
@@ -66,7 +60,7 @@ def test_the_whole_claim_through_the_api(
 
 
 def test_the_kpj_lock_answers_423(participant):
-    api = api_for(participant)
+    api = member_api(participant)
     ref = api.post("/api/v1/claims/", {"claim_type": "resign"}).json()["reference"]
     codes = [
         api.post(
@@ -88,7 +82,7 @@ def test_the_kpj_lock_answers_423(participant):
 def test_a_malformed_kpj_is_a_400_with_attempts_left_in_the_request_language(
     participant,
 ):
-    api = api_for(participant)
+    api = member_api(participant)
     ref = api.post("/api/v1/claims/", {"claim_type": "resign"}).json()["reference"]
     url = f"/api/v1/claims/{ref}/kpj-check/"
     api.post(url, {"kpj_number": "99999999999"})  # one wrong number: 2 left
@@ -107,11 +101,11 @@ def test_a_malformed_kpj_is_a_400_with_attempts_left_in_the_request_language(
 
 
 def test_another_participants_claim_is_a_404_and_unchanged(participant):
-    owner_api = api_for(participant)
+    owner_api = member_api(participant)
     ref = owner_api.post("/api/v1/claims/", {"claim_type": "resign"}).json()[
         "reference"
     ]
-    intruder = api_for(make_participant())
+    intruder = member_api(make_participant())
     assert intruder.get(f"/api/v1/claims/{ref}/").status_code == 404
     response = intruder.post(
         f"/api/v1/claims/{ref}/kpj-check/", {"kpj_number": participant.kpj}
@@ -122,7 +116,7 @@ def test_another_participants_claim_is_a_404_and_unchanged(participant):
 
 
 def test_forged_types_and_amounts_are_refused(participant):
-    api = api_for(participant)
+    api = member_api(participant)
     response = api.post("/api/v1/claims/", {"claim_type": "jackpot"}, format="json")
     assert response.status_code == 400 and response.json()["code"] == "claim_type"
     response = api.post(
@@ -138,7 +132,7 @@ def test_forged_types_and_amounts_are_refused(participant):
 
 def test_documents_upload_through_the_api(bank):
     participant = make_participant(balance=20_000_000)
-    api = api_for(participant)
+    api = member_api(participant)
     ref = api.post("/api/v1/claims/", {"claim_type": "resign"}).json()["reference"]
     response = api.post(
         f"/api/v1/claims/{ref}/documents/", {"kind": "ktp", "file": png_upload()},
@@ -190,7 +184,7 @@ def test_the_portals_own_timeline_notes_speak_the_readers_language(
     said = {"en": "Approved automatically: online claim."}
     said["id"] = "Disetujui otomatis: klaim online."
     for language, other in (("id", "en"), ("en", "id")):
-        api = api_for(participant)
+        api = member_api(participant)
         answer = api.get(
             f"/api/v1/claims/{claim.reference}/", HTTP_ACCEPT_LANGUAGE=language
         )

@@ -14,8 +14,7 @@ from claims.services.bank_change import bank_change_old_contact_tell
 from jmo_portal.sms import ConsoleSmsBackend
 from tests.claims.helpers import under_review
 from tests.claims.test_review import officer
-from tests.claims.test_review_api import api_for
-from tests.conftest import staff_api
+from tests.conftest import member_api, staff_api
 from tests.data_update import confirm_data_at_desk
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +23,7 @@ NEW = {"bank_code": "BNI", "account_number": "0099887766"}
 
 
 def change(claim, **account):
-    return api_for(claim.participant).put(
+    return member_api(claim.participant).put(
         f"/api/v1/claims/{claim.reference}/bank-account/",
         {**NEW, "account_holder": claim.participant.full_name, **account},
         format="json",

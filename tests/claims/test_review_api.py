@@ -3,20 +3,13 @@ cancel and appeal; forged references and wrong states change nothing."""
 
 import pytest
 from django.contrib.auth.models import Group
-from rest_framework.test import APIClient
 
 from claims.models import Claim, ClaimAppeal, ClaimCorrection, ClaimStatus
 from tests.claims.helpers import make_participant, png_upload, under_review
-from tests.conftest import _staff_user, staff_api
+from tests.conftest import _staff_user, member_api, staff_api
 
 pytestmark = pytest.mark.django_db
 S = ClaimStatus
-
-
-def api_for(participant) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(participant.user)
-    return client
 
 
 @pytest.fixture
@@ -40,7 +33,7 @@ def test_return_fix_and_approve_through_the_api(bank, desk, desk2):
     assert response.status_code == 200, response.json()
     assert response.json()["status"] == "returned"
 
-    member = api_for(claim.participant)
+    member = member_api(claim.participant)
     detail = member.get(f"/api/v1/claims/{ref}/").json()
     assert detail["correction"]["reason"] == "Use an account in your own name"
     [item] = detail["correction"]["fields"]
@@ -77,7 +70,7 @@ def test_return_fix_and_approve_through_the_api(bank, desk, desk2):
 def test_reject_then_one_appeal_decided_by_another_officer(bank, desk, desk2):
     claim = under_review()
     ref = claim.reference
-    member = api_for(claim.participant)
+    member = member_api(claim.participant)
     assert desk.post(f"/api/v1/desk/claims/{ref}/reject/", {}).status_code == 400
     rejected = desk.post(
         f"/api/v1/desk/claims/{ref}/reject/", {"reason": "Unsigned letter"}
@@ -103,7 +96,7 @@ def test_reject_then_one_appeal_decided_by_another_officer(bank, desk, desk2):
 
 def test_cancel_through_the_api_and_not_after_approval(bank, desk):
     claim = under_review()
-    member = api_for(claim.participant)
+    member = member_api(claim.participant)
     response = member.post(f"/api/v1/claims/{claim.reference}/cancel/")
     assert response.status_code == 200 and response.json()["status"] == "cancelled"
     assert response.json()["can_cancel"] is False
@@ -112,7 +105,7 @@ def test_cancel_through_the_api_and_not_after_approval(bank, desk):
     desk.post(f"/api/v1/desk/claims/{paid.reference}/approve/", {}, format="json")
     paid.refresh_from_db()
     status = paid.status
-    member = api_for(paid.participant)
+    member = member_api(paid.participant)
     english = member.post(
         f"/api/v1/claims/{paid.reference}/cancel/", HTTP_ACCEPT_LANGUAGE="en"
     )
@@ -130,7 +123,7 @@ def test_cancel_through_the_api_and_not_after_approval(bank, desk):
 def test_another_members_reference_is_a_404_and_changes_nothing(bank, desk):
     claim = under_review()
     ref = claim.reference
-    intruder = api_for(make_participant())
+    intruder = member_api(make_participant())
     assert intruder.post(f"/api/v1/claims/{ref}/cancel/").status_code == 404
     desk.post(f"/api/v1/desk/claims/{ref}/reject/", {"reason": "No"})
     response = intruder.post(f"/api/v1/claims/{ref}/appeal/", {"reason": "mine!"})
@@ -152,7 +145,7 @@ def test_wrong_state_and_bad_fields_are_refused_in_the_users_language(bank, desk
     )
     assert bad.status_code == 400 and bad.json()["code"] == "return_fields"
     assert "bank_account" in bad.json()["allowed"]
-    member = api_for(claim.participant)
+    member = member_api(claim.participant)
     early = member.post(
         f"/api/v1/claims/{ref}/appeal/", {"reason": "x"}, HTTP_ACCEPT_LANGUAGE="id"
     )
@@ -179,7 +172,7 @@ def test_only_claims_officers_decide(bank, front_office_user):
             f"/api/v1/desk/claims/{claim.reference}/{action}/", {"reason": "x"}
         )
         assert response.status_code == 403
-    member = api_for(claim.participant)
+    member = member_api(claim.participant)
     assert (
         member.post(f"/api/v1/desk/claims/{claim.reference}/approve/", {}).status_code
         == 403
@@ -211,7 +204,7 @@ def test_the_schema_documents_every_status_of_the_new_operations(client):
 
 def test_a_cancelled_or_rejected_claim_is_refused_with_its_own_reason(bank, desk):
     cancelled = under_review()
-    member = api_for(cancelled.participant)
+    member = member_api(cancelled.participant)
     url = f"/api/v1/claims/{cancelled.reference}/cancel/"
     member.post(url)
     again = member.post(url, HTTP_ACCEPT_LANGUAGE="id").json()
@@ -223,7 +216,7 @@ def test_a_cancelled_or_rejected_claim_is_refused_with_its_own_reason(bank, desk
         f"/api/v1/desk/claims/{rejected.reference}/reject/",
         {"reason": "Surat resign tidak terbaca"}, format="json",
     )  # fmt: skip
-    member = api_for(rejected.participant)
+    member = member_api(rejected.participant)
     refused = member.post(
         f"/api/v1/claims/{rejected.reference}/cancel/", HTTP_ACCEPT_LANGUAGE="id"
     ).json()
