@@ -12,6 +12,7 @@ timeout (before: the request hung until gunicorn killed its worker)."""
 import os
 import subprocess
 import sys
+from contextlib import contextmanager
 
 import psycopg2
 import pytest
@@ -101,6 +102,29 @@ def _compose_env(tmp_path, **extra: str) -> dict:
     }
 
 
+@contextmanager
+def _web_without_broker(tmp_path, **extra: str):
+    """gunicorn on the deployed settings and `extra` (the database), with no broker
+    and no shared cache; stopped on leaving."""
+    env = _compose_env(
+        tmp_path, CELERY_BROKER_URL="redis://127.0.0.1:9/0",
+        CACHE_URL="locmemcache://", **extra,
+    )  # fmt: skip
+    web = WebServer(env, tmp_path / "web.log")
+    web.start()
+    try:
+        yield web
+    finally:
+        web.stop()
+
+
+def _told_to_try_again(answer) -> None:
+    """The API's 503 while the database cannot answer: come back in a minute."""
+    assert answer.status_code == 503, answer.text[:2000]
+    assert answer.headers["Retry-After"] == "60"
+    assert answer.json()["code"] == "unavailable"
+
+
 def test_postgresql_stopped_then_started_again_under_the_running_portal(tmp_path):
     """A PostgreSQL cluster and a Redis of the test's own, loaded through the
     product's doors (migrate, import_members, activate_member), under gunicorn and a
@@ -167,8 +191,7 @@ def test_postgresql_stopped_then_started_again_under_the_running_portal(tmp_path
         waiting = send_selfie(3)  # queued; no worker takes it yet
         pg.stop()
         api = requests.get(f"{web.url}/api/v1/me/", headers=headers, timeout=30)
-        assert api.status_code == 503, api.text[:2000]
-        assert api.headers["Retry-After"] == "60"
+        _told_to_try_again(api)
         assert api.json() == {
             "code": "unavailable",
             "detail": "Layanan sedang tidak tersedia sebentar. Tidak ada yang hilang: "
@@ -196,24 +219,15 @@ def test_postgresql_stopped_then_started_again_under_the_running_portal(tmp_path
 def test_a_database_that_never_answers_gets_the_503_not_a_hung_request(
     silent_server, tmp_path
 ):
-    env = _compose_env(
+    with _web_without_broker(
         tmp_path,
         DATABASE_URL=f"postgres://jmo:secret@127.0.0.1:{silent_server}/jmo",
         DB_CONNECT_TIMEOUT_SECONDS="2",
-        CELERY_BROKER_URL="redis://127.0.0.1:9/0",
-        CACHE_URL="locmemcache://",
-    )
-    web = WebServer(env, tmp_path / "web.log")
-    web.start()
-    try:
+    ) as web:
         headers = {"Authorization": "Token abc", "Accept-Language": "id"}
         # Before: no answer at all within gunicorn's 60 s, then a dropped connection.
         api = requests.get(f"{web.url}/api/v1/me/", headers=headers, timeout=20)
-    finally:
-        web.stop()
-    assert api.status_code == 503, api.text[:2000]
-    assert api.headers["Retry-After"] == "60"
-    assert api.json()["code"] == "unavailable"
+    _told_to_try_again(api)
 
 
 def test_a_query_waiting_past_the_statement_timeout_is_a_503_that_saves_nothing(
@@ -228,31 +242,21 @@ def test_a_query_waiting_past_the_statement_timeout_is_a_503_that_saves_nothing(
     member = make_participant(face=False)
     token = Token.objects.create(user=member.user).key
     before = (DataUpdate.objects.count(), ProfileChange.objects.count())
-    env = _compose_env(
-        tmp_path,
-        DATABASE_URL=database_url(),
-        DB_STATEMENT_TIMEOUT_SECONDS="0.5",
-        CELERY_BROKER_URL="redis://127.0.0.1:9/0",
-        CACHE_URL="locmemcache://",
-    )
-    web = WebServer(env, tmp_path / "web.log")
-    web.start()
-    try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            # Reads go on; the contact step's change log cannot be written. The
-            # request has opened the data update by then: that must roll back too.
-            cursor.execute(
-                f"LOCK TABLE {ProfileChange._meta.db_table} IN EXCLUSIVE MODE"
-            )
-            answer = requests.put(
-                f"{web.url}/api/v1/profile/contact/", json=CONTACT, timeout=10,
-                headers={"Authorization": f"Token {token}", "Accept-Language": "id"},
-            )  # fmt: skip
-    finally:
-        web.stop()
-    assert answer.status_code == 503, answer.text[:2000]
-    assert answer.headers["Retry-After"] == "60"
-    assert answer.json()["code"] == "unavailable"
+    with (
+        _web_without_broker(
+            tmp_path, DATABASE_URL=database_url(), DB_STATEMENT_TIMEOUT_SECONDS="0.5"
+        ) as web,
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        # Reads go on; the contact step's change log cannot be written. The
+        # request has opened the data update by then: that must roll back too.
+        cursor.execute(f"LOCK TABLE {ProfileChange._meta.db_table} IN EXCLUSIVE MODE")
+        answer = requests.put(
+            f"{web.url}/api/v1/profile/contact/", json=CONTACT, timeout=10,
+            headers={"Authorization": f"Token {token}", "Accept-Language": "id"},
+        )  # fmt: skip
+    _told_to_try_again(answer)
     assert "canceling statement due to statement timeout" in web.log.read_text()
     assert (DataUpdate.objects.count(), ProfileChange.objects.count()) == before
     assert not ParticipantProfile.objects.filter(address=CONTACT["address"]).exists()
